@@ -1,0 +1,266 @@
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"htsim/model"
+)
+
+//go:embed *.yaml
+var builtin embed.FS
+
+// DefaultFrom and DefaultTo are the horizon when neither the scenario nor the command sets one.
+var (
+	DefaultFrom = model.MonthOf(2010, 1)
+	DefaultTo   = model.MonthOf(2030, 12)
+)
+
+// BuiltinNames lists the scenarios embedded in the binary, sorted, baseline first.
+func BuiltinNames() []string {
+	entries, _ := builtin.ReadDir(".")
+	var names []string
+	for _, e := range entries {
+		n := strings.TrimSuffix(e.Name(), ".yaml")
+		if n != "baseline" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return append([]string{"baseline"}, names...)
+}
+
+// ReadBuiltin parses an embedded scenario by name.
+func ReadBuiltin(name string) (*File, error) {
+	data, err := builtin.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, &Error{File: name, Msg: "no built-in scenario of that name", Allowed: strings.Join(BuiltinNames(), ", ") + ", or a path to a .yaml file"}
+	}
+	return Parse(name+" (built-in scenarios/"+name+".yaml)", data)
+}
+
+// Phase is a stretch of the horizon during which one set of parameters is in force.
+type Phase struct {
+	From   model.Month // first month of the phase; the first phase starts at the horizon
+	Params []*Param    // one per Schema leaf, in Schema order
+}
+
+// Scenario is a scenario with its inheritance resolved: every parameter set,
+// as a sequence of phases (a policy that starts in a given month adds a phase).
+type Scenario struct {
+	Name        string
+	Description string
+	Files       []*File // the file and its ancestors, root first
+	Phases      []Phase
+	From, To    model.Month // horizon set by the files, or the defaults
+}
+
+// Load resolves a scenario argument: a built-in name or a path to a file.
+func Load(arg string) (*Scenario, error) {
+	return load(arg, "", nil)
+}
+
+const maxDepth = 16
+
+func load(arg, relTo string, chain []string) (*Scenario, error) {
+	var f *File
+	var err error
+	id := arg
+	if IsPath(arg) {
+		p := arg
+		if relTo != "" && !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(relTo), p)
+		}
+		f, err = ReadFile(p)
+		if abs, e := filepath.Abs(p); e == nil {
+			id = abs
+		}
+	} else {
+		f, err = ReadBuiltin(arg)
+		id = "builtin:" + arg
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range chain {
+		if c == id {
+			return nil, &Error{File: f.Display, Key: "extends", Msg: "inheritance cycle: " + strings.Join(append(chain, id), " -> "), Allowed: "a chain of parents that ends in a scenario without extends"}
+		}
+	}
+	chain = append(chain, id)
+	if len(chain) > maxDepth {
+		return nil, &Error{File: f.Display, Key: "extends", Msg: fmt.Sprintf("more than %d levels of extends", maxDepth)}
+	}
+	if f.Extends == "" {
+		return root(f)
+	}
+	rel := f.Path
+	parent, err := load(f.Extends, rel, chain)
+	if err != nil {
+		var e *Error
+		if asError(err, &e) && e.Msg == "no built-in scenario of that name" {
+			return nil, &Error{File: f.Display, Key: "extends", Msg: fmt.Sprintf("unknown parent scenario %q", f.Extends), Allowed: e.Allowed}
+		}
+		if asError(err, &e) && e.Msg == "no such file" {
+			return nil, &Error{File: f.Display, Key: "extends", Msg: fmt.Sprintf("parent scenario file %q not found", e.File), Allowed: e.Allowed}
+		}
+		return nil, err
+	}
+	return child(parent, f)
+}
+
+func asError(err error, target **Error) bool {
+	e, ok := err.(*Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func root(f *File) (*Scenario, error) {
+	var errs ErrorList
+	params := make([]*Param, len(Schema))
+	for i, l := range Schema {
+		p, ok := f.Params[l.Path]
+		if !ok {
+			if len(errs) < maxErrors {
+				errs = append(errs, &Error{File: f.Display, Key: "parameters." + l.Path, Msg: "missing parameter", Allowed: l.Kind.Allowed()})
+			}
+			continue
+		}
+		params[i] = p
+	}
+	if len(errs) > 0 {
+		return nil, errs.err()
+	}
+	s := &Scenario{Name: f.Name, Description: f.Description, Files: []*File{f}, From: DefaultFrom, To: DefaultTo}
+	s.Phases = []Phase{{From: model.Month(-1 << 30), Params: params}}
+	if err := s.horizon(f); err != nil {
+		return nil, err
+	}
+	if err := s.crossChecks(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Scenario) horizon(f *File) error {
+	if f.From != nil {
+		s.From = *f.From
+	}
+	if f.To != nil {
+		s.To = *f.To
+	}
+	if s.From > s.To {
+		return &Error{File: f.Display, Key: "horizon", Msg: fmt.Sprintf("from %s is after to %s", s.From, s.To), Allowed: "from no later than to"}
+	}
+	return nil
+}
+
+func child(parent *Scenario, f *File) (*Scenario, error) {
+	s := &Scenario{Name: f.Name, Description: f.Description, Files: append(append([]*File(nil), parent.Files...), f), From: parent.From, To: parent.To}
+	if err := s.horizon(f); err != nil {
+		return nil, err
+	}
+	starts := []model.Month{}
+	for _, ph := range parent.Phases {
+		starts = append(starts, ph.From)
+	}
+	policy := parent.Phases[0].From
+	if f.PolicyFrom != nil {
+		policy = *f.PolicyFrom
+		if policy < s.From || policy > s.To {
+			return nil, &Error{File: f.Display, Key: "from", Msg: fmt.Sprintf("policy month %s is outside the horizon %s to %s", policy, s.From, s.To), Allowed: "a month within the horizon"}
+		}
+		starts = append(starts, policy)
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+	for i, st := range starts {
+		if i > 0 && st == starts[i-1] {
+			continue
+		}
+		params := append([]*Param(nil), parent.ParamsAt(st)...)
+		if st >= policy {
+			for j, l := range Schema {
+				if p, ok := f.Params[l.Path]; ok {
+					params[j] = p
+				}
+			}
+		}
+		s.Phases = append(s.Phases, Phase{From: st, Params: params})
+	}
+	if err := s.crossChecks(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ParamsAt returns the parameters in force in month m.
+func (s *Scenario) ParamsAt(m model.Month) []*Param {
+	cur := s.Phases[0].Params
+	for _, ph := range s.Phases {
+		if ph.From <= m {
+			cur = ph.Params
+		}
+	}
+	return cur
+}
+
+// PolicyFrom returns the month the scenario's own changes take effect, if it has one.
+func (s *Scenario) PolicyFrom() (model.Month, bool) {
+	f := s.Files[len(s.Files)-1]
+	if f.PolicyFrom == nil {
+		return 0, false
+	}
+	return *f.PolicyFrom, true
+}
+
+// crossChecks tests relations between parameters that hold for every draw.
+func (s *Scenario) crossChecks() error {
+	for _, ph := range s.Phases {
+		lo := param(ph.Params, "law.art128_min_years")
+		hi := param(ph.Params, "law.art128_max_years")
+		_, minHi := lo.Dist.Support()
+		maxLo, _ := hi.Dist.Support()
+		if minHi > maxLo {
+			return &Error{File: hi.File, Line: hi.Line, Key: "parameters.law.art128_max_years",
+				Msg:     fmt.Sprintf("maximum sentence can be %g years, below the minimum (up to %g, %s line %d)", maxLo, minHi, lo.File, lo.Line),
+				Allowed: "a maximum at least as large as every possible minimum"}
+		}
+	}
+	return nil
+}
+
+func param(ps []*Param, path string) *Param {
+	return ps[leafIndex[path]]
+}
+
+var leafIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, l := range Schema {
+		m[l.Path] = i
+	}
+	return m
+}()
+
+// Draw fills a model.Params for one phase. src returns the random source for a
+// parameter's dotted key, so a parameter's value does not depend on which
+// other parameters exist or on their order (scenarios that share a parameter
+// share its draws: common random numbers). values receives each leaf's value.
+func (ph *Phase) Draw(src func(path string) rand.Source, values []float64) *model.Params {
+	p := new(model.Params)
+	for i := range Schema {
+		l := &Schema[i]
+		prm := ph.Params[i]
+		v := prm.Dist.Sample(src(l.Path))
+		l.set(p, prm.Dist, v)
+		if values != nil {
+			values[i] = v
+		}
+	}
+	return p
+}

@@ -1,0 +1,1268 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+	"htsim/model"
+)
+
+// State is where a victim is in a month. Every victim spell is in exactly one.
+type State uint8
+
+// Victim states.
+const (
+	Exploited    State = iota // in exploitation
+	Free                      // out of exploitation, no open proceedings
+	PreTrial                  // a victim in an open pre-trial investigation
+	Trial                     // a victim in a case before the court
+	Dead                      // died in exploitation
+	Departed                  // deported or left the country
+	NewSpell                  // spell ended: the person was trafficked again (a new spell)
+	NumStates
+)
+
+var stateNames = [...]string{"exploited", "free", "pretrial", "trial", "dead", "departed", "new_spell"}
+
+func (s State) String() string { return stateNames[s] }
+
+// victim flags.
+const (
+	fExploitationStarted uint16 = 1 << iota // false: intercepted in recruitment
+	fRecognised                            // someone recognised trafficking
+	fAccepted                              // the victim accepted victim status
+	fNGO                                   // accompanied by an NGO
+	fSheltered                             // in a state-funded shelter
+	fIdentified                            // counted in identified_official
+	fAbsent                                // left the country during the trial
+	fRetraffickDrawn                       // the re-trafficking draw for this spell was made
+	fGradingDrawn                          // the abuse-grading assessment was made
+	fPassesGrading                         // the victim meets the abuse-grading criteria
+	fDiesAtExit                            // the planned exit from exploitation is death
+	fSeeksAtExit                           // at the planned exit the victim will seek help
+	fSilentExit                            // the planned exit is counted in advance (no event)
+)
+
+// victim is one victimisation spell (one agent). Kept small: a replicate holds
+// every victim of the horizon.
+type victim struct {
+	rng
+	person   int32
+	site     int32 // -1 when intercepted before reaching a site
+	kase     int32 // -1 when in no case
+	next     int32 // next victim of the same site (intrusive list)
+	start    int32 // month exploitation started (or interception month)
+	end      int32 // month the spell ended, or never
+	tExit    int32 // month of the next exit from exploitation
+	tContact int32 // month of the next third-party contact
+	gen      uint32
+	stratum  uint16
+	region   model.Region
+	spell    uint8
+	state    State
+	channel  model.Channel
+	class    model.Classification
+	outcome  model.Outcome
+	lists    model.List
+	flags    uint16
+}
+
+// site is an exploitation site with its traffickers.
+type site struct {
+	rng
+	head      int32 // first victim
+	target    int32 // victims it recruits before a new site opens
+	joined    int32
+	kase      int32 // open article-128 case, or -1
+	qualMonth int32 // month of the last qualification decision
+	qualClass model.Classification
+	region    model.Region
+	sector    model.Sector
+	abroad    bool
+	complicit bool
+	closed    bool
+}
+
+type caseStage uint8
+
+const (
+	stagePreTrial caseStage = iota
+	stageTrial
+	stageClosed
+)
+
+// kase is a criminal case under article 128/135: one per site investigation.
+type kase struct {
+	rng
+	victims   []int32
+	region    model.Region
+	form      model.Form
+	cell      int
+	stage     caseStage
+	offenders int32
+	opened    int32
+}
+
+type eventKind uint8
+
+const (
+	evVictim     eventKind = iota // a victim's exit or third-party contact
+	evSiteRaid                    // a police raid on a site
+	evRetraffick                  // a former victim is trafficked again
+)
+
+type event struct {
+	kind eventKind
+	id   int32
+	gen  uint32
+	next int32 // next event of the same month (intrusive FIFO list)
+}
+
+// replicate is the state of one simulated replicate.
+type replicate struct {
+	cfg       *Config
+	rep       int
+	seedHi    uint64
+	p         *model.Params
+	phase     int
+	params    []*model.Params // per phase
+	from, to  model.Month     // recorded horizon
+	start     model.Month     // first simulated month (warm-up before from)
+	firstYear int
+
+	victims   []victim
+	sites     []site
+	cases     []kase
+	open      []int32 // open cases
+	events    []event // every scheduled event; calendar lists thread through it
+	calHead   []int32 // first event of each month, -1 when none
+	calTail   []int32 // last event of each month
+	tab       tables  // per-phase lookup tables
+	recruiting [model.NumRegions][model.NumSectors]int32
+	siteSeq   [model.NumRegions][model.NumSectors]uint32
+
+	arrivalSrc [model.NumStrata]*rand.PCG
+	stratumPop [model.NumStrata]float64
+	strataRisk [model.NumStrata]float64
+
+	shelterLeft   int
+	registered    [model.NumRegions]int // this year
+	lastYearReg   [model.NumRegions]int
+	openByRegion  [model.NumRegions]int
+	stockDelta    [][CellsPerYear]int32 // per month: change in victims in exploitation (planned exits included)
+	persons       int32
+
+	onMonth func(t int32) // test hook, called at the end of each month
+
+	counts Counts
+	values [][]float64
+	month  int32
+}
+
+// WarmupMonths is how long the engine runs before the recorded horizon, so
+// that cases, shelters and police plans are in motion when recording starts.
+const WarmupMonths = 24
+
+func (r *replicate) year(t int32) int { return model.Month(t).Year() }
+
+// count adds n to a measure in month t's year, if t is within the horizon.
+func (r *replicate) count(t int32, cell int, m Measure, n int64) {
+	if model.Month(t) < r.from || model.Month(t) > r.to {
+		return
+	}
+	r.counts[(r.year(t)-r.firstYear)*CellsPerYear+cell][m] += n
+}
+
+func (r *replicate) vcell(v *victim) int { return stratumCell[v.stratum] }
+
+// stratumCell maps a stratum to its output cell.
+var stratumCell = func() (c [model.NumStrata]int) {
+	for s := range c {
+		c[s] = cellOf(model.StratumAt(s))
+	}
+	return c
+}()
+
+func (r *replicate) schedule(t int32, e event) {
+	i := int(t) - int(r.start)
+	if i < 0 || i >= len(r.calHead) {
+		return
+	}
+	id := int32(len(r.events))
+	e.next = -1
+	r.events = append(r.events, e)
+	if r.calHead[i] < 0 {
+		r.calHead[i] = id
+	} else {
+		r.events[r.calTail[i]].next = id
+	}
+	r.calTail[i] = id
+}
+
+// tables are lookups derived from the parameters in force, computed once per phase.
+type tables struct {
+	regionCum   [model.NumOrigins][model.NumRegions]float64 // cumulative region weights
+	exitHazard  [model.NumSectors]float64
+	contact     [model.NumSectors]float64
+	raid        [model.NumRegions][model.NumSectors]float64
+	interceptAt [model.NumOrigins]float64
+}
+
+func (r *replicate) buildTables() {
+	p := r.p
+	t := &r.tab
+	for o := model.Origin(0); o < model.NumOrigins; o++ {
+		w := &p.Population.RegionInternal
+		switch o {
+		case model.Foreign:
+			w = &p.Population.RegionForeign
+		case model.Abroad:
+			w = &p.Population.RegionAbroad
+		}
+		sum := 0.0
+		for g := model.Region(0); g < model.NumRegions; g++ {
+			sum += w.Of(g)
+			t.regionCum[o][g] = sum
+		}
+		t.interceptAt[o] = p.Contact.CheckpointInterception.Of(o)
+	}
+	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
+		t.exitHazard[sec] = model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(sec))
+		t.contact[sec] = math.Min(1, p.Contact.ThirdPartyMonthly.Of(sec)*p.Contact.Awareness)
+		for g := model.Region(0); g < model.NumRegions; g++ {
+			t.raid[g][sec] = math.Min(1, p.Police.RaidMonthly.Of(sec)*p.Police.RegionalEffort.Of(g))
+		}
+	}
+}
+
+func (r *replicate) hood(v *victim) model.Victimhood {
+	s := model.StratumAt(int(v.stratum))
+	return model.Victimhood{Origin: s.Origin, Sex: s.Sex, Age: s.Age, Form: s.Form(), Doc: s.Doc,
+		Exploited: v.flags&fExploitationStarted != 0, NGOSupported: v.flags&fNGO != 0}
+}
+
+// run simulates the replicate from the warm-up to the end of the horizon.
+func (r *replicate) run() {
+	months := int(r.to-r.start) + 1
+	r.stockDelta = make([][CellsPerYear]int32, months+1)
+	var stock [CellsPerYear]int64
+	r.calHead = make([]int32, months)
+	r.calTail = make([]int32, months)
+	for i := range r.calHead {
+		r.calHead[i] = -1
+	}
+	r.counts = make(Counts, (r.to.Year()-r.firstYear+1)*CellsPerYear)
+	for i := range r.recruiting {
+		for j := range r.recruiting[i] {
+			r.recruiting[i][j] = -1
+		}
+	}
+	for s := 0; s < model.NumStrata; s++ {
+		r.arrivalSrc[s] = rand.NewPCG(r.seedHi, Key(r.seedHi, Purpose("arrivals"), uint64(s)))
+	}
+	r.setPhase(r.start)
+	r.newYear(int32(r.start))
+	r.reserve()
+	r.initialStock(int32(r.start))
+	for t := int32(r.start); t <= int32(r.to); t++ {
+		r.month = t
+		if r.setPhase(model.Month(t)) {
+			r.refreshHazards(t)
+		}
+		if model.Month(t).MonthNumber() == 1 || t == int32(r.start) {
+			r.newYear(t)
+		}
+		r.arrivals(t)
+		// Events scheduled for this month while it is processed join the end of its list.
+		for e := r.calHead[int(t)-int(r.start)]; e >= 0; e = r.events[e].next {
+			r.handle(r.events[e], t)
+		}
+		r.processCases(t)
+		if r.onMonth != nil {
+			r.onMonth(t)
+		}
+		d := &r.stockDelta[int(t)-int(r.start)]
+		for c := 0; c < CellsPerYear; c++ {
+			stock[c] += int64(d[c])
+		}
+		if model.Month(t).MonthNumber() == 12 || model.Month(t) == r.to {
+			for c := 0; c < CellsPerYear; c++ {
+				r.count(t, c, TrueVictimsStock, stock[c])
+			}
+		}
+	}
+	// Apply the silent exits that came due, so every victim's state is its state at the horizon's end.
+	for i := range r.victims {
+		r.exploitedAt(int32(i), int32(r.to))
+	}
+}
+
+// reserve sizes the victim and site arrays for the expected number of spells,
+// so that growing them does not copy tens of megabytes several times.
+func (r *replicate) reserve() {
+	expected := 0.0
+	for s := 0; s < model.NumStrata; s++ {
+		st := model.StratumAt(s)
+		months := float64(r.to - r.start + 1)
+		expected += r.stratumPop[s] * r.strataRisk[s] * (months + r.p.Exploitation.MeanDurationMonths.Of(st.Sector))
+	}
+	n := int(expected*1.25) + 1024
+	if cap(r.victims) < n {
+		r.victims = make([]victim, 0, n)
+	}
+	if cap(r.sites) < n/3+1024 {
+		r.sites = make([]site, 0, n/3+1024)
+	}
+	if cap(r.events) < 2*n {
+		r.events = make([]event, 0, 2*n)
+	}
+}
+
+// setPhase switches to the parameters in force in month m; it reports a change.
+func (r *replicate) setPhase(m model.Month) bool {
+	ph := 0
+	for i, p := range r.cfg.Scenario.Phases {
+		if p.From <= m {
+			ph = i
+		}
+	}
+	changed := r.p != nil && ph != r.phase
+	if r.p == nil || changed {
+		r.phase, r.p = ph, r.params[ph]
+		r.buildTables()
+	}
+	return changed
+}
+
+// refreshHazards resamples the pending event times whose hazards changed with
+// a new phase. Waiting times are geometric (memoryless), so drawing them anew
+// from month t on is exact; hazards that did not change keep their draws, so
+// paired scenarios stay paired.
+func (r *replicate) refreshHazards(t int32) {
+	old := r.params[r.phase-1]
+	p := r.p
+	contactChanged := old.Contact.ThirdPartyMonthly != p.Contact.ThirdPartyMonthly || old.Contact.Awareness != p.Contact.Awareness
+	exitChanged := old.Exploitation.MeanDurationMonths != p.Exploitation.MeanDurationMonths
+	raidChanged := old.Police.RaidMonthly != p.Police.RaidMonthly || old.Police.RegionalEffort != p.Police.RegionalEffort
+	if contactChanged || exitChanged {
+		for i := range r.victims {
+			v := &r.victims[i]
+			if !r.exploitedAt(int32(i), t) {
+				continue
+			}
+			s := model.StratumAt(int(v.stratum))
+			r.unplan(int32(i))
+			if exitChanged {
+				r.moveExit(v, t-1+v.geom(r.tab.exitHazard[s.Sector]))
+			}
+			if contactChanged {
+				v.tContact = t - 1 + v.geom(r.contactHazard(s))
+			}
+			r.plan(int32(i), t)
+		}
+	}
+	if raidChanged {
+		for i := range r.sites {
+			if !r.sites[i].closed {
+				r.scheduleRaid(int32(i), t-1)
+			}
+		}
+	}
+}
+
+func (r *replicate) contactHazard(s model.Stratum) float64 { return r.tab.contact[s.Sector] }
+
+func (r *replicate) newYear(t int32) {
+	y := float64(model.Month(t).Year())
+	r.shelterLeft = int(math.Round(r.p.Assistance.FundedShelters.At(y) * r.p.Assistance.PlacesPerShelterYear))
+	r.lastYearReg = r.registered
+	r.registered = [model.NumRegions]int{}
+	// People at risk and their risk change with the year; computed once a year.
+	law := &r.p.Law
+	for s := 0; s < model.NumStrata; s++ {
+		st := model.StratumAt(s)
+		r.stratumPop[s] = model.PopulationAt(st, y+0.5, &r.p.Population)
+		r.strataRisk[s] = model.MonthlyRisk(st, y+0.5, &r.p.Victimisation, law)
+	}
+}
+
+
+// arrivals draws the number of new victims in each stratum (an exact binomial
+// draw over the people at risk) and creates them.
+func (r *replicate) arrivals(t int32) {
+	for s := 0; s < model.NumStrata; s++ {
+		n := math.Floor(r.stratumPop[s])
+		risk := r.strataRisk[s]
+		if n <= 0 || risk <= 0 {
+			continue
+		}
+		k := int(distuv.Binomial{N: n, P: risk, Src: r.arrivalSrc[s]}.Rand())
+		for j := 0; j < k; j++ {
+			r.newVictim(uint16(s), t, uint64(j), -1)
+		}
+	}
+}
+
+// initialStock fills the sites at the first simulated month with the victims a
+// stationary process would hold: per stratum a binomial draw with the
+// probability of being in exploitation (risk times mean duration).
+func (r *replicate) initialStock(t int32) {
+	src := rand.NewPCG(r.seedHi, Key(r.seedHi, Purpose("initial-stock")))
+	for s := 0; s < model.NumStrata; s++ {
+		n := math.Floor(r.stratumPop[s])
+		st := model.StratumAt(s)
+		q := r.strataRisk[s] * r.p.Exploitation.MeanDurationMonths.Of(st.Sector)
+		if n <= 0 || q <= 0 {
+			continue
+		}
+		k := int(distuv.Binomial{N: n, P: math.Min(q, 1), Src: src}.Rand())
+		for j := 0; j < k; j++ {
+			r.newVictim(uint16(s), t, uint64(j), -2)
+		}
+	}
+}
+
+// newVictim creates a victim spell. person < 0 creates a new person: -1 a new
+// arrival, -2 a member of the initial stock (already exploited for some time).
+func (r *replicate) newVictim(stratum uint16, t int32, k uint64, person int32) int32 {
+	id := int32(len(r.victims))
+	r.victims = append(r.victims, victim{})
+	v := &r.victims[id]
+	purpose := uint64(0)
+	switch {
+	case person == -2:
+		purpose = 1
+	case person >= 0:
+		purpose = 2
+		k = uint64(person)<<8 | uint64(r.victims[person].spell)
+	}
+	v.seed(r.seedHi, Key(r.seedHi, Purpose("victim"), purpose, uint64(stratum), uint64(t), k))
+	v.stratum = stratum
+	v.kase, v.site, v.next = -1, -1, -1
+	v.start, v.end = t, never
+	v.flags = fExploitationStarted
+	s := model.StratumAt(int(stratum))
+	p := r.p
+	if person >= 0 {
+		prev := &r.victims[person]
+		v.person, v.spell = prev.person, prev.spell+1
+		prev.state = NewSpell
+	} else {
+		v.person = r.persons
+		r.persons++
+	}
+	v.region = r.pickRegion(v, s.Origin)
+	cell := cellOf(s)
+	if person == -2 {
+		// Left-truncated: time already spent is geometric too (stationary, memoryless).
+		v.start = t + 1 - v.geom(model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(s.Sector)))
+	} else {
+		r.count(t, cell, TrueNewVictims, 1)
+		if person >= 0 {
+			r.count(t, cell, Retrafficked, 1)
+		}
+		if v.bern(r.tab.interceptAt[s.Origin]) {
+			// Intercepted in transit: recruited and deceived, exploitation not yet begun.
+			v.flags &^= fExploitationStarted
+			v.state = Free
+			v.end = t
+			r.contact(id, model.Checkpoint, t)
+			return id
+		}
+	}
+	v.state = Exploited
+	r.joinSite(id, s, t)
+	v = &r.victims[id]
+	v.tExit = t - 1 + v.geom(r.tab.exitHazard[s.Sector])
+	if v.tExit < t {
+		v.tExit = t
+	}
+	r.addStock(t, cell, 1)
+	r.addStock(v.tExit, cell, -1)
+	v.tContact = t - 1 + v.geom(r.contactHazard(s))
+	if v.tContact < t {
+		v.tContact = t
+	}
+	r.planExit(v, s)
+	r.plan(id, t)
+	return id
+}
+
+// addStock records a change of n victims in exploitation from month t on.
+func (r *replicate) addStock(t int32, cell int, n int32) {
+	i := int(t) - int(r.start)
+	if i >= 0 && i < len(r.stockDelta) {
+		r.stockDelta[i][cell] += n
+	}
+}
+
+// moveExit changes a victim's planned exit month, keeping the stock in step.
+func (r *replicate) moveExit(v *victim, t int32) {
+	cell := r.vcell(v)
+	r.addStock(v.tExit, cell, 1)
+	v.tExit = t
+	r.addStock(t, cell, -1)
+}
+
+// planExit draws what happens when exploitation ends by itself: death, or
+// escape or release followed (or not) by a search for help.
+func (r *replicate) planExit(v *victim, s model.Stratum) {
+	v.flags &^= fDiesAtExit | fSeeksAtExit
+	p := r.p
+	if v.bern(p.Exploitation.DeathShare) {
+		v.flags |= fDiesAtExit
+		return
+	}
+	seek := math.Min(1, p.Contact.HelpSeekingAtExit.Of(s.Origin)*p.Contact.Awareness)
+	if v.bern(seek) {
+		v.flags |= fSeeksAtExit
+	}
+}
+
+// plan schedules the next event of a victim in exploitation. Most victims
+// leave exploitation without meeting anyone (MODEL.md, Orders of magnitude):
+// for them the exit is counted in advance and no event is scheduled at all
+// (a silent exit); a raid or a returned victim undoes it with unplan. This
+// keeps the engine's work proportional to the victims something happens to.
+func (r *replicate) plan(id int32, t int32) {
+	v := &r.victims[id]
+	v.gen++
+	if v.tContact < v.tExit || v.flags&fSeeksAtExit != 0 {
+		at := v.tExit
+		if v.tContact < at {
+			at = v.tContact
+		}
+		if at <= int32(r.to) {
+			r.schedule(at, event{kind: evVictim, id: id, gen: v.gen})
+		}
+		return
+	}
+	v.flags |= fSilentExit
+	cell := r.vcell(v)
+	if v.flags&fDiesAtExit != 0 {
+		r.count(v.tExit, cell, DiedInExploitation, 1)
+		return
+	}
+	if v.channel == model.NoContact {
+		r.count(v.tExit, cell, ExitedUncontacted, 1)
+	}
+	ex := &r.p.Exploitation
+	if v.flags&fRetraffickDrawn == 0 {
+		v.flags |= fRetraffickDrawn
+		if v.bern(ex.RetraffickingProb) {
+			r.schedule(v.tExit+v.geom(model.HazardForMean(ex.RetraffickingDelayMonths)), event{kind: evRetraffick, id: id, gen: v.gen})
+		}
+	}
+}
+
+// unplan cancels a silent exit planned by plan (its counts and its re-trafficking).
+func (r *replicate) unplan(id int32) {
+	v := &r.victims[id]
+	v.gen++ // stales any pending event of the victim
+	if v.flags&fSilentExit == 0 {
+		return
+	}
+	v.flags &^= fSilentExit
+	cell := r.vcell(v)
+	if v.flags&fDiesAtExit != 0 {
+		r.count(v.tExit, cell, DiedInExploitation, -1)
+		return
+	}
+	if v.channel == model.NoContact {
+		r.count(v.tExit, cell, ExitedUncontacted, -1)
+	}
+	v.flags &^= fRetraffickDrawn
+}
+
+// exploitedAt reports whether victim id is in exploitation in month t,
+// applying a silent exit that has come due.
+func (r *replicate) exploitedAt(id int32, t int32) bool {
+	v := &r.victims[id]
+	if v.state != Exploited {
+		return false
+	}
+	if v.tExit > t || v.flags&fSilentExit == 0 {
+		return true
+	}
+	// The planned exit happened: its counts were made when it was planned.
+	v.flags &^= fSilentExit
+	v.end = v.tExit
+	switch {
+	case v.flags&fDiesAtExit != 0:
+		v.state, v.outcome = Dead, model.Died
+	case v.channel == model.NoContact:
+		v.state, v.outcome = Free, model.LeftUncontacted
+	default:
+		v.state = Free
+		if v.outcome < model.AssistedOnly {
+			v.outcome = model.AssistedOnly
+		}
+	}
+	return false
+}
+
+func (r *replicate) pickRegion(v *victim, o model.Origin) model.Region {
+	cum := &r.tab.regionCum[o]
+	u := v.float64() * cum[model.NumRegions-1]
+	for g := model.Region(0); g < model.NumRegions-1; g++ {
+		if u < cum[g] {
+			return g
+		}
+	}
+	return model.NumRegions - 1
+}
+
+// joinSite puts a victim in the recruiting site of its region and sector,
+// opening a new site when that one is full.
+func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
+	v := &r.victims[id]
+	abroad := s.Origin == model.Abroad
+	g, sec := v.region, s.Sector
+	sid := r.recruiting[g][sec]
+	if abroad {
+		sid = -1 // sites abroad are not shared with domestic sites; each abroad victim has its own
+	}
+	if sid < 0 || r.sites[sid].joined >= r.sites[sid].target || r.sites[sid].closed {
+		sid = int32(len(r.sites))
+		r.sites = append(r.sites, site{})
+		st := &r.sites[sid]
+		seq := r.siteSeq[g][sec]
+		r.siteSeq[g][sec]++
+		ab := uint64(0)
+		if abroad {
+			ab = 1
+		}
+		st.seed(r.seedHi, Key(r.seedHi, Purpose("site"), uint64(g), uint64(sec), ab, uint64(seq)))
+		st.region, st.sector, st.abroad = g, sec, abroad
+		st.head, st.kase, st.qualMonth = -1, -1, -1
+		mean := r.p.Exploitation.MeanSiteSize.Of(sec)
+		st.target = 1
+		if mean > 1 && !abroad {
+			st.target = st.geom(1 / mean) // geometric on 1, 2, ... with mean `mean`
+		}
+		st.complicit = !abroad && st.bern(r.p.Exploitation.ComplicitSiteShare.Of(sec))
+		if !abroad {
+			r.recruiting[g][sec] = sid
+		}
+		r.scheduleRaid(sid, t-1)
+	}
+	st := &r.sites[sid]
+	st.joined++
+	v.site = sid
+	v.next = st.head
+	st.head = id
+}
+
+func (r *replicate) raidHazard(st *site) float64 {
+	if st.abroad {
+		return 0
+	}
+	return r.tab.raid[st.region][st.sector]
+}
+
+func (r *replicate) scheduleRaid(sid int32, after int32) {
+	st := &r.sites[sid]
+	t := after + st.geom(r.raidHazard(st))
+	if t <= int32(r.to) {
+		r.schedule(t, event{kind: evSiteRaid, id: sid})
+	}
+}
+
+func (r *replicate) handle(e event, t int32) {
+	switch e.kind {
+	case evVictim:
+		v := &r.victims[e.id]
+		if v.gen != e.gen || v.state != Exploited {
+			return
+		}
+		if v.tExit <= v.tContact {
+			r.exitExploitation(e.id, t)
+		} else {
+			s := model.StratumAt(int(v.stratum))
+			ch := model.ThirdParty
+			if !v.bern(r.p.Contact.ThirdPartyToPolice) {
+				ch = model.Hotline
+			}
+			v.tContact = t + v.geom(r.contactHazard(s))
+			r.contact(e.id, ch, t)
+			if r.victims[e.id].state == Exploited {
+				r.plan(e.id, t)
+			}
+		}
+	case evSiteRaid:
+		st := &r.sites[e.id]
+		if st.closed {
+			return
+		}
+		found := false
+		for id := st.head; id >= 0; id = r.victims[id].next {
+			if r.exploitedAt(id, t) {
+				found = true
+				r.contact(id, model.PoliceRaid, t)
+			}
+		}
+		// A site that still holds or may still recruit victims stays under the raid hazard.
+		st = &r.sites[e.id]
+		if !st.closed && (found || st.joined < st.target) {
+			r.scheduleRaid(e.id, t)
+		}
+	case evRetraffick:
+		r.exploitedAt(e.id, t)
+		v := &r.victims[e.id]
+		if v.state != Free || v.gen != e.gen {
+			return
+		}
+		r.newVictim(v.stratum, t, 0, e.id)
+	}
+}
+
+// leaveExploitation takes a victim out of its site.
+func (r *replicate) leaveExploitation(id int32, t int32, to State) {
+	v := &r.victims[id]
+	if v.state != Exploited {
+		v.state = to
+		return
+	}
+	r.unplan(id)
+	if t != v.tExit {
+		r.moveExit(v, t)
+	}
+	v.state = to
+	v.end = t
+}
+
+// exitExploitation ends exploitation by escape, release or death, and lets
+// the victim seek help.
+func (r *replicate) exitExploitation(id int32, t int32) {
+	v := &r.victims[id]
+	cell := r.vcell(v)
+	if v.flags&fDiesAtExit != 0 {
+		r.leaveExploitation(id, t, Dead)
+		v.outcome = model.Died
+		r.count(t, cell, DiedInExploitation, 1)
+		return
+	}
+	r.leaveExploitation(id, t, Free)
+	if v.flags&fSeeksAtExit != 0 {
+		r.contact(id, model.SelfReport, t)
+	}
+	v = &r.victims[id]
+	if v.channel == model.NoContact {
+		v.outcome = model.LeftUncontacted
+		r.count(t, cell, ExitedUncontacted, 1)
+	}
+	if v.state == Free {
+		r.maybeRetraffick(id, t)
+	}
+}
+
+// maybeRetraffick draws, once per spell, whether a victim who is free again
+// will be trafficked again, and when.
+func (r *replicate) maybeRetraffick(id int32, t int32) {
+	v := &r.victims[id]
+	if v.flags&fRetraffickDrawn != 0 || v.state != Free {
+		return
+	}
+	v.flags |= fRetraffickDrawn
+	p := &r.p.Exploitation
+	if v.bern(p.RetraffickingProb) {
+		r.schedule(t+v.geom(model.HazardForMean(p.RetraffickingDelayMonths)), event{kind: evRetraffick, id: id, gen: v.gen})
+	}
+}
+
+// toPolice decides which institution a contact reaches.
+func (r *replicate) toPolice(v *victim, ch model.Channel) bool {
+	switch ch {
+	case model.PoliceRaid, model.Checkpoint, model.ThirdParty:
+		return true
+	case model.SelfReport:
+		return v.bern(r.p.Contact.HelpAtExitToPolice.Of(model.StratumAt(int(v.stratum)).Origin))
+	}
+	return false
+}
+
+// contact handles a victim reached by someone who could help (MODEL.md steps 2-4).
+func (r *replicate) contact(id int32, ch model.Channel, t int32) {
+	v := &r.victims[id]
+	cell := r.vcell(v)
+	p := r.p
+	first := v.channel == model.NoContact
+	if first {
+		if v.state == Exploited && v.flags&fSilentExit != 0 {
+			// The exit counted in advance as uncontacted no longer is.
+			r.unplan(id)
+			v.channel = ch
+			r.plan(id, t)
+		}
+		v.channel = ch
+		r.count(t, cell, Contacted, 1)
+	}
+	h := r.hood(v)
+	police := r.toPolice(v, ch)
+	if !police {
+		if ch == model.Hotline && v.lists&model.ListHotline == 0 {
+			v.lists |= model.ListHotline
+			r.count(t, cell, HotlineContacts, 1)
+		}
+		if !v.bern(p.Assistance.NGOAccepts) {
+			return // declined help; stays where they are
+		}
+		if v.lists&model.ListNGO == 0 {
+			v.lists |= model.ListNGO
+			r.count(t, cell, NGOAssisted, 1)
+			if h.Origin == model.Foreign && v.bern(p.Assistance.IOMForeign) {
+				v.lists |= model.ListIOM
+				r.count(t, cell, IOMAssisted, 1)
+			}
+		}
+		v.flags |= fNGO | fRecognised
+		h.NGOSupported = true
+		r.leaveExploitation(id, t, Free)
+		if v.outcome < model.AssistedOnly {
+			v.outcome = model.AssistedOnly
+		}
+		// Help without a police case, where the law allows it.
+		r.tryShelter(id, t, false, false)
+		if !v.bern(model.AcceptanceProb(h, &p.Victims)) {
+			r.afterNoReport(id, t)
+			return
+		}
+		v.flags |= fAccepted
+		if v.bern(r.reportProb(v, h)) {
+			r.report(id, t)
+			return
+		}
+		r.afterNoReport(id, t)
+		return
+	}
+	// Police: recognition, then the victim's acceptance of the status.
+	recognised := v.flags&fRecognised != 0 || v.bern(p.Police.Recognition.Of(h.Form))
+	accepted := recognised && (v.flags&fAccepted != 0 || v.bern(model.AcceptanceProb(h, &p.Victims)))
+	if recognised {
+		v.flags |= fRecognised
+	}
+	if !accepted {
+		r.notIdentifiedByPolice(id, t)
+		return
+	}
+	v.flags |= fAccepted
+	r.leaveExploitation(id, t, Free)
+	if v.outcome < model.AssistedOnly {
+		v.outcome = model.AssistedOnly
+	}
+	if v.bern(r.reportProb(v, h)) {
+		r.report(id, t)
+		return
+	}
+	r.afterNoReport(id, t)
+}
+
+// notIdentifiedByPolice: police met the victim but no trafficking was
+// recognised or accepted. Foreign undocumented victims are removed as
+// migration offenders; others stay where they were.
+func (r *replicate) notIdentifiedByPolice(id int32, t int32) {
+	v := &r.victims[id]
+	h := r.hood(v)
+	if h.Origin == model.Foreign && h.Doc == model.Undocumented && v.bern(r.p.Police.DeportUnreported) {
+		r.deport(id, t)
+		return
+	}
+	if v.outcome < model.AssistedOnly && v.state != Exploited {
+		v.outcome = model.AssistedOnly
+	}
+}
+
+func (r *replicate) deport(id int32, t int32) {
+	v := &r.victims[id]
+	r.leaveExploitation(id, t, Departed)
+	if v.outcome < model.NotRegistered {
+		v.outcome = model.NotRegistered
+	}
+	r.count(t, r.vcell(v), Deported, 1)
+}
+
+// afterNoReport: identified but no statement. A foreign undocumented victim
+// without a statement is at risk of removal; anyone else goes home and may be
+// trafficked again.
+func (r *replicate) afterNoReport(id int32, t int32) {
+	v := &r.victims[id]
+	if v.state == Free {
+		r.maybeRetraffick(id, t)
+	}
+}
+
+func (r *replicate) reportProb(v *victim, h model.Victimhood) float64 {
+	p := r.p
+	open := r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
+	return model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(v.region), open)
+}
+
+// report: the victim gives a statement; the investigator qualifies the case.
+func (r *replicate) report(id int32, t int32) {
+	v := &r.victims[id]
+	cell := r.vcell(v)
+	p := r.p
+	v.lists |= model.ListPolice
+	r.count(t, cell, Reported, 1)
+	if v.outcome < model.NotRegistered {
+		v.outcome = model.NotRegistered
+	}
+	var st *site
+	if v.site >= 0 {
+		st = &r.sites[v.site]
+		if st.kase >= 0 && r.cases[st.kase].stage == stagePreTrial {
+			r.register(id, st.kase, t, false)
+			return
+		}
+		if st.qualMonth == t {
+			r.classify(id, st.qualClass, t)
+			return
+		}
+	}
+	h := r.hood(v)
+	facts := model.CaseFacts{Form: h.Form, Exploited: h.Exploited, Complicit: st != nil && st.complicit,
+		Corruption: p.Police.Corruption.Of(v.region),
+		PlanFactor: model.PlanFactor(r.registered[v.region], r.lastYearReg[v.region], p.Police.PlanPressure)}
+	q := model.Qualify(facts, &p.Law, &p.Police, &p.Qualification)
+	u := v.float64()
+	var class model.Classification
+	switch {
+	case u < q.Corrupt:
+		class = model.CorruptClosed
+	case u < q.Corrupt+q.AbuseOfPower:
+		class = model.OtherArticle
+	case u < q.Corrupt+q.AbuseOfPower+q.Art128:
+		class = model.Art128
+	case u < q.Corrupt+q.AbuseOfPower+q.Art128+q.Prostitution:
+		class = model.Prostitution
+	case u < q.Corrupt+q.AbuseOfPower+q.Art128+q.Prostitution+q.OtherArticle:
+		class = model.OtherArticle
+	default:
+		class = model.Refused
+	}
+	if st != nil {
+		st.qualMonth, st.qualClass = t, class
+	}
+	if class == model.Art128 {
+		r.openCase(id, t)
+		return
+	}
+	r.classify(id, class, t)
+}
+
+// classify records a qualification other than a new case.
+func (r *replicate) classify(id int32, class model.Classification, t int32) {
+	v := &r.victims[id]
+	if class == model.Art128 {
+		if v.site >= 0 && r.sites[v.site].kase >= 0 {
+			r.register(id, r.sites[v.site].kase, t, false)
+		} else {
+			r.openCase(id, t)
+		}
+		return
+	}
+	cell := r.vcell(v)
+	h := r.hood(v)
+	if class != model.CorruptClosed && h.Origin == model.Foreign && h.Doc == model.Undocumented &&
+		v.bern(r.p.Qualification.MigrationReclass) {
+		class = model.Migration
+	}
+	v.class = class
+	switch class {
+	case model.CorruptClosed:
+		r.count(t, cell, ClosedCorruption, 1)
+		v.outcome = model.ClosedCorruption
+		// Some are returned to the exploiter ("brought back to the owner by the police", KZ study 2.2).
+		if v.flags&fExploitationStarted != 0 && v.site >= 0 && !r.sites[v.site].closed && v.bern(0.5) {
+			r.returnToSite(id, t)
+		}
+		return
+	case model.Migration:
+		r.count(t, cell, ReclassifiedMigration, 1)
+		r.deport(id, t)
+		return
+	case model.Prostitution:
+		r.count(t, cell, ReclassifiedProstitution, 1)
+	case model.OtherArticle:
+		r.count(t, cell, ReclassifiedOther, 1)
+	case model.Refused:
+		r.count(t, cell, RefusedRegistration, 1)
+	}
+	r.afterNoReport(id, t)
+}
+
+// returnToSite puts a victim back into exploitation at its site.
+func (r *replicate) returnToSite(id int32, t int32) {
+	v := &r.victims[id]
+	s := model.StratumAt(int(v.stratum))
+	v.state = Exploited
+	v.end = never
+	cell := r.vcell(v)
+	r.addStock(t, cell, 1)
+	v.tExit = t + v.geom(r.tab.exitHazard[s.Sector])
+	r.addStock(v.tExit, cell, -1)
+	v.tContact = t + v.geom(r.contactHazard(s))
+	r.planExit(v, s)
+	r.plan(id, t)
+}
+
+// openCase registers a new article-128 case for the site of victim id.
+func (r *replicate) openCase(id int32, t int32) {
+	v := &r.victims[id]
+	cid := int32(len(r.cases))
+	r.cases = append(r.cases, kase{})
+	c := &r.cases[cid]
+	c.seed(r.seedHi, Key(r.seedHi, Purpose("case"), uint64(v.site+1), uint64(id)))
+	c.region, c.form, c.cell = v.region, model.StratumAt(int(v.stratum)).Form(), r.vcell(v)
+	c.opened = t
+	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
+	r.open = append(r.open, cid)
+	r.openByRegion[c.region]++
+	r.registered[c.region]++
+	r.count(t, c.cell, CasesRegisteredArt128, 1)
+	if v.site >= 0 {
+		r.sites[v.site].kase = cid
+	}
+	r.register(id, cid, t, true)
+	// Traffickers arrested: the site closes and every victim still there is freed and contacted.
+	if v.site >= 0 {
+		st := &r.sites[v.site]
+		st.closed = true
+		for j := st.head; j >= 0; j = r.victims[j].next {
+			if r.exploitedAt(j, t) {
+				r.contact(j, model.PoliceRaid, t)
+			}
+		}
+		for j := st.head; j >= 0; j = r.victims[j].next {
+			if r.exploitedAt(j, t) {
+				r.leaveExploitation(j, t, Free)
+				r.maybeRetraffick(j, t)
+			}
+		}
+	}
+}
+
+// register adds a victim to an article-128 case.
+func (r *replicate) register(id int32, cid int32, t int32, lead bool) {
+	v := &r.victims[id]
+	cell := r.vcell(v)
+	c := &r.cases[cid]
+	c.victims = append(c.victims, id)
+	v.kase = cid
+	v.class = model.Art128
+	v.lists |= model.ListArt128
+	r.leaveExploitation(id, t, PreTrial)
+	v.state = PreTrial
+	v.outcome = model.InProceedings
+	r.count(t, cell, RegisteredArt128, 1)
+	r.identify(id, t)
+	r.tryShelter(id, t, true, true)
+}
+
+// passesGrading draws once per victim whether it meets the abuse-grading criteria.
+func (r *replicate) passesGrading(v *victim) bool {
+	if v.flags&fGradingDrawn == 0 {
+		v.flags |= fGradingDrawn
+		if v.bern(r.p.Assistance.AbuseGradingPass) {
+			v.flags |= fPassesGrading
+		}
+	}
+	return v.flags&fPassesGrading != 0
+}
+
+// identify counts the victim as identified by the state, once.
+func (r *replicate) identify(id int32, t int32) {
+	v := &r.victims[id]
+	if v.flags&fIdentified == 0 {
+		v.flags |= fIdentified
+		r.count(t, r.vcell(v), IdentifiedOfficial, 1)
+	}
+}
+
+// tryShelter places a victim in a state-funded shelter when the law allows it and a funded place is free.
+func (r *replicate) tryShelter(id int32, t int32, registered, reported bool) {
+	v := &r.victims[id]
+	if v.flags&fSheltered != 0 || r.shelterLeft <= 0 {
+		return
+	}
+	p := r.p
+	if !model.ShelterEligible(r.hood(v), &p.Law, registered, reported, r.passesGrading(v)) {
+		return
+	}
+	r.shelterLeft--
+	v.flags |= fSheltered
+	v.lists |= model.ListShelter
+	r.count(t, r.vcell(v), StateShelter, 1)
+	r.identify(id, t) // state special social services confer victim status
+}
+
+// active reports whether a victim still takes part in its case.
+func (r *replicate) active(v *victim) bool {
+	return (v.state == PreTrial || v.state == Trial) && v.flags&fAbsent == 0
+}
+
+// processCases applies the monthly hazards of pre-trial investigation and trial.
+func (r *replicate) processCases(t int32) {
+	p := r.p
+	grave := !model.ReconciliationAllowed(model.GravityOf(p.Law.Art128MaxYears))
+	keep := r.open[:0]
+	for _, cid := range r.open {
+		c := &r.cases[cid]
+		if c.opened == t {
+			keep = append(keep, cid)
+			continue
+		}
+		// Victim-level hazards: retraction and leaving the country.
+		present := 0
+		for _, vid := range c.victims {
+			v := &r.victims[vid]
+			if !r.active(v) {
+				continue
+			}
+			h := r.hood(v)
+			protect := 1.0
+			if v.flags&fSheltered != 0 {
+				protect = p.PreTrial.ShelterProtection
+			}
+			leave := 0.0
+			if h.Origin == model.Foreign {
+				leave = p.PreTrial.LeaveMonthlyForeign
+				if p.Law.TemporaryResidence {
+					leave *= p.PreTrial.ShelterProtection
+				}
+			}
+			leave *= protect
+			retract := p.PreTrial.RetractionMonthly * protect
+			u := v.float64()
+			cell := r.vcell(v)
+			switch {
+			case u < leave:
+				if c.stage == stagePreTrial {
+					v.state = Departed
+					v.outcome = model.ClosedVictimLeft
+					r.count(t, cell, ClosedVictimLeft, 1)
+				} else {
+					v.flags |= fAbsent
+				}
+				continue
+			case u < leave+retract && c.stage == stagePreTrial:
+				v.state = Free
+				v.outcome = model.ClosedEvidence
+				r.count(t, cell, ClosedEvidence, 1)
+				r.maybeRetraffick(vid, t)
+				continue
+			}
+			present++
+		}
+		if c.stage == stagePreTrial && present == 0 {
+			c.stage = stageClosed
+			r.openByRegion[c.region]--
+			continue
+		}
+		if c.stage == stagePreTrial {
+			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
+			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
+			corrupt := p.PreTrial.CorruptionMonthly * p.Police.Corruption.Of(c.region) / 0.1
+			recon := 0.0
+			if !grave {
+				recon = p.PreTrial.ReconciliationMonthly
+			}
+			evidence := p.PreTrial.EvidenceMonthly.Of(c.form) * (2 - speed) // slow cases lose evidence
+			done := p.PreTrial.CompletionMonthly * speed
+			u := c.float64()
+			switch {
+			case u < corrupt:
+				r.closeCase(c, t, ClosedCorruption, model.ClosedCorruption)
+			case u < corrupt+recon:
+				r.closeCase(c, t, ClosedReconciliation, model.ClosedReconciled)
+			case u < corrupt+recon+evidence:
+				r.closeCase(c, t, ClosedEvidence, model.ClosedEvidence)
+			case u < corrupt+recon+evidence+done:
+				c.stage = stageTrial
+				r.openByRegion[c.region]--
+				r.count(t, c.cell, CasesToCourt, 1)
+				for _, vid := range c.victims {
+					v := &r.victims[vid]
+					if v.state == PreTrial {
+						v.state = Trial
+						v.lists |= model.ListCourt
+						r.count(t, r.vcell(v), ToCourt, 1)
+					}
+				}
+			}
+			if c.stage != stageClosed {
+				keep = append(keep, cid)
+			}
+			continue
+		}
+		// Trial.
+		if !c.bern(model.HazardForMean(p.Court.TrialMonths)) {
+			keep = append(keep, cid)
+			continue
+		}
+		testimony := false
+		for _, vid := range c.victims {
+			v := &r.victims[vid]
+			if v.state == Trial && v.flags&fAbsent == 0 && !c.bern(p.Court.TestimonyChange) {
+				testimony = true
+			}
+		}
+		pc := p.Court.ConvictionWithoutTestimony
+		if testimony {
+			pc = p.Court.ConvictionWithTestimony
+		}
+		c.stage = stageClosed
+		if c.bern(pc) {
+			r.count(t, c.cell, CasesConvicted, 1)
+			r.count(t, c.cell, OffendersConvicted, int64(c.offenders))
+			for o := int32(0); o < c.offenders; o++ {
+				if c.bern(p.Court.ConditionalShare) {
+					r.count(t, c.cell, ConditionalSentences, 1)
+				}
+			}
+			r.endTrial(c, t, Convicted, model.Convicted)
+		} else {
+			r.endTrial(c, t, Acquitted, model.Acquitted)
+		}
+	}
+	r.open = keep
+}
+
+// closeCase ends a pre-trial investigation for every victim still in it.
+func (r *replicate) closeCase(c *kase, t int32, m Measure, o model.Outcome) {
+	c.stage = stageClosed
+	r.openByRegion[c.region]--
+	for _, vid := range c.victims {
+		v := &r.victims[vid]
+		if v.state != PreTrial {
+			continue
+		}
+		v.state = Free
+		v.outcome = o
+		r.count(t, r.vcell(v), m, 1)
+		r.maybeRetraffick(vid, t)
+	}
+}
+
+// endTrial records the verdict for every victim of the case.
+func (r *replicate) endTrial(c *kase, t int32, m Measure, o model.Outcome) {
+	for _, vid := range c.victims {
+		v := &r.victims[vid]
+		if v.state != Trial {
+			continue
+		}
+		cell := r.vcell(v)
+		v.outcome = o
+		r.count(t, cell, m, 1)
+		if o == model.Convicted && r.p.Assistance.CompensationFundMRP > 0 {
+			r.count(t, cell, Compensated, 1)
+		}
+		if v.flags&fAbsent != 0 {
+			v.state = Departed
+			continue
+		}
+		v.state = Free
+		r.maybeRetraffick(vid, t)
+	}
+}

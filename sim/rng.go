@@ -1,0 +1,85 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// splitmix64 is the SplitMix64 finaliser: a bijective mix of 64 bits, used to
+// derive independent stream seeds from structured keys.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Key folds values into one 64-bit stream key.
+func Key(parts ...uint64) uint64 {
+	h := uint64(0x6a09e667f3bcc908)
+	for _, p := range parts {
+		h = splitmix64(h ^ p)
+	}
+	return h
+}
+
+// Purpose hashes a purpose name (FNV-1a) for use in Key.
+func Purpose(name string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// Stream returns the PCG stream for (seed, replicate, purpose, keys).
+func Stream(seed uint64, replicate int, purpose string, keys ...uint64) *rand.PCG {
+	hi := Key(seed, uint64(replicate), Purpose(purpose))
+	return rand.NewPCG(hi, Key(append([]uint64{hi}, keys...)...))
+}
+
+// rng is a PCG stream stored by value inside agents (16 bytes, no allocation),
+// with the few draws the engine needs.
+type rng struct{ pcg rand.PCG }
+
+func (r *rng) seed(hi, lo uint64) { r.pcg.Seed(hi, lo) }
+
+// float64 returns a uniform number in [0, 1).
+func (r *rng) float64() float64 { return float64(r.pcg.Uint64()>>11) * 0x1p-53 }
+
+// bern returns true with probability p.
+func (r *rng) bern(p float64) bool { return r.float64() < p }
+
+// never is the waiting time of an event whose hazard is zero.
+const never = math.MaxInt32 / 2
+
+// geom returns a waiting time in months (at least 1) for an event with
+// monthly hazard h: a geometric variable with mean 1/h.
+func (r *rng) geom(h float64) int32 {
+	if h <= 0 {
+		return never
+	}
+	if h >= 1 {
+		return 1
+	}
+	u := 1 - r.float64() // in (0, 1]
+	t := 1 + math.Floor(math.Log(u)/math.Log1p(-h))
+	if t > never {
+		return never
+	}
+	return int32(t)
+}
+
+// poisson returns a Poisson variable with a small mean (Knuth's method).
+func (r *rng) poisson(mean float64) int {
+	l := math.Exp(-mean)
+	k, p := 0, 1.0
+	for {
+		p *= r.float64()
+		if p <= l || k > 1000 {
+			return k
+		}
+		k++
+	}
+}

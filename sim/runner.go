@@ -1,0 +1,220 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+
+	"htsim/model"
+	"htsim/scenarios"
+)
+
+// Config is what one scenario's replicates share.
+type Config struct {
+	Scenario    *scenarios.Scenario
+	From, To    model.Month // recorded horizon
+	Seed        uint64
+	KeepVictims bool // return one record per victim spell
+}
+
+// Result is one replicate's output.
+type Result struct {
+	Scenario  string
+	Replicate int
+	FirstYear int
+	Counts    Counts      // yearly counts, see Counts
+	Values    [][]float64 // drawn parameter values: [phase][scenarios.Schema leaf]
+	Victims   []VictimRecord
+}
+
+// VictimRecord is one victim spell as the victims table shows it.
+type VictimRecord struct {
+	ID, Person, Site, Case int32
+	Spell                  uint8
+	Stratum                model.Stratum
+	Region                 model.Region
+	Start, End             model.Month // End < 0: still exploited or in proceedings at the horizon's end
+	ExploitedMonths        int32
+	ExploitationStarted    bool
+	Channel                model.Channel
+	Lists                  model.List
+	Class                  model.Classification
+	Outcome                model.Outcome
+	State                  State // state at the end of the horizon
+}
+
+// Scratch holds the large arrays of a replicate so that a worker can reuse
+// them for its next replicate instead of allocating and clearing new ones.
+// The zero value is ready to use; a Scratch must not be shared between goroutines.
+type Scratch struct {
+	victims []victim
+	sites   []site
+	events  []event
+}
+
+// ParamStream is the random source of parameter path in replicate rep.
+func ParamStream(seed uint64, rep int, path string) rand.Source {
+	return Stream(seed, rep, "param:"+path)
+}
+
+// RunReplicate simulates replicate rep of cfg's scenario. It never panics: an
+// internal failure comes back as an error naming the scenario and replicate.
+func RunReplicate(cfg *Config, rep int, scratch *Scratch) (res *Result, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("internal error in scenario %s, replicate %d: %v\n%s", cfg.Scenario.Name, rep, x, debug.Stack())
+		}
+	}()
+	if scratch == nil {
+		scratch = new(Scratch)
+	}
+	r := newReplicate(cfg, rep)
+	r.victims, r.sites, r.events = scratch.victims[:0], scratch.sites[:0], scratch.events[:0]
+	defer func() { scratch.victims, scratch.sites, scratch.events = r.victims[:0], r.sites[:0], r.events[:0] }()
+	r.run()
+	res = &Result{Scenario: cfg.Scenario.Name, Replicate: rep, FirstYear: r.firstYear, Counts: r.counts, Values: r.values}
+	if cfg.KeepVictims {
+		res.Victims = r.records()
+	}
+	return res, nil
+}
+
+func newReplicate(cfg *Config, rep int) *replicate {
+	r := &replicate{cfg: cfg, rep: rep, from: cfg.From, to: cfg.To, firstYear: cfg.From.Year()}
+	r.start = cfg.From - WarmupMonths
+	r.seedHi = Key(cfg.Seed, uint64(rep), Purpose("engine"))
+	for _, ph := range cfg.Scenario.Phases {
+		vals := make([]float64, len(scenarios.Schema))
+		p := ph.Draw(func(path string) rand.Source { return ParamStream(cfg.Seed, rep, path) }, vals)
+		r.params = append(r.params, p)
+		r.values = append(r.values, vals)
+	}
+	return r
+}
+
+func (r *replicate) records() []VictimRecord {
+	out := make([]VictimRecord, 0, len(r.victims))
+	for i := range r.victims {
+		v := &r.victims[i]
+		if model.Month(v.start) < r.from && (v.end < int32(r.from) && v.end != never) {
+			continue // spell ended during the warm-up
+		}
+		rec := VictimRecord{ID: int32(i), Person: v.person, Site: v.site, Case: v.kase, Spell: v.spell,
+			Stratum: model.StratumAt(int(v.stratum)), Region: v.region, Start: model.Month(v.start),
+			End: -1, ExploitationStarted: v.flags&fExploitationStarted != 0, Channel: v.channel,
+			Lists: v.lists, Class: v.class, Outcome: v.outcome, State: v.state}
+		end := int32(r.to) + 1
+		if v.end != never {
+			rec.End = model.Month(v.end)
+			end = v.end
+		}
+		if rec.ExploitationStarted {
+			rec.ExploitedMonths = end - v.start
+		}
+		if v.state == Exploited {
+			rec.Outcome = model.StillExploited
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+// census counts victim spells by state in month t; tests use it to check conservation.
+func (r *replicate) census(t int32) [NumStates]int {
+	var n [NumStates]int
+	for i := range r.victims {
+		r.exploitedAt(int32(i), t)
+		n[r.victims[i].state]++
+	}
+	return n
+}
+
+// Run simulates the given replicates of one scenario on a pool of workers and
+// calls emit with each result in replicate order (whatever order they finish
+// in), from a single goroutine. At most 2*workers results wait in memory.
+// It stops at the first error, from a replicate or from emit, or when ctx ends.
+func Run(ctx context.Context, cfg *Config, replicates []int, workers int, emit func(*Result) error) error {
+	if workers < 1 {
+		workers = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type item struct {
+		i   int
+		res *Result
+		err error
+	}
+	jobs := make(chan int)
+	results := make(chan item, workers)
+	window := make(chan struct{}, 2*workers) // bounds finished-but-not-emitted results
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scratch := new(Scratch)
+			for i := range jobs {
+				res, err := RunReplicate(cfg, replicates[i], scratch)
+				select {
+				case results <- item{i, res, err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range replicates {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int]*Result{}
+	next := 0
+	var firstErr error
+	for it := range results {
+		if firstErr != nil {
+			continue
+		}
+		if it.err != nil {
+			firstErr = it.err
+			cancel()
+			continue
+		}
+		pending[it.i] = it.res
+		for {
+			res, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-window
+			if err := emit(res); err != nil {
+				firstErr = err
+				cancel()
+				break
+			}
+		}
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil && next < len(replicates) {
+		return err
+	}
+	return nil
+}
