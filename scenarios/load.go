@@ -41,6 +41,8 @@ type File struct {
 	PolicyFrom  *model.Month // month the file's changes take effect; nil: from the start
 	From, To    *model.Month // horizon, when the file sets one
 	Params      map[string]*Param
+	ExtendsLine int    // line of extends:, 0 when absent
+	FromLine    int    // line of from:, 0 when absent
 	Display     string // the file as shown in messages
 	Path        string // filesystem path, empty for built-ins
 	SHA256      string // hex SHA-256 of the file's bytes
@@ -65,6 +67,9 @@ func Parse(display string, data []byte) (*File, error) {
 	astFile, err := parseYAML(data)
 	if err != nil {
 		return nil, yamlError(display, err)
+	}
+	if len(astFile.Docs) == 1 && astFile.Docs[0].Body == nil {
+		return nil, &Error{File: display, Msg: "file is empty (only comments)", Allowed: "a YAML mapping with the keys " + strings.Join(topKeys, ", ")}
 	}
 	if len(astFile.Docs) != 1 || astFile.Docs[0].Body == nil {
 		return nil, &Error{File: display, Msg: fmt.Sprintf("found %d YAML documents", len(astFile.Docs)), Allowed: "exactly one YAML document"}
@@ -233,6 +238,9 @@ func (d *decoder) number(n ast.Node, key string) (float64, bool) {
 		if !math.IsInf(v.Value, 0) && !math.IsNaN(v.Value) {
 			return v.Value, true
 		}
+	case *ast.TagNode:
+		d.fail(n, key, "YAML tags are not supported", "a plain finite number")
+		return 0, false
 	case *ast.StringNode:
 		// A quoted or bare word such as "0.5x"; say it is not a number.
 		d.fail(n, key, fmt.Sprintf("%q is not a number", short(v.Value)), "a finite number")
@@ -279,7 +287,9 @@ func (d *decoder) top(f *File, body ast.Node) {
 			f.Description, _ = d.str(p.vn, "description")
 		case "extends":
 			f.Extends, _ = d.str(p.vn, "extends")
+			f.ExtendsLine = p.line
 		case "from":
+			f.FromLine = p.line
 			if m, ok := d.month(p.vn, "from"); ok {
 				f.PolicyFrom = &m
 			}
@@ -315,7 +325,8 @@ func (d *decoder) top(f *File, body ast.Node) {
 		d.fail(body, "name", "missing", "a scenario name such as baseline")
 	}
 	if f.PolicyFrom != nil && f.Extends == "" {
-		d.fail(body, "from", "a policy month needs a parent scenario to equal before it", "extends: PARENT together with from:")
+		d.errs = append(d.errs, &Error{File: d.file, Line: f.FromLine, Key: "from",
+			Msg: "a policy month (from:) needs a parent scenario (extends:), which this scenario equals before that month", Allowed: "extends: PARENT together with from:"})
 	}
 	if params != nil {
 		if _, isNull := params.(*ast.NullNode); !isNull {
@@ -375,10 +386,11 @@ func (d *decoder) leaf(f *File, p pair, l *Leaf) {
 	if !special {
 		allowedKeys = []string{"value", "dist", "min", "max", "mode", "alpha", "beta", "source", "note"}
 	}
+	before := len(d.errs)
 	pairs, ok := d.mapping(p.vn, key, "value or dist, and source")
 	if !ok {
-		if !special {
-			d.errs[len(d.errs)-1].Allowed = "a mapping such as {value: 0.3, source: assumption} or {dist: uniform, min: 0.1, max: 0.5, source: ...}"
+		if _, isMap := p.vn.(*ast.MappingNode); !special && !isMap && len(d.errs) == before+1 && strings.HasPrefix(d.errs[before].Msg, "expected a mapping") {
+			d.errs[before].Allowed = "a mapping such as {value: 0.3, source: assumption} or {dist: uniform, min: 0.1, max: 0.5, source: ...}"
 		}
 		return
 	}
@@ -485,7 +497,7 @@ func (d *decoder) leaf(f *File, p pair, l *Leaf) {
 		} else if hi != lo || !l.Kind.inDomain(hi, hi) {
 			what = fmt.Sprintf("value %g", hi)
 		}
-		d.fail(p.kn, key, what+" is outside the allowed range for a "+string(l.Kind), l.Kind.Allowed())
+		d.fail(p.kn, key, what+" is outside the allowed range for "+l.Kind.Noun(), l.Kind.Allowed())
 		return
 	}
 	f.Params[l.Path] = prm

@@ -88,12 +88,12 @@ func load(arg, relTo string, chain []string) (*Scenario, error) {
 	}
 	for _, c := range chain {
 		if c == id {
-			return nil, &Error{File: f.Display, Key: "extends", Msg: "inheritance cycle: " + strings.Join(append(chain, id), " -> "), Allowed: "a chain of parents that ends in a scenario without extends"}
+			return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: "inheritance cycle: " + strings.Join(shortChain(append(chain, id)), " -> "), Allowed: "a chain of parents that ends in a scenario without extends"}
 		}
 	}
 	chain = append(chain, id)
 	if len(chain) > maxDepth {
-		return nil, &Error{File: f.Display, Key: "extends", Msg: fmt.Sprintf("more than %d levels of extends", maxDepth)}
+		return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: fmt.Sprintf("more than %d levels of extends", maxDepth)}
 	}
 	if f.Extends == "" {
 		return root(f)
@@ -103,14 +103,23 @@ func load(arg, relTo string, chain []string) (*Scenario, error) {
 	if err != nil {
 		var e *Error
 		if asError(err, &e) && e.Msg == "no built-in scenario of that name" {
-			return nil, &Error{File: f.Display, Key: "extends", Msg: fmt.Sprintf("unknown parent scenario %q", f.Extends), Allowed: e.Allowed}
+			return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: fmt.Sprintf("unknown parent scenario %q", f.Extends), Allowed: e.Allowed}
 		}
 		if asError(err, &e) && e.Msg == "no such file" {
-			return nil, &Error{File: f.Display, Key: "extends", Msg: fmt.Sprintf("parent scenario file %q not found", e.File), Allowed: e.Allowed}
+			return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: fmt.Sprintf("parent scenario file %q not found (looked for %s)", f.Extends, e.File), Allowed: e.Allowed}
 		}
 		return nil, err
 	}
 	return child(parent, f)
+}
+
+// shortChain shows an inheritance chain with built-in names and file base names.
+func shortChain(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = filepath.Base(strings.TrimPrefix(id, "builtin:"))
+	}
+	return out
 }
 
 func asError(err error, target **Error) bool {
@@ -174,7 +183,7 @@ func child(parent *Scenario, f *File) (*Scenario, error) {
 	if f.PolicyFrom != nil {
 		policy = *f.PolicyFrom
 		if policy < s.From || policy > s.To {
-			return nil, &Error{File: f.Display, Key: "from", Msg: fmt.Sprintf("policy month %s is outside the horizon %s to %s", policy, s.From, s.To), Allowed: "a month within the horizon"}
+			return nil, &Error{File: f.Display, Line: f.FromLine, Key: "from", Msg: fmt.Sprintf("policy month %s is outside the horizon %s to %s", policy, s.From, s.To), Allowed: "a month within the horizon"}
 		}
 		starts = append(starts, policy)
 	}

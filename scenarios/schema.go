@@ -38,6 +38,25 @@ func (k Kind) Allowed() string {
 	return ""
 }
 
+// Noun names the kind in messages.
+func (k Kind) Noun() string {
+	switch k {
+	case KindProb:
+		return "a probability"
+	case KindFactor:
+		return "a non-negative factor"
+	case KindCount:
+		return "a count"
+	case KindMonths:
+		return "a duration in months"
+	case KindYears:
+		return "a number of years"
+	case KindBool:
+		return "a yes/no setting"
+	}
+	return "a yearly series"
+}
+
 // inDomain reports whether [lo, hi] lies in the kind's domain.
 func (k Kind) inDomain(lo, hi float64) bool {
 	switch k {

@@ -2,27 +2,33 @@ package sim
 
 import (
 	"testing"
-
-	"htsim/scenarios"
 )
 
-// BenchmarkReplicate times one national-scale baseline replicate (2010-2030)
-// on one core, reusing a worker's scratch arrays as the runner does.
+// BenchmarkReplicate times one national-scale baseline replicate (2010-2030
+// plus the warm-up) on one core, reusing a worker's scratch arrays as the
+// runner does. Replicates cycle through 8 parameter draws.
 func BenchmarkReplicate(b *testing.B) {
-	sc, err := scenarios.Load("baseline")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := &Config{Scenario: sc, From: sc.From, To: sc.To, Seed: 1}
+	cfg := &Config{Scenario: baseline(b), Seed: 1}
+	cfg.From, cfg.To = cfg.Scenario.From, cfg.Scenario.To
 	scratch := new(Scratch)
-	victims := 0
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		res, err := RunReplicate(cfg, i%8, scratch)
-		if err != nil {
+		if _, err := RunReplicate(cfg, i%8, scratch); err != nil {
 			b.Fatal(err)
 		}
-		_ = res
-		victims += len(scratch.victims[:cap(scratch.victims)][:0])
+	}
+}
+
+// BenchmarkReplicateNaive times the same replicates with the per-person
+// reference draw of arrivals (a Bernoulli trial per person at risk per month),
+// the baseline the exact binomial draw is measured against.
+func BenchmarkReplicateNaive(b *testing.B) {
+	cfg := &Config{Scenario: baseline(b), Seed: 1}
+	cfg.From, cfg.To = cfg.Scenario.From, cfg.Scenario.To
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r := newReplicate(cfg, i%8)
+		r.arrive = naiveArrivals(r)
+		r.run()
 	}
 }

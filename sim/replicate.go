@@ -13,13 +13,13 @@ type State uint8
 
 // Victim states.
 const (
-	Exploited    State = iota // in exploitation
-	Free                      // out of exploitation, no open proceedings
-	PreTrial                  // a victim in an open pre-trial investigation
-	Trial                     // a victim in a case before the court
-	Dead                      // died in exploitation
-	Departed                  // deported or left the country
-	NewSpell                  // spell ended: the person was trafficked again (a new spell)
+	Exploited State = iota // in exploitation
+	Free                   // out of exploitation, no open proceedings
+	PreTrial               // a victim in an open pre-trial investigation
+	Trial                  // a victim in a case before the court
+	Dead                   // died in exploitation
+	Departed               // deported or left the country
+	NewSpell               // spell ended: the person was trafficked again (a new spell)
 	NumStates
 )
 
@@ -30,18 +30,18 @@ func (s State) String() string { return stateNames[s] }
 // victim flags.
 const (
 	fExploitationStarted uint16 = 1 << iota // false: intercepted in recruitment
-	fRecognised                            // someone recognised trafficking
-	fAccepted                              // the victim accepted victim status
-	fNGO                                   // accompanied by an NGO
-	fSheltered                             // in a state-funded shelter
-	fIdentified                            // counted in identified_official
-	fAbsent                                // left the country during the trial
-	fRetraffickDrawn                       // the re-trafficking draw for this spell was made
-	fGradingDrawn                          // the abuse-grading assessment was made
-	fPassesGrading                         // the victim meets the abuse-grading criteria
-	fDiesAtExit                            // the planned exit from exploitation is death
-	fSeeksAtExit                           // at the planned exit the victim will seek help
-	fSilentExit                            // the planned exit is counted in advance (no event)
+	fRecognised                             // someone recognised trafficking
+	fAccepted                               // the victim accepted victim status
+	fNGO                                    // accompanied by an NGO
+	fSheltered                              // in a state-funded shelter
+	fIdentified                             // counted in identified_official
+	fAbsent                                 // left the country during the trial
+	fRetraffickDrawn                        // the re-trafficking draw for this spell was made
+	fGradingDrawn                           // the abuse-grading assessment was made
+	fPassesGrading                          // the victim meets the abuse-grading criteria
+	fDiesAtExit                             // the planned exit from exploitation is death
+	fSeeksAtExit                            // at the planned exit the victim will seek help
+	fSilentExit                             // the planned exit is counted in advance (no event)
 )
 
 // victim is one victimisation spell (one agent). Kept small: a replicate holds
@@ -131,29 +131,30 @@ type replicate struct {
 	start     model.Month     // first simulated month (warm-up before from)
 	firstYear int
 
-	victims   []victim
-	sites     []site
-	cases     []kase
-	open      []int32 // open cases
-	events    []event // every scheduled event; calendar lists thread through it
-	calHead   []int32 // first event of each month, -1 when none
-	calTail   []int32 // last event of each month
-	tab       tables  // per-phase lookup tables
+	victims    []victim
+	sites      []site
+	cases      []kase
+	open       []int32 // open cases
+	events     []event // every scheduled event; calendar lists thread through it
+	calHead    []int32 // first event of each month, -1 when none
+	calTail    []int32 // last event of each month
+	tab        tables  // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
-	siteSeq   [model.NumRegions][model.NumSectors]uint32
+	siteSeq    [model.NumRegions][model.NumSectors]uint32
 
 	arrivalSrc [model.NumStrata]*rand.PCG
 	stratumPop [model.NumStrata]float64
 	strataRisk [model.NumStrata]float64
 
-	shelterLeft   int
-	registered    [model.NumRegions]int // this year
-	lastYearReg   [model.NumRegions]int
-	openByRegion  [model.NumRegions]int
-	stockDelta    [][CellsPerYear]int32 // per month: change in victims in exploitation (planned exits included)
-	persons       int32
+	shelterLeft  int
+	registered   [model.NumRegions]int // this year
+	lastYearReg  [model.NumRegions]int
+	openByRegion [model.NumRegions]int
+	stockDelta   [][CellsPerYear]int32 // per month: change in victims in exploitation (planned exits included)
+	persons      int32
 
 	onMonth func(t int32) // test hook, called at the end of each month
+	arrive  func(t int32) // draws the month's new victims; tests swap in a per-person reference
 
 	counts Counts
 	values [][]float64
@@ -273,7 +274,11 @@ func (r *replicate) run() {
 		if model.Month(t).MonthNumber() == 1 || t == int32(r.start) {
 			r.newYear(t)
 		}
-		r.arrivals(t)
+		if r.arrive != nil {
+			r.arrive(t)
+		} else {
+			r.arrivals(t)
+		}
 		// Events scheduled for this month while it is processed join the end of its list.
 		for e := r.calHead[int(t)-int(r.start)]; e >= 0; e = r.events[e].next {
 			r.handle(r.events[e], t)
@@ -386,7 +391,6 @@ func (r *replicate) newYear(t int32) {
 		r.strataRisk[s] = model.MonthlyRisk(st, y+0.5, &r.p.Victimisation, law)
 	}
 }
-
 
 // arrivals draws the number of new victims in each stratum (an exact binomial
 // draw over the people at risk) and creates them.

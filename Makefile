@@ -1,0 +1,39 @@
+# htsim: build, run, test. Everything the project needs comes from the Go module proxy.
+GO        ?= go
+BIN       := bin/htsim
+REPLICATES ?= 200
+OUT       ?= results
+
+.PHONY: all build run test test-short duckdb-test bench lint clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/htsim
+
+## run: the default study: every built-in scenario, $(REPLICATES) replicates, into $(OUT)/, then the table.
+run: build
+	./$(BIN) run --replicates $(REPLICATES) --out $(OUT) --force $$(./$(BIN) scenarios | cut -d' ' -f1)
+
+## test: all tests: vet, unit and statistical tests, and the DuckDB reading check (its own module).
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+	$(MAKE) duckdb-test
+
+test-short:
+	$(GO) test -short ./...
+
+duckdb-test:
+	cd internal/duckdbcheck && $(GO) test ./...
+
+## bench: speed and memory benchmarks (one replicate against the naive per-person reference).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./sim/
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin $(OUT)

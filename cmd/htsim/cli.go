@@ -1,0 +1,370 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+	"htsim/analysis"
+	"htsim/internal/output"
+	"htsim/model"
+	"htsim/scenarios"
+	"htsim/sim"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitInternal = 1
+	exitUsage    = 2
+)
+
+// usageError is an error in the command line or in an input file: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+const topUsage = `htsim simulates human-trafficking victims in Kazakhstan and what official
+statistics record of them, under today's law and under policy scenarios.
+
+Usage:
+  htsim run [flags] SCENARIO...   simulate scenarios and write Parquet tables
+  htsim scenarios                 list the built-in scenarios
+  htsim validate FILE...          check scenario files without running them
+  htsim version                   print the code version
+
+SCENARIO is a built-in name (see 'htsim scenarios') or a path to a YAML file.
+Run 'htsim COMMAND --help' for a command's flags.
+`
+
+// Main runs the command line args and returns the exit code. It never panics.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "htsim: internal error: %v\nPlease report this with the command line you ran.\n", r)
+			code = exitInternal
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, topUsage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "scenarios":
+		err = cmdScenarios(args[1:], stdout, stderr)
+	case "validate":
+		err = cmdValidate(args[1:], stdout, stderr)
+	case "version":
+		v, rev, mod := output.BuildInfo()
+		fmt.Fprintf(stdout, "htsim %s %s%s %s\n", v, rev, map[bool]string{true: " (modified)"}[mod], runtime.Version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, topUsage)
+	default:
+		fmt.Fprintf(stderr, "htsim: unknown command %q\n\n%s", args[0], topUsage)
+		return exitUsage
+	}
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	case isUsage(err):
+		fmt.Fprintf(stderr, "htsim: %v\n", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "htsim: interrupted; no partial output was kept. Run the same command again to redo it.")
+		return 130
+	default:
+		fmt.Fprintf(stderr, "htsim: %v\n", err)
+		return exitInternal
+	}
+}
+
+func isUsage(err error) bool {
+	var u usageError
+	var se *scenarios.Error
+	var sl scenarios.ErrorList
+	return errors.As(err, &u) || errors.As(err, &se) || errors.As(err, &sl)
+}
+
+func newFlags(name, usage string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fmt.Fprintln(stderr, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+const runUsage = `Usage: htsim run [flags] SCENARIO...
+
+Simulates each scenario's replicates and writes, under --out:
+  yearly/scenario=NAME/part-00000.parquet      true and recorded counts by year and cell
+  parameters/scenario=NAME/part-00000.parquet  the parameter values each replicate drew
+  victims/scenario=NAME/part-00000.parquet     one row per victim spell (with --victims)
+  manifest.json                                code version, scenario files, parameters, seed
+Then prints true against recorded counts with 90% intervals across replicates.
+The output is byte-identical for the same scenarios, seed and code, whatever --workers.
+`
+
+type runOptions struct {
+	replicates int
+	seed       uint64
+	workers    int
+	out        string
+	from, to   string
+	victims    bool
+	quiet      bool
+	force      bool
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o runOptions
+	fs := newFlags("run", runUsage, stderr)
+	fs.IntVarP(&o.replicates, "replicates", "n", 100, "replicates per scenario (Monte Carlo draws of parameters and events)")
+	fs.Uint64VarP(&o.seed, "seed", "s", 1, "master seed (a non-negative integer)")
+	fs.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "replicates simulated in parallel")
+	fs.StringVarP(&o.out, "out", "o", "results", "output folder")
+	fs.StringVar(&o.from, "from", "", "first month recorded, YYYY-MM (default: the scenario's, 2010-01)")
+	fs.StringVar(&o.to, "to", "", "last month recorded, YYYY-MM (default: the scenario's, 2030-12)")
+	fs.BoolVar(&o.victims, "victims", false, "also write one row per victim spell (large: use few replicates)")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress and no table")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("run: name at least one scenario (built-in: %s)", strings.Join(scenarios.BuiltinNames(), ", "))
+	}
+	if o.replicates < 1 || o.replicates > 1_000_000 {
+		return usagef("run: --replicates must be between 1 and 1000000, got %d", o.replicates)
+	}
+	if o.workers < 1 || o.workers > 4096 {
+		return usagef("run: --workers must be between 1 and 4096, got %d", o.workers)
+	}
+	if o.out == "" {
+		return usagef("run: --out must name a folder")
+	}
+	// Load and check everything before touching the output folder.
+	var scs []*scenarios.Scenario
+	seen := map[string]string{}
+	for _, arg := range fs.Args() {
+		sc, err := scenarios.Load(arg)
+		if err != nil {
+			return err
+		}
+		if prev, dup := seen[sc.Name]; dup {
+			return usagef("run: two scenarios are named %q (%s and %s); names must differ", sc.Name, prev, arg)
+		}
+		seen[sc.Name] = arg
+		scs = append(scs, sc)
+	}
+	from, to, err := horizon(o, scs)
+	if err != nil {
+		return err
+	}
+	for _, sc := range scs {
+		if pf, ok := sc.PolicyFrom(); ok && (pf < from || pf > to) {
+			return usagef("run: scenario %s starts its policy in %s, outside the horizon %s to %s", sc.Name, pf, from, to)
+		}
+	}
+	if err := prepareOut(o.out, o.force); err != nil {
+		return err
+	}
+	manifest := output.NewManifest(append([]string{"htsim"}, os.Args[1:]...), scs)
+	if len(os.Args) > 0 && !strings.HasSuffix(os.Args[0], "htsim") && !strings.HasSuffix(os.Args[0], "htsim.exe") {
+		manifest.Command = append([]string{"htsim", "run"}, args...)
+	}
+	manifest.Seed, manifest.Replicates, manifest.From, manifest.To, manifest.Victims = o.seed, o.replicates, from.String(), to.String(), o.victims
+	manifest.Tables = []string{"yearly", "parameters"}
+	if o.victims {
+		manifest.Tables = append(manifest.Tables, "victims")
+	}
+
+	reps := make([]int, o.replicates)
+	for i := range reps {
+		reps[i] = i
+	}
+	var bar *progressbar.ProgressBar
+	if !o.quiet && isTerminal(stderr) {
+		bar = progressbar.NewOptions(o.replicates*len(scs), progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("simulating"), progressbar.OptionShowCount(), progressbar.OptionSetItsString("replicates"),
+			progressbar.OptionShowIts(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
+	}
+	var sums []*analysis.RunSummary
+	for _, sc := range scs {
+		cfg := &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims}
+		w, err := output.NewScenarioWriter(o.out, sc, o.victims)
+		if err != nil {
+			return fmt.Errorf("opening output for %s: %w", sc.Name, err)
+		}
+		sum := analysis.NewRunSummary(sc.Name, from.Year(), to.Year())
+		err = sim.Run(ctx, cfg, reps, o.workers, func(res *sim.Result) error {
+			sum.Add(res)
+			if bar != nil {
+				bar.Add(1)
+			}
+			return w.Write(res)
+		})
+		if err != nil {
+			w.Abort()
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return fmt.Errorf("writing output for %s: %w", sc.Name, err)
+		}
+		sums = append(sums, sum)
+	}
+	if bar != nil {
+		bar.Finish()
+	}
+	if err := manifest.Write(o.out); err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
+	}
+	if !o.quiet {
+		if err := analysis.WriteTable(stdout, sums); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", o.out)
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// horizon resolves the recorded months from the flags and the scenarios.
+func horizon(o runOptions, scs []*scenarios.Scenario) (from, to model.Month, err error) {
+	from, to = scs[0].From, scs[0].To
+	for _, sc := range scs[1:] {
+		if sc.From != from || sc.To != to {
+			if o.from == "" || o.to == "" {
+				return 0, 0, usagef("run: scenarios %s and %s have different horizons; set --from and --to", scs[0].Name, sc.Name)
+			}
+		}
+	}
+	if o.from != "" {
+		if from, err = model.ParseMonth(o.from); err != nil {
+			return 0, 0, usagef("run: --from: %v", err)
+		}
+	}
+	if o.to != "" {
+		if to, err = model.ParseMonth(o.to); err != nil {
+			return 0, 0, usagef("run: --to: %v", err)
+		}
+	}
+	if from > to {
+		return 0, 0, usagef("run: --from %s is after --to %s", from, to)
+	}
+	if to.Year()-from.Year() > 200 {
+		return 0, 0, usagef("run: a horizon of more than 200 years (%s to %s) is not supported", from, to)
+	}
+	return from, to, nil
+}
+
+// prepareOut makes sure out can receive a run: it must be new or empty, or
+// hold an earlier htsim run that --force allows us to replace.
+func prepareOut(out string, force bool) error {
+	info, err := os.Stat(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return usagef("run: --out %s exists and is not a folder", out)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if !force {
+		return usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
+		if _, err2 := os.Stat(filepath.Join(out, "yearly")); err2 != nil {
+			return usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+		}
+	}
+	for _, name := range []string{"yearly", "parameters", "victims", "manifest.json"} {
+		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cmdScenarios(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scenarios", "Usage: htsim scenarios\n\nLists the built-in scenarios with their descriptions.\n", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("scenarios: takes no arguments")
+	}
+	for _, name := range scenarios.BuiltinNames() {
+		sc, err := scenarios.Load(name)
+		if err != nil {
+			return fmt.Errorf("built-in scenario %s: %w", name, err)
+		}
+		fmt.Fprintf(stdout, "%-20s %s\n", name, sc.Description)
+	}
+	return nil
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("validate", "Usage: htsim validate FILE...\n\nChecks scenario files (or built-in names) without running them.\nPrints OK or every problem found; exits 2 if any file is invalid.\n", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("validate: name at least one scenario file")
+	}
+	bad := 0
+	for _, arg := range fs.Args() {
+		sc, err := scenarios.Load(arg)
+		if err != nil {
+			bad++
+			fmt.Fprintln(stderr, err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: OK (scenario %s, %d parameters, %d phase(s))\n", arg, sc.Name, len(scenarios.Schema), len(sc.Phases))
+	}
+	if bad > 0 {
+		return usagef("validate: %d of %d files invalid", bad, fs.NArg())
+	}
+	return nil
+}

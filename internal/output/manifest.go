@@ -1,0 +1,119 @@
+package output
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"htsim/scenarios"
+)
+
+// Manifest describes a run completely enough to rerun it: the code, the
+// scenario files (with their content and hash), every resolved parameter,
+// the seed, the replicates, the horizon and the command line.
+type Manifest struct {
+	Tool       string             `json:"tool"`
+	Version    string             `json:"version"`
+	Revision   string             `json:"vcs_revision,omitempty"`
+	Modified   bool               `json:"vcs_modified,omitempty"`
+	GoVersion  string             `json:"go_version"`
+	Command    []string           `json:"command"`
+	Seed       uint64             `json:"seed"`
+	Replicates int                `json:"replicates"`
+	From       string             `json:"from"`
+	To         string             `json:"to"`
+	Victims    bool               `json:"victims_table"`
+	Created    string             `json:"created"`
+	Scenarios  []ScenarioManifest `json:"scenarios"`
+	Tables     []string           `json:"tables"`
+	Note       string             `json:"note"`
+}
+
+// ScenarioManifest is one scenario's entry in the manifest.
+type ScenarioManifest struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Files       []FileManifest  `json:"files"`
+	Phases      []PhaseManifest `json:"phases"`
+}
+
+// FileManifest records one scenario file (the scenario's own, then its parents).
+type FileManifest struct {
+	Name    string `json:"name"`
+	Path    string `json:"path,omitempty"`
+	SHA256  string `json:"sha256"`
+	Content string `json:"content"`
+}
+
+// PhaseManifest lists the parameters in force from a month on.
+type PhaseManifest struct {
+	From       string            `json:"from"`
+	Parameters []scenarios.Param `json:"parameters"`
+}
+
+// BuildInfo returns the module version, VCS revision and modified flag of the running binary.
+func BuildInfo() (version, revision string, modified bool) {
+	version = "(devel)"
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	if bi.Main.Version != "" {
+		version = bi.Main.Version
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	return
+}
+
+// NewManifest fills the code and scenario parts of a manifest.
+func NewManifest(args []string, scs []*scenarios.Scenario) *Manifest {
+	m := &Manifest{Tool: "htsim", GoVersion: runtime.Version(), Command: args, Created: time.Now().UTC().Format(time.RFC3339),
+		Note: "Rerun with the same code revision, scenario files, seed, replicates and horizon to reproduce the Parquet files byte for byte; the number of workers does not matter."}
+	m.Version, m.Revision, m.Modified = BuildInfo()
+	for _, sc := range scs {
+		sm := ScenarioManifest{Name: sc.Name, Description: sc.Description}
+		for i := len(sc.Files) - 1; i >= 0; i-- {
+			f := sc.Files[i]
+			sm.Files = append(sm.Files, FileManifest{Name: f.Display, Path: f.Path, SHA256: f.SHA256, Content: string(f.Bytes)})
+		}
+		for i, ph := range sc.Phases {
+			from := sc.From.String()
+			if i > 0 {
+				from = ph.From.String()
+			}
+			pm := PhaseManifest{From: from}
+			for _, p := range ph.Params {
+				pm.Parameters = append(pm.Parameters, *p)
+			}
+			sm.Phases = append(sm.Phases, pm)
+		}
+		m.Scenarios = append(m.Scenarios, sm)
+	}
+	return m
+}
+
+// Write stores the manifest as OUT/manifest.json, atomically.
+func (m *Manifest) Write(out string) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := CreateAtomic(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}

@@ -1,0 +1,248 @@
+package scenarios_test
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"htsim/scenarios"
+)
+
+// badDir holds scenario files with exactly one problem each; most are
+// scenarios/baseline.yaml with one edit, so the line numbers below are the
+// baseline's.
+var badDir = filepath.Join("..", "testdata", "bad")
+
+// badCase is one file of testdata/bad and what its error message must say.
+type badCase struct {
+	file   string   // path under testdata/bad, slash-separated
+	covers []string // further files of testdata/bad that this case exercises
+	key    string   // dotted key the message must name ("KEY: "), or empty
+	line   int      // line the message must give ("FILE:LINE:"), or 0
+	want   []string // further fragments: what is wrong, what is allowed
+}
+
+var badCases = []badCase{
+	// Whole-file problems.
+	{file: "empty.yaml", want: []string{"file is empty", "name, description"}},
+	// A file holding only comments is as empty as a file holding nothing.
+	{file: "comments-only.yaml", want: []string{"empty"}},
+	{file: "binary.yaml", want: []string{"not a text file"}},
+	{file: "two-documents.yaml", want: []string{"found 2 YAML documents", "exactly one YAML document"}},
+
+	// Malformed YAML. The over-indented `to:` is on line 15; the flow
+	// mapping left open is on line 181.
+	{file: "malformed-indent.yaml", line: 14, // parser reports the value before the bad indentation on 15
+		want: []string{"malformed YAML"}},
+	{file: "malformed-unclosed-flow.yaml", line: 182, // parser reports the line after the brace opened on 181
+		want: []string{"malformed YAML", "}"}},
+	// `skill:` a second time, on line 182; the first is on line 181.
+	{file: "duplicate-key.yaml", line: 182, want: []string{`mapping key "skill" already defined`, "181"}},
+	{file: "anchor-alias.yaml", key: "parameters.police.corruption.south", line: 183,
+		want: []string{"anchors and aliases are not supported", "anchor-alias.yaml:184: parameters.police.corruption.almaty: ", "use extends:"}},
+	{file: "yaml-tag.yaml", key: "parameters.police.cases_per_investigator.value", line: 176, want: []string{"YAML tags are not supported"}},
+
+	// Unknown keys.
+	{file: "unknown-top-key.yaml", key: "seed", line: 13, want: []string{"unknown key", "name, description, extends, from, horizon, parameters"}},
+	{file: "unknown-param-typo.yaml", key: "parameters.police.skil", line: 181, want: []string{"unknown parameter", "skill"}},
+	{file: "unknown-leaf-key.yaml", key: "parameters.police.recognition.other.comment", line: 180, want: []string{"unknown key", "value, dist", "source, note"}},
+
+	// Wrong types.
+	{file: "wrong-type-text.yaml", key: "parameters.police.cases_per_investigator.value", line: 176, want: []string{`"two" is not a number`, "a finite number"}},
+	{file: "bool-given-number.yaml", key: "parameters.law.requires_transaction.value", line: 208, want: []string{"expected true or false", "the number 1"}},
+	{file: "bool-given-dist.yaml", key: "parameters.law.labour_explicit.dist", line: 210, want: []string{"unknown key", "value, source, note"}},
+	{file: "leaf-bare-number.yaml", key: "parameters.police.skill", line: 181, want: []string{"expected a mapping", "the number 0.6", "source"}},
+
+	// Values outside the parameter's domain.
+	{file: "prob-above-one.yaml", key: "parameters.police.skill", line: 181, want: []string{"value 1.3", "outside the allowed range", "[0, 1]"}},
+	{file: "negative-count.yaml", key: "parameters.police.investigators.south", line: 171, want: []string{"value -2", "outside the allowed range", ">= 0"}},
+	{file: "months-below-one.yaml", key: "parameters.court.trial_months", line: 247, want: []string{"value 0.5", "outside the allowed range", ">= 1"}},
+	{file: "support-crosses-domain.yaml", key: "parameters.police.skill", line: 181, want: []string{"uniform(0.5, 1.5)", "[0.5, 1.5]", "outside the allowed range", "[0, 1]"}},
+
+	// Missing or empty pieces.
+	{file: "missing-parameter.yaml", key: "parameters.police.skill", want: []string{"missing parameter", "[0, 1]"}},
+	{file: "missing-source.yaml", key: "parameters.police.skill", line: 181, want: []string{"missing source", "assumption"}},
+	{file: "empty-source.yaml", key: "parameters.police.skill.source", line: 181, want: []string{"empty source"}},
+
+	// Horizon and months.
+	{file: "horizon-from-after-to.yaml", key: "horizon", line: 14, want: []string{"from 2031-01 is after to 2030-12", "from no later than to"}},
+	{file: "invalid-month.yaml", key: "horizon.to", line: 15, want: []string{`"2030-13" is not a month`, "YYYY-MM"}},
+
+	// Distributions.
+	{file: "unknown-dist.yaml", key: "parameters.police.skill.dist", line: 181, want: []string{`unknown distribution "lognormal"`, "uniform, triangular, beta"}},
+	{file: "uniform-min-above-max.yaml", key: "parameters.police.corruption.south", line: 183, want: []string{"uniform needs min < max", "min 0.35 and max 0.15"}},
+	{file: "uniform-min-equals-max.yaml", key: "parameters.police.corruption.south", line: 183, want: []string{"uniform needs min < max", "min 0.25 and max 0.25", "use value:"}},
+	{file: "triangular-mode-outside.yaml", key: "parameters.police.skill", line: 181, want: []string{"min <= mode <= max", "0.4, 0.9, 0.8"}},
+	{file: "beta-alpha-nonpositive.yaml", key: "parameters.police.skill", line: 181, want: []string{"alpha > 0", "got 0 and 2"}},
+	{file: "value-and-dist.yaml", key: "parameters.police.skill", line: 181, want: []string{"both value and dist given"}},
+	{file: "min-without-dist.yaml", key: "parameters.police.recognition.other.min", line: 180, want: []string{"min given without dist", "uniform, triangular or beta"}},
+
+	// Series.
+	{file: "series-non-year-key.yaml", key: "parameters.victimisation.wage_gap.series", line: 96, want: []string{`"twenty" is not a year`, "1900-2200"}},
+	{file: "series-negative-value.yaml", key: "parameters.assistance.funded_shelters.series.2018", line: 258, want: []string{"negative value -10", ">= 0"}},
+
+	// Relations between parameters.
+	{file: "art128-max-below-min.yaml", key: "parameters.law.art128_max_years", line: 212, want: []string{"can be 2 years, below the minimum", "line 211"}},
+
+	// Inheritance. The `extends:` or `from:` at fault is on the line given.
+	{file: "extends-unknown.yaml", key: "extends", line: 3, want: []string{`unknown parent scenario "baseline-2019"`, "baseline"}},
+	{file: "extends-missing-file.yaml", key: "extends", line: 3, want: []string{"no-such-parent.yaml", "not found"}},
+	{file: "cycle/a.yaml", covers: []string{"cycle/b.yaml"}, key: "extends", line: 3, want: []string{"inheritance cycle", "a.yaml -> ", "b.yaml -> "}},
+	{file: "from-without-extends.yaml", key: "from", line: 13, want: []string{"needs a parent scenario (extends:)", "extends"}},
+	{file: "policy-outside-horizon.yaml", key: "from", line: 4, want: []string{"policy month 2040-01 is outside the horizon 2010-01 to 2030-12"}},
+	{file: "child-unknown-override.yaml", key: "parameters.police.skil", line: 7, want: []string{"unknown parameter", "skill"}},
+}
+
+// loadNoPanic calls scenarios.Load, turning a panic into a test failure.
+func loadNoPanic(t *testing.T, path string) (s *scenarios.Scenario, err error, panicked bool) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("Load(%q) panicked: %v", path, r)
+			panicked = true
+		}
+	}()
+	s, err = scenarios.Load(path)
+	return s, err, false
+}
+
+func TestBadScenarios(t *testing.T) {
+	for _, c := range badCases {
+		t.Run(c.file, func(t *testing.T) {
+			path := filepath.Join(badDir, filepath.FromSlash(c.file))
+			_, err, panicked := loadNoPanic(t, path)
+			if panicked {
+				return
+			}
+			if err == nil {
+				t.Fatalf("Load(%q) succeeded; want an error", path)
+			}
+			var one *scenarios.Error
+			var list scenarios.ErrorList
+			if !errors.As(err, &one) && !errors.As(err, &list) {
+				t.Errorf("error is a %T; want *scenarios.Error or scenarios.ErrorList", err)
+			}
+			msg := err.Error()
+			want := []string{path}
+			if c.line > 0 {
+				want = append(want, fmt.Sprintf("%s:%d:", path, c.line))
+			}
+			if c.key != "" {
+				want = append(want, c.key+": ")
+			}
+			want = append(want, c.want...)
+			for _, w := range want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message lacks %q:\n%s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestBadScenariosCovered checks that every file under testdata/bad has a case,
+// and every case a file.
+func TestBadScenariosCovered(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range badCases {
+		for _, f := range append([]string{c.file}, c.covers...) {
+			if covered[f] {
+				t.Errorf("%s is listed twice", f)
+			}
+			covered[f] = true
+		}
+	}
+	found := map[string]bool{}
+	err := filepath.WalkDir(badDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(badDir, p)
+		if err != nil {
+			return err
+		}
+		found[filepath.ToSlash(rel)] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) == 0 {
+		t.Fatalf("no files under %s", badDir)
+	}
+	var missing, stale []string
+	for f := range found {
+		if !covered[f] {
+			missing = append(missing, f)
+		}
+	}
+	for f := range covered {
+		if !found[f] {
+			stale = append(stale, f)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	for _, f := range missing {
+		t.Errorf("%s has no case in badCases", filepath.Join(badDir, f))
+	}
+	for _, f := range stale {
+		t.Errorf("badCases lists %s, which does not exist", filepath.Join(badDir, f))
+	}
+}
+
+func TestBaselineLoads(t *testing.T) {
+	for _, arg := range []string{"baseline", "baseline.yaml"} { // built-in, and the file by path
+		s, err := scenarios.Load(arg)
+		if err != nil {
+			t.Fatalf("Load(%q): %v", arg, err)
+		}
+		if s.Name != "baseline" {
+			t.Errorf("Load(%q): name %q, want baseline", arg, s.Name)
+		}
+		if len(s.Phases) != 1 {
+			t.Fatalf("Load(%q): %d phases, want 1", arg, len(s.Phases))
+		}
+		if n := len(s.Phases[0].Params); n != len(scenarios.Schema) {
+			t.Errorf("Load(%q): %d parameters, want %d (the schema)", arg, n, len(scenarios.Schema))
+		}
+	}
+}
+
+func TestEveryParameterHasSource(t *testing.T) {
+	s, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := s.Phases[0].Params
+	if len(params) != len(scenarios.Schema) {
+		t.Fatalf("%d parameters, want %d", len(params), len(scenarios.Schema))
+	}
+	for i, l := range scenarios.Schema {
+		p := params[i]
+		if p == nil {
+			t.Errorf("%s: not set", l.Path)
+			continue
+		}
+		if p.Path != l.Path {
+			t.Errorf("parameter %d is %s, want %s (schema order)", i, p.Path, l.Path)
+		}
+		if strings.TrimSpace(p.Source) == "" {
+			t.Errorf("%s (line %d): no source", l.Path, p.Line)
+		}
+	}
+}
+
+func ExampleLoad() {
+	s, err := scenarios.Load("baseline")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s: %d phase(s)\n", s.Name, len(s.Phases))
+	// Output: baseline: 1 phase(s)
+}

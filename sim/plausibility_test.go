@@ -1,0 +1,99 @@
+package sim
+
+import (
+	"context"
+	"sort"
+	"testing"
+
+	"htsim/model"
+)
+
+// TestBaselinePlausible checks that the baseline lands the orders of
+// magnitude of MODEL.md and data/official.csv over 2015-2020 (medians across
+// 40 replicates of the yearly means) and reproduces the contrast between the
+// government's and the NGOs' pictures. The bands are the documented targets,
+// not tuned tolerances: see docs/model.md, "Values set by hand".
+func TestBaselinePlausible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 40 national replicates")
+	}
+	sc := baseline(t)
+	cfg := &Config{Scenario: sc, From: model.MonthOf(2015, 1), To: model.MonthOf(2020, 12), Seed: 2020}
+	reps := make([]int, 40)
+	for i := range reps {
+		reps[i] = i
+	}
+	type stats struct {
+		stock, cases, identified, ngo               float64
+		idDomestic, idSexual, ngoForeign, ngoLabour float64
+		ngoMale, registered, toCourt                float64
+	}
+	var all []stats
+	err := Run(context.Background(), cfg, reps, 2, func(res *Result) error {
+		var s stats
+		years := float64(len(res.Counts) / CellsPerYear)
+		for y := 0; y < int(years); y++ {
+			for c := 0; c < CellsPerYear; c++ {
+				row := res.Counts.At(y, c)
+				cell := CellAt(c)
+				s.stock += float64(row[TrueVictimsStock]) / years
+				s.cases += float64(row[CasesRegisteredArt128]) / years
+				s.identified += float64(row[IdentifiedOfficial]) / years
+				s.ngo += float64(row[NGOAssisted]) / years
+				s.registered += float64(row[RegisteredArt128])
+				s.toCourt += float64(row[ToCourt])
+				if cell.Origin != model.Foreign {
+					s.idDomestic += float64(row[IdentifiedOfficial]) / years
+				}
+				if cell.Form == model.Sexual {
+					s.idSexual += float64(row[IdentifiedOfficial]) / years
+				}
+				if cell.Origin == model.Foreign {
+					s.ngoForeign += float64(row[NGOAssisted]) / years
+				}
+				if cell.Form == model.Labour {
+					s.ngoLabour += float64(row[NGOAssisted]) / years
+				}
+				if cell.Sex == model.Male {
+					s.ngoMale += float64(row[NGOAssisted]) / years
+				}
+			}
+		}
+		all = append(all, s)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	median := func(f func(stats) float64) float64 {
+		xs := make([]float64, len(all))
+		for i, s := range all {
+			xs[i] = f(s)
+		}
+		sort.Float64s(xs)
+		return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+	}
+	checks := []struct {
+		name   string
+		value  float64
+		lo, hi float64
+	}{
+		{"victims in exploitation (stock, near 75,000)", median(func(s stats) float64 { return s.stock }), 30000, 150000},
+		{"cases registered under art. 128 a year (a few dozen to about 150)", median(func(s stats) float64 { return s.cases }), 20, 150},
+		{"government-identified victims a year (20-120)", median(func(s stats) float64 { return s.identified }), 20, 120},
+		{"NGO-assisted victims a year (70-180)", median(func(s stats) float64 { return s.ngo }), 70, 180},
+		{"share of identified victims who are Kazakhstani", median(func(s stats) float64 { return s.idDomestic / s.identified }), 0.75, 1},
+		{"share of identified victims sexually exploited", median(func(s stats) float64 { return s.idSexual / s.identified }), 0.6, 1},
+		{"share of NGO-assisted victims who are foreign", median(func(s stats) float64 { return s.ngoForeign / s.ngo }), 0.5, 0.85},
+		{"share of NGO-assisted victims in forced labour", median(func(s stats) float64 { return s.ngoLabour / s.ngo }), 0.65, 0.95},
+		{"share of NGO-assisted victims who are men", median(func(s stats) float64 { return s.ngoMale / s.ngo }), 0.55, 0.85},
+		{"share of registered victims who reach court (most never do)", median(func(s stats) float64 { return s.toCourt / s.registered }), 0, 0.5},
+	}
+	for _, c := range checks {
+		if c.value < c.lo || c.value > c.hi {
+			t.Errorf("%s: median %.3g outside [%g, %g]", c.name, c.value, c.lo, c.hi)
+		} else {
+			t.Logf("%s: median %.3g in [%g, %g]", c.name, c.value, c.lo, c.hi)
+		}
+	}
+}
