@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- Main(context.Background(), args, &out, &errb) }()
+	select {
+	case code = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("htsim %v hung", args)
+	}
+	return code, out.String(), errb.String()
+}
+
+// TestBadInvocations: usage and input errors exit 2 with a clear message and
+// leave no output folder behind.
+func TestBadInvocations(t *testing.T) {
+	dir := t.TempDir()
+	binary := filepath.Join(dir, "binary.yaml")
+	os.WriteFile(binary, []byte{0x7f, 'E', 'L', 'F', 0, 1, 2, 0xff}, 0o644)
+	huge := filepath.Join(dir, "huge.yaml")
+	os.WriteFile(huge, bytes.Repeat([]byte("# padding\n"), 200_000), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"no scenario", []string{"run"}, "name at least one scenario"},
+		{"zero replicates", []string{"run", "-n", "0", "baseline"}, "--replicates must be between 1"},
+		{"negative replicates", []string{"run", "--replicates=-3", "baseline"}, "--replicates must be between 1"},
+		{"zero workers", []string{"run", "--workers", "0", "baseline"}, "--workers must be between 1"},
+		{"negative workers", []string{"run", "--workers=-1", "baseline"}, "--workers must be between 1"},
+		{"seed not a number", []string{"run", "--seed", "abc", "baseline"}, `invalid argument "abc" for "-s, --seed"`},
+		{"negative seed", []string{"run", "--seed=-5", "baseline"}, `invalid argument "-5"`},
+		{"from after to", []string{"run", "--from", "2020-01", "--to", "2015-12", "baseline"}, "--from 2020-01 is after --to 2015-12"},
+		{"bad month", []string{"run", "--from", "2020-13", "baseline"}, "month 01-12"},
+		{"unknown flag", []string{"run", "--frobnicate", "baseline"}, "unknown flag: --frobnicate"},
+		{"unknown built-in", []string{"run", "nosuch"}, "no built-in scenario of that name"},
+		{"missing file", []string{"run", "./nosuch.yaml"}, "no such file"},
+		{"binary file", []string{"run", binary}, "not a text file"},
+		{"huge file", []string{"run", huge}, "a scenario file is at most"},
+		{"directory", []string{"run", dir + "/"}, "is a directory"},
+		{"bad scenario file", []string{"run", "../../testdata/bad/prob-above-one.yaml"}, "parameters.police.skill"},
+		{"validate bad", []string{"validate", "../../testdata/bad/unknown-param-typo.yaml"}, "unknown parameter"},
+		{"validate nothing", []string{"validate"}, "name at least one scenario file"},
+		{"scenarios with args", []string{"scenarios", "x"}, "takes no arguments"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := c.args
+			if len(args) > 0 && args[0] == "run" {
+				args = append([]string{"run", "--out", out, "-q"}, args[1:]...)
+			}
+			code, _, stderr := runCLI(t, args...)
+			if code != 2 {
+				t.Errorf("exit code %d, want 2; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, stderr)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Errorf("stderr shows a panic:\n%s", stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("output folder %s was created", out)
+			}
+		})
+	}
+}
+
+// TestOutputIdenticalAcrossWorkers: the same seed gives byte-identical Parquet
+// with 1 and 4 workers; another seed gives different files.
+func TestOutputIdenticalAcrossWorkers(t *testing.T) {
+	dir := t.TempDir()
+	run := func(name, seed, workers string) string {
+		out := filepath.Join(dir, name)
+		code, _, stderr := runCLI(t, "run", "-q", "--out", out, "--seed", seed, "--workers", workers,
+			"--replicates", "6", "--from", "2010-01", "--to", "2013-12", "--victims", "baseline")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		return out
+	}
+	a, b, c := run("a", "5", "1"), run("b", "5", "4"), run("c", "6", "2")
+	for _, table := range []string{"yearly", "parameters", "victims"} {
+		rel := filepath.Join(table, "scenario=baseline", "part-00000.parquet")
+		fa, err := os.ReadFile(filepath.Join(a, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb, _ := os.ReadFile(filepath.Join(b, rel))
+		fc, _ := os.ReadFile(filepath.Join(c, rel))
+		if !bytes.Equal(fa, fb) {
+			t.Errorf("%s differs between 1 and 4 workers", rel)
+		}
+		if table != "parameters" && bytes.Equal(fa, fc) {
+			t.Errorf("%s identical for seeds 5 and 6", rel)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(a, "manifest.json")); err != nil {
+		t.Error("no manifest")
+	}
+	// No temporary files remain.
+	filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+		if strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return nil
+	})
+}
+
+// TestRefusesNonEmptyOut: an existing folder is only replaced with --force.
+func TestRefusesNonEmptyOut(t *testing.T) {
+	out := t.TempDir()
+	os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644)
+	code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", out, "baseline")
+	if code != 2 || !strings.Contains(stderr, "not empty") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", out, "--force", "baseline")
+	if code != 2 || !strings.Contains(stderr, "not htsim output") {
+		t.Fatalf("--force over foreign files: exit %d, stderr %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "notes.txt")); string(b) != "mine" {
+		t.Fatal("user file was touched")
+	}
+}
+
+func TestHelpAndScenarios(t *testing.T) {
+	for _, args := range [][]string{{"run", "--help"}, {"validate", "--help"}, {"help"}} {
+		if code, _, _ := runCLI(t, args...); code != 0 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+	code, stdout, _ := runCLI(t, "scenarios")
+	if code != 0 || !strings.HasPrefix(stdout, "baseline") {
+		t.Errorf("scenarios: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "validate", "baseline", "../../scenarios/baseline.yaml")
+	if code != 0 || strings.Count(stdout, "OK") != 2 {
+		t.Errorf("validate: exit %d, %q", code, stdout)
+	}
+}

@@ -1,0 +1,122 @@
+package output
+
+import (
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"htsim/model"
+	"htsim/scenarios"
+	"htsim/sim"
+)
+
+// TestYearlyColumns: the yearly table's count columns are sim.MeasureNames, in order, all INT64.
+func TestYearlyColumns(t *testing.T) {
+	typ := reflect.TypeOf(YearlyRow{})
+	const keys = 7
+	if typ.NumField() != keys+int(sim.NumMeasures) {
+		t.Fatalf("YearlyRow has %d fields, want %d", typ.NumField(), keys+int(sim.NumMeasures))
+	}
+	for m := 0; m < int(sim.NumMeasures); m++ {
+		f := typ.Field(keys + m)
+		if got := f.Tag.Get("parquet"); got != sim.MeasureNames[m] {
+			t.Errorf("column %d is %q, want %q", keys+m, got, sim.MeasureNames[m])
+		}
+	}
+	// setCounts copies measure m into column m.
+	var c [sim.NumMeasures]int64
+	for m := range c {
+		c[m] = int64(m + 1)
+	}
+	var row YearlyRow
+	row.setCounts(&c)
+	v := reflect.ValueOf(row)
+	for m := range c {
+		if got := v.Field(keys + m).Int(); got != int64(m+1) {
+			t.Errorf("column %s holds %d, want %d", sim.MeasureNames[m], got, m+1)
+		}
+	}
+}
+
+func TestDays(t *testing.T) {
+	for _, m := range []model.Month{model.MonthOf(1970, 1), model.MonthOf(2010, 1), model.MonthOf(2030, 12), model.MonthOf(1999, 2)} {
+		want := int32(time.Date(m.Year(), time.Month(m.MonthNumber()), 1, 0, 0, 0, 0, time.UTC).Sub(time.Unix(0, 0).UTC()).Hours() / 24)
+		if got := days(m); got != want {
+			t.Errorf("days(%s) = %d, want %d", m, got, want)
+		}
+	}
+}
+
+// TestRoundTrip writes a real replicate and reads it back: rows, values and column types.
+func TestRoundTrip(t *testing.T) {
+	sc, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &sim.Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2011, 12), Seed: 1, KeepVictims: true}
+	res, err := sim.RunReplicate(cfg, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	w, err := NewScenarioWriter(out, sc, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(res); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parquet.ReadFile[YearlyRow](TablePath(out, "yearly", "baseline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2*sim.CellsPerYear {
+		t.Fatalf("%d yearly rows, want %d", len(rows), 2*sim.CellsPerYear)
+	}
+	var total int64
+	for i, r := range rows {
+		c := res.Counts[i]
+		if r.TrueNewVictims != c[sim.TrueNewVictims] || r.IdentifiedOfficial != c[sim.IdentifiedOfficial] || r.Scenario != "baseline" {
+			t.Fatalf("row %d does not match the result", i)
+		}
+		total += r.TrueNewVictims
+	}
+	if total == 0 {
+		t.Fatal("no victims written")
+	}
+	f, err := os.Open(TablePath(out, "yearly", "baseline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"scenario": "BYTE_ARRAY", "replicate": "INT32", "year": "INT32", "origin": "BYTE_ARRAY", "true_new_victims": "INT64", "cases_to_court": "INT64"}
+	for _, col := range pf.Schema().Fields() {
+		if kind, ok := want[col.Name()]; ok && col.Type().Kind().String() != kind {
+			t.Errorf("column %s has type %s, want %s", col.Name(), col.Type().Kind(), kind)
+		}
+	}
+	if lc, ok := pf.Schema().Lookup("scenario"); !ok || lc.Node.Type().LogicalType() == nil || lc.Node.Type().LogicalType().String() != "STRING" {
+		t.Error("scenario is not a UTF8 string column")
+	}
+	victims, err := parquet.ReadFile[VictimRow](TablePath(out, "victims", "baseline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(victims) != len(res.Victims) || len(victims) == 0 {
+		t.Fatalf("%d victim rows, want %d", len(victims), len(res.Victims))
+	}
+	params, err := parquet.ReadFile[ParamRow](TablePath(out, "parameters", "baseline"))
+	if err != nil || len(params) == 0 {
+		t.Fatalf("parameters: %v, %d rows", err, len(params))
+	}
+}
