@@ -29,7 +29,7 @@ duckdb-test:
 
 ## bench: speed and memory benchmarks (one replicate against the naive per-person reference).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./sim/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 10x ./sim/
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -279,7 +279,7 @@ func (d *decoder) top(f *File, body ast.Node) {
 		case "name":
 			if s, ok := d.str(p.vn, "name"); ok {
 				if !validName(s) {
-					d.fail(p.vn, "name", fmt.Sprintf("%q is not a valid scenario name", s), "lower-case letters, digits and '-', starting with a letter, at most 40 characters")
+					d.fail(p.vn, "name", fmt.Sprintf("%q is not a valid scenario name", s), "lower-case letters, digits and '-', starting with a letter, at most 40 characters, and not epoch, infinity, true, false, nan or null")
 				}
 				f.Name = s
 			}
@@ -335,7 +335,13 @@ func (d *decoder) top(f *File, body ast.Node) {
 	}
 }
 
+// reservedNames would be read as other types by tools that infer hive partition types (DuckDB reads scenario=epoch as a DATE).
+var reservedNames = map[string]bool{"epoch": true, "infinity": true, "true": true, "false": true, "nan": true, "null": true}
+
 func validName(s string) bool {
+	if reservedNames[s] {
+		return false
+	}
 	if len(s) == 0 || len(s) > 40 || s[0] < 'a' || s[0] > 'z' {
 		return false
 	}
