@@ -810,7 +810,11 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 			r.count(t, cell, HotlineContacts, 1)
 		}
 		if !v.bern(p.Assistance.NGOAccepts) {
-			return // declined help; stays where they are
+			// Declined help: stays where they are (in exploitation, or free after leaving it).
+			if v.state != Exploited && v.outcome < model.AssistedOnly {
+				v.outcome = model.AssistedOnly
+			}
+			return
 		}
 		if v.lists&model.ListNGO == 0 {
 			v.lists |= model.ListNGO
@@ -980,7 +984,9 @@ func (r *replicate) classify(id int32, class model.Classification, t int32) {
 		// Some are returned to the exploiter ("brought back to the owner by the police", KZ study 2.2).
 		if v.flags&fExploitationStarted != 0 && v.site >= 0 && !r.sites[v.site].closed && v.bern(0.5) {
 			r.returnToSite(id, t)
+			return
 		}
+		r.afterNoReport(id, t)
 		return
 	case model.Migration:
 		r.count(t, cell, ReclassifiedMigration, 1)
@@ -1041,6 +1047,9 @@ func (r *replicate) openCase(id int32, t int32) {
 		for j := st.head; j >= 0; j = r.victims[j].next {
 			if r.exploitedAt(j, t) {
 				r.leaveExploitation(j, t, Free)
+				if r.victims[j].outcome < model.AssistedOnly {
+					r.victims[j].outcome = model.AssistedOnly
+				}
 				r.maybeRetraffick(j, t)
 			}
 		}
