@@ -51,7 +51,6 @@ type victim struct {
 	person   int32
 	site     int32 // -1 when intercepted before reaching a site
 	kase     int32 // -1 when in no case
-	next     int32 // next victim of the same site (intrusive list)
 	start    int32 // month exploitation started (or interception month)
 	end      int32 // month the spell ended, or never
 	tExit    int32 // month of the next exit from exploitation
@@ -71,7 +70,7 @@ type victim struct {
 // site is an exploitation site with its traffickers.
 type site struct {
 	rng
-	head      int32 // first victim
+	first     int32 // offset of the site's members in replicate.members
 	target    int32 // victims it recruits before a new site opens
 	joined    int32
 	kase      int32 // open article-128 case, or -1
@@ -116,7 +115,6 @@ type event struct {
 	kind eventKind
 	id   int32
 	gen  uint32
-	next int32 // next event of the same month (intrusive FIFO list)
 }
 
 // replicate is the state of one simulated replicate.
@@ -134,11 +132,10 @@ type replicate struct {
 	victims    []victim
 	sites      []site
 	cases      []kase
-	open       []int32 // open cases
-	events     []event // every scheduled event; calendar lists thread through it
-	calHead    []int32 // first event of each month, -1 when none
-	calTail    []int32 // last event of each month
-	tab        tables  // per-phase lookup tables
+	open       []int32   // open cases
+	calendar   [][]event // events of each month, in the order scheduled
+	members    []int32   // site members: each site owns target consecutive slots
+	tab        tables    // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
 
@@ -187,26 +184,21 @@ var stratumCell = func() (c [model.NumStrata]int) {
 
 func (r *replicate) schedule(t int32, e event) {
 	i := int(t) - int(r.start)
-	if i < 0 || i >= len(r.calHead) {
+	if i < 0 || i >= len(r.calendar) {
 		return
 	}
-	id := int32(len(r.events))
-	e.next = -1
-	r.events = append(r.events, e)
-	if r.calHead[i] < 0 {
-		r.calHead[i] = id
-	} else {
-		r.events[r.calTail[i]].next = id
-	}
-	r.calTail[i] = id
+	r.calendar[i] = append(r.calendar[i], e)
 }
 
 // tables are lookups derived from the parameters in force, computed once per phase.
 type tables struct {
 	regionCum   [model.NumOrigins][model.NumRegions]float64 // cumulative region weights
-	exitHazard  [model.NumSectors]float64
-	contact     [model.NumSectors]float64
-	raid        [model.NumRegions][model.NumSectors]float64
+	exitHazard  [model.NumSectors]hazard
+	contact     [model.NumSectors]hazard
+	raid        [model.NumRegions][model.NumSectors]hazard
+	retraffick  hazard                    // delay before re-trafficking
+	first       [model.NumSectors]hazard  // first of exit and third-party contact
+	exitFirst   [model.NumSectors]float64 // probability that the first event is the exit
 	interceptAt [model.NumOrigins]float64
 }
 
@@ -229,10 +221,20 @@ func (r *replicate) buildTables() {
 		t.interceptAt[o] = p.Contact.CheckpointInterception.Of(o)
 	}
 	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
-		t.exitHazard[sec] = model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(sec))
-		t.contact[sec] = math.Min(1, p.Contact.ThirdPartyMonthly.Of(sec)*p.Contact.Awareness)
+		t.exitHazard[sec] = mkHazard(model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(sec)))
+		t.contact[sec] = mkHazard(math.Min(1, p.Contact.ThirdPartyMonthly.Of(sec)*p.Contact.Awareness))
 		for g := model.Region(0); g < model.NumRegions; g++ {
-			t.raid[g][sec] = math.Min(1, p.Police.RaidMonthly.Of(sec)*p.Police.RegionalEffort.Of(g))
+			t.raid[g][sec] = mkHazard(math.Min(1, p.Police.RaidMonthly.Of(sec)*p.Police.RegionalEffort.Of(g)))
+		}
+	}
+	t.retraffick = mkHazard(model.HazardForMean(p.Exploitation.RetraffickingDelayMonths))
+	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
+		he, hc := t.exitHazard[sec].p, t.contact[sec].p
+		h := 1 - (1-he)*(1-hc)
+		t.first[sec] = mkHazard(h)
+		t.exitFirst[sec] = 1
+		if h > 0 {
+			t.exitFirst[sec] = he / h
 		}
 	}
 }
@@ -248,10 +250,12 @@ func (r *replicate) run() {
 	months := int(r.to-r.start) + 1
 	r.stockDelta = make([][CellsPerYear]int32, months+1)
 	var stock [CellsPerYear]int64
-	r.calHead = make([]int32, months)
-	r.calTail = make([]int32, months)
-	for i := range r.calHead {
-		r.calHead[i] = -1
+	if cap(r.calendar) < months {
+		r.calendar = make([][]event, months)
+	}
+	r.calendar = r.calendar[:months]
+	for i := range r.calendar {
+		r.calendar[i] = r.calendar[i][:0]
 	}
 	r.counts = make(Counts, (r.to.Year()-r.firstYear+1)*CellsPerYear)
 	for i := range r.recruiting {
@@ -280,8 +284,9 @@ func (r *replicate) run() {
 			r.arrivals(t)
 		}
 		// Events scheduled for this month while it is processed join the end of its list.
-		for e := r.calHead[int(t)-int(r.start)]; e >= 0; e = r.events[e].next {
-			r.handle(r.events[e], t)
+		i := int(t) - int(r.start)
+		for j := 0; j < len(r.calendar[i]); j++ { // the list may grow while it is processed
+			r.handle(r.calendar[i][j], t)
 		}
 		r.processCases(t)
 		if r.onMonth != nil {
@@ -296,10 +301,6 @@ func (r *replicate) run() {
 				r.count(t, c, TrueVictimsStock, stock[c])
 			}
 		}
-	}
-	// Apply the silent exits that came due, so every victim's state is its state at the horizon's end.
-	for i := range r.victims {
-		r.exploitedAt(int32(i), int32(r.to))
 	}
 }
 
@@ -319,8 +320,8 @@ func (r *replicate) reserve() {
 	if cap(r.sites) < n/3+1024 {
 		r.sites = make([]site, 0, n/3+1024)
 	}
-	if cap(r.events) < 2*n {
-		r.events = make([]event, 0, 2*n)
+	if cap(r.members) < n+1024 {
+		r.members = make([]int32, 0, n+1024)
 	}
 }
 
@@ -359,10 +360,10 @@ func (r *replicate) refreshHazards(t int32) {
 			s := model.StratumAt(int(v.stratum))
 			r.unplan(int32(i))
 			if exitChanged {
-				r.moveExit(v, t-1+v.geom(r.tab.exitHazard[s.Sector]))
+				r.moveExit(v, t-1+v.wait(r.tab.exitHazard[s.Sector]))
 			}
 			if contactChanged {
-				v.tContact = t - 1 + v.geom(r.contactHazard(s))
+				v.tContact = t - 1 + v.wait(r.contactHazard(s))
 			}
 			r.plan(int32(i), t)
 		}
@@ -376,7 +377,7 @@ func (r *replicate) refreshHazards(t int32) {
 	}
 }
 
-func (r *replicate) contactHazard(s model.Stratum) float64 { return r.tab.contact[s.Sector] }
+func (r *replicate) contactHazard(s model.Stratum) hazard { return r.tab.contact[s.Sector] }
 
 func (r *replicate) newYear(t int32) {
 	y := float64(model.Month(t).Year())
@@ -402,8 +403,9 @@ func (r *replicate) arrivals(t int32) {
 			continue
 		}
 		k := int(distuv.Binomial{N: n, P: risk, Src: r.arrivalSrc[s]}.Rand())
+		base := r.victimSeed(0, uint16(s), t, 0)
 		for j := 0; j < k; j++ {
-			r.newVictim(uint16(s), t, uint64(j), -1)
+			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -1)
 		}
 	}
 }
@@ -421,53 +423,47 @@ func (r *replicate) initialStock(t int32) {
 			continue
 		}
 		k := int(distuv.Binomial{N: n, P: math.Min(q, 1), Src: src}.Rand())
+		base := r.victimSeed(1, uint16(s), t, 0)
 		for j := 0; j < k; j++ {
-			r.newVictim(uint16(s), t, uint64(j), -2)
+			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -2)
 		}
 	}
 }
 
 // newVictim creates a victim spell. person < 0 creates a new person: -1 a new
 // arrival, -2 a member of the initial stock (already exploited for some time).
-func (r *replicate) newVictim(stratum uint16, t int32, k uint64, person int32) int32 {
+func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int32) int32 {
+	// Draws use a local copy of the victim's stream, stored into the agent at
+	// the end: the agent's cache line is written once instead of being read
+	// back for every draw.
+	var g rng
+	g.seed(r.seedHi, seedLo)
+	s := &strata[stratum]
+	cell := stratumCell[stratum]
 	id := int32(len(r.victims))
-	r.victims = append(r.victims, victim{})
-	v := &r.victims[id]
-	purpose := uint64(0)
-	switch {
-	case person == -2:
-		purpose = 1
-	case person >= 0:
-		purpose = 2
-		k = uint64(person)<<8 | uint64(r.victims[person].spell)
-	}
-	v.seed(r.seedHi, Key(r.seedHi, Purpose("victim"), purpose, uint64(stratum), uint64(t), k))
-	v.stratum = stratum
-	v.kase, v.site, v.next = -1, -1, -1
-	v.start, v.end = t, never
-	v.flags = fExploitationStarted
-	s := model.StratumAt(int(stratum))
-	p := r.p
+	r.victims = append(r.victims, victim{stratum: stratum, kase: -1, site: -1, start: t, end: never, flags: fExploitationStarted})
 	if person >= 0 {
 		prev := &r.victims[person]
-		v.person, v.spell = prev.person, prev.spell+1
+		r.victims[id].person, r.victims[id].spell = prev.person, prev.spell+1
 		prev.state = NewSpell
 	} else {
-		v.person = r.persons
+		r.victims[id].person = r.persons
 		r.persons++
 	}
-	v.region = r.pickRegion(v, s.Origin)
-	cell := cellOf(s)
+	region := r.pickRegion(&g, s.Origin)
+	start := t
 	if person == -2 {
 		// Left-truncated: time already spent is geometric too (stationary, memoryless).
-		v.start = t + 1 - v.geom(model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(s.Sector)))
+		start = t + 1 - g.wait(r.tab.exitHazard[s.Sector])
 	} else {
 		r.count(t, cell, TrueNewVictims, 1)
 		if person >= 0 {
 			r.count(t, cell, Retrafficked, 1)
 		}
-		if v.bern(r.tab.interceptAt[s.Origin]) {
+		if g.bern(r.tab.interceptAt[s.Origin]) {
 			// Intercepted in transit: recruited and deceived, exploitation not yet begun.
+			v := &r.victims[id]
+			v.rng, v.region = g, region
 			v.flags &^= fExploitationStarted
 			v.state = Free
 			v.end = t
@@ -475,22 +471,42 @@ func (r *replicate) newVictim(stratum uint16, t int32, k uint64, person int32) i
 			return id
 		}
 	}
-	v.state = Exploited
-	r.joinSite(id, s, t)
-	v = &r.victims[id]
-	v.tExit = t - 1 + v.geom(r.tab.exitHazard[s.Sector])
-	if v.tExit < t {
-		v.tExit = t
+	// Competing risks in one draw: the first of exit and third-party contact
+	// comes after a geometric time with the combined hazard; exit wins ties.
+	var tExit, tContact int32
+	first := t - 1 + g.wait(r.tab.first[s.Sector])
+	if g.float64() < r.tab.exitFirst[s.Sector] {
+		tExit, tContact = first, never
+	} else {
+		tContact = first
+		tExit = first + g.wait(r.tab.exitHazard[s.Sector])
 	}
+	v := &r.victims[id]
+	v.rng, v.region, v.start, v.tExit, v.tContact, v.state = g, region, start, tExit, tContact, Exploited
+	r.joinSite(id, *s, t)
 	r.addStock(t, cell, 1)
-	r.addStock(v.tExit, cell, -1)
-	v.tContact = t - 1 + v.geom(r.contactHazard(s))
-	if v.tContact < t {
-		v.tContact = t
-	}
-	r.planExit(v, s)
+	r.addStock(tExit, cell, -1)
+	v = &r.victims[id]
+	r.planExit(v, *s)
 	r.plan(id, t)
 	return id
+}
+
+// strata decodes every stratum index once.
+var strata = func() (s [model.NumStrata]model.Stratum) {
+	for i := range s {
+		s[i] = model.StratumAt(i)
+	}
+	return s
+}()
+
+var purposeVictim = Purpose("victim")
+
+// victimSeed is the low seed word of a victim's stream: purpose 0 for new
+// arrivals (keyed by stratum, month and rank), 1 for the initial stock, 2 for
+// re-trafficking (keyed by the earlier spell).
+func (r *replicate) victimSeed(purpose uint64, stratum uint16, t int32, k uint64) uint64 {
+	return Key(r.seedHi, purposeVictim, purpose, uint64(stratum), uint64(t), k)
 }
 
 // addStock records a change of n victims in exploitation from month t on.
@@ -555,7 +571,7 @@ func (r *replicate) plan(id int32, t int32) {
 	if v.flags&fRetraffickDrawn == 0 {
 		v.flags |= fRetraffickDrawn
 		if v.bern(ex.RetraffickingProb) {
-			r.schedule(v.tExit+v.geom(model.HazardForMean(ex.RetraffickingDelayMonths)), event{kind: evRetraffick, id: id, gen: v.gen})
+			r.schedule(v.tExit+v.wait(r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
 		}
 	}
 }
@@ -606,9 +622,9 @@ func (r *replicate) exploitedAt(id int32, t int32) bool {
 	return false
 }
 
-func (r *replicate) pickRegion(v *victim, o model.Origin) model.Region {
+func (r *replicate) pickRegion(g *rng, o model.Origin) model.Region {
 	cum := &r.tab.regionCum[o]
-	u := v.float64() * cum[model.NumRegions-1]
+	u := g.float64() * cum[model.NumRegions-1]
 	for g := model.Region(0); g < model.NumRegions-1; g++ {
 		if u < cum[g] {
 			return g
@@ -639,7 +655,7 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 		}
 		st.seed(r.seedHi, Key(r.seedHi, Purpose("site"), uint64(g), uint64(sec), ab, uint64(seq)))
 		st.region, st.sector, st.abroad = g, sec, abroad
-		st.head, st.kase, st.qualMonth = -1, -1, -1
+		st.kase, st.qualMonth = -1, -1
 		mean := r.p.Exploitation.MeanSiteSize.Of(sec)
 		st.target = 1
 		if mean > 1 && !abroad {
@@ -654,20 +670,23 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 	st := &r.sites[sid]
 	st.joined++
 	v.site = sid
-	v.next = st.head
-	st.head = id
+	if st.joined == 1 {
+		st.first = int32(len(r.members))
+		r.members = append(r.members, make([]int32, st.target)...)
+	}
+	r.members[st.first+st.joined-1] = id
 }
 
-func (r *replicate) raidHazard(st *site) float64 {
+func (r *replicate) raidHazard(st *site) hazard {
 	if st.abroad {
-		return 0
+		return hazard{}
 	}
 	return r.tab.raid[st.region][st.sector]
 }
 
 func (r *replicate) scheduleRaid(sid int32, after int32) {
 	st := &r.sites[sid]
-	t := after + st.geom(r.raidHazard(st))
+	t := after + st.wait(r.raidHazard(st))
 	if t <= int32(r.to) {
 		r.schedule(t, event{kind: evSiteRaid, id: sid})
 	}
@@ -688,7 +707,7 @@ func (r *replicate) handle(e event, t int32) {
 			if !v.bern(r.p.Contact.ThirdPartyToPolice) {
 				ch = model.Hotline
 			}
-			v.tContact = t + v.geom(r.contactHazard(s))
+			v.tContact = t + v.wait(r.contactHazard(s))
 			r.contact(e.id, ch, t)
 			if r.victims[e.id].state == Exploited {
 				r.plan(e.id, t)
@@ -700,7 +719,7 @@ func (r *replicate) handle(e event, t int32) {
 			return
 		}
 		found := false
-		for id := st.head; id >= 0; id = r.victims[id].next {
+		for _, id := range r.siteMembers(st) {
 			if r.exploitedAt(id, t) {
 				found = true
 				r.contact(id, model.PoliceRaid, t)
@@ -717,8 +736,13 @@ func (r *replicate) handle(e event, t int32) {
 		if v.state != Free || v.gen != e.gen {
 			return
 		}
-		r.newVictim(v.stratum, t, 0, e.id)
+		r.newVictim(v.stratum, t, r.victimSeed(2, v.stratum, t, uint64(v.person)<<8|uint64(v.spell)), e.id)
 	}
+}
+
+// siteMembers returns the victims a site has recruited (a view, not a copy).
+func (r *replicate) siteMembers(st *site) []int32 {
+	return r.members[st.first : st.first+st.joined]
 }
 
 // leaveExploitation takes a victim out of its site.
@@ -771,7 +795,7 @@ func (r *replicate) maybeRetraffick(id int32, t int32) {
 	v.flags |= fRetraffickDrawn
 	p := &r.p.Exploitation
 	if v.bern(p.RetraffickingProb) {
-		r.schedule(t+v.geom(model.HazardForMean(p.RetraffickingDelayMonths)), event{kind: evRetraffick, id: id, gen: v.gen})
+		r.schedule(t+v.wait(r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
 	}
 }
 
@@ -1010,9 +1034,9 @@ func (r *replicate) returnToSite(id int32, t int32) {
 	v.end = never
 	cell := r.vcell(v)
 	r.addStock(t, cell, 1)
-	v.tExit = t + v.geom(r.tab.exitHazard[s.Sector])
+	v.tExit = t + v.wait(r.tab.exitHazard[s.Sector])
 	r.addStock(v.tExit, cell, -1)
-	v.tContact = t + v.geom(r.contactHazard(s))
+	v.tContact = t + v.wait(r.contactHazard(s))
 	r.planExit(v, s)
 	r.plan(id, t)
 }
@@ -1039,12 +1063,12 @@ func (r *replicate) openCase(id int32, t int32) {
 	if v.site >= 0 {
 		st := &r.sites[v.site]
 		st.closed = true
-		for j := st.head; j >= 0; j = r.victims[j].next {
+		for _, j := range r.siteMembers(st) {
 			if r.exploitedAt(j, t) {
 				r.contact(j, model.PoliceRaid, t)
 			}
 		}
-		for j := st.head; j >= 0; j = r.victims[j].next {
+		for _, j := range r.siteMembers(st) {
 			if r.exploitedAt(j, t) {
 				r.leaveExploitation(j, t, Free)
 				if r.victims[j].outcome < model.AssistedOnly {

@@ -71,6 +71,35 @@ func (r *rng) geom(h float64) int32 {
 	return int32(t)
 }
 
+// hazard is a monthly hazard with log(1-p) precomputed, so that drawing a
+// waiting time costs one logarithm.
+type hazard struct{ p, lnq float64 }
+
+func mkHazard(p float64) hazard {
+	if p <= 0 {
+		return hazard{p: 0}
+	}
+	if p >= 1 {
+		return hazard{p: 1}
+	}
+	return hazard{p: p, lnq: math.Log1p(-p)}
+}
+
+// wait is geom for a precomputed hazard.
+func (r *rng) wait(h hazard) int32 {
+	if h.p <= 0 {
+		return never
+	}
+	if h.p >= 1 {
+		return 1
+	}
+	t := 1 + math.Floor(math.Log(1-r.float64())/h.lnq)
+	if t > never {
+		return never
+	}
+	return int32(t)
+}
+
 // poisson returns a Poisson variable with a small mean (Knuth's method).
 func (r *rng) poisson(mean float64) int {
 	l := math.Exp(-mean)

@@ -49,9 +49,10 @@ type VictimRecord struct {
 // them for its next replicate instead of allocating and clearing new ones.
 // The zero value is ready to use; a Scratch must not be shared between goroutines.
 type Scratch struct {
-	victims []victim
-	sites   []site
-	events  []event
+	victims  []victim
+	sites    []site
+	members  []int32
+	calendar [][]event
 }
 
 // ParamStream is the random source of parameter path in replicate rep.
@@ -71,8 +72,10 @@ func RunReplicate(cfg *Config, rep int, scratch *Scratch) (res *Result, err erro
 		scratch = new(Scratch)
 	}
 	r := newReplicate(cfg, rep)
-	r.victims, r.sites, r.events = scratch.victims[:0], scratch.sites[:0], scratch.events[:0]
-	defer func() { scratch.victims, scratch.sites, scratch.events = r.victims[:0], r.sites[:0], r.events[:0] }()
+	r.victims, r.sites, r.members, r.calendar = scratch.victims[:0], scratch.sites[:0], scratch.members[:0], scratch.calendar
+	defer func() {
+		scratch.victims, scratch.sites, scratch.members, scratch.calendar = r.victims[:0], r.sites[:0], r.members[:0], r.calendar
+	}()
 	r.run()
 	res = &Result{Scenario: cfg.Scenario.Name, Replicate: rep, FirstYear: r.firstYear, Counts: r.counts, Values: r.values}
 	if cfg.KeepVictims {
@@ -97,6 +100,7 @@ func newReplicate(cfg *Config, rep int) *replicate {
 func (r *replicate) records() []VictimRecord {
 	out := make([]VictimRecord, 0, len(r.victims))
 	for i := range r.victims {
+		r.exploitedAt(int32(i), int32(r.to)) // apply silent exits that came due
 		v := &r.victims[i]
 		if model.Month(v.start) < r.from && (v.end < int32(r.from) && v.end != never) {
 			continue // spell ended during the warm-up
