@@ -160,8 +160,6 @@ type Exploitation struct {
 	MeanDurationMonths BySector `yaml:"mean_duration_months" kind:"months"`
 	// DeathShare is the share of exits from exploitation that are deaths.
 	DeathShare float64 `yaml:"death_share" kind:"prob"`
-	// EscapeShare is the share of exits that are escapes (the rest are releases: season end, debt "paid").
-	EscapeShare float64 `yaml:"escape_share" kind:"prob"`
 	// RetraffickingProb is the probability that a victim who left exploitation is trafficked again.
 	RetraffickingProb float64 `yaml:"retrafficking_prob" kind:"prob"`
 	// RetraffickingDelayMonths is the mean time between leaving exploitation and re-trafficking.
@@ -210,8 +208,12 @@ type Police struct {
 	// PlanPressure is how strongly registration falls once a unit exceeds last year's
 	// registrations ("planned detection numbers"): factor 1/(1 + pressure*excess/plan).
 	PlanPressure float64 `yaml:"plan_pressure" kind:"factor"`
+	// ReturnToExploiter is the probability that a victim whose registration is blocked by
+	// corruption is brought back to the exploiter (KZ study 2.2, Respondent #2).
+	ReturnToExploiter float64 `yaml:"return_to_exploiter" kind:"prob"`
 	// DeportUnreported is the probability that a foreign undocumented victim met by police
-	// who gives no statement is processed as a migration offender and removed.
+	// whom the police do not identify as a victim (not recognised, or the status refused)
+	// is processed as a migration offender and removed.
 	DeportUnreported float64 `yaml:"deport_unreported" kind:"prob"`
 }
 
@@ -233,7 +235,7 @@ type VictimConduct struct {
 	ShelterOR float64 `yaml:"shelter_or" kind:"factor"`
 	// NGOSupportOR is the odds ratio of reporting for victims accompanied by an NGO.
 	NGOSupportOR float64 `yaml:"ngo_support_or" kind:"factor"`
-	// DistrustPerCorruption is the odds ratio of reporting per unit of regional police corruption probability
+	// DistrustPerCorruption is the odds ratio of reporting per 0.1 of regional police corruption probability
 	// (odds are multiplied by DistrustPerCorruption^(corruption/0.1)).
 	DistrustPerCorruption float64 `yaml:"distrust_per_corruption" kind:"factor"`
 }
@@ -257,7 +259,7 @@ type Law struct {
 	ShelterRequiresRegistration bool `yaml:"shelter_requires_registration" kind:"bool"`
 	// ShelterRequiresCooperation: state-funded help requires a statement to police.
 	ShelterRequiresCooperation bool `yaml:"shelter_requires_cooperation" kind:"bool"`
-	// AbuseGradingCriteria: victim status requires passing the 2014 criteria for assessing abuse.
+	// AbuseGradingCriteria: state-funded special social services require passing the 2014 criteria for assessing abuse.
 	AbuseGradingCriteria bool `yaml:"abuse_grading_criteria" kind:"bool"`
 	// TemporaryResidence: foreign victims receive temporary residence during the investigation.
 	TemporaryResidence bool `yaml:"temporary_residence" kind:"bool"`

@@ -234,7 +234,6 @@ type CaseFacts struct {
 	Complicit     bool // the site belongs to an official or a police relative
 	Corruption    float64
 	PlanFactor    float64 // registration pressure factor in (0,1]: 1 when under plan
-	ForeignUndocs bool    // the lead victim is a foreign undocumented migrant
 }
 
 // Qualification outcome probabilities, in the order the rule applies them.
@@ -245,7 +244,6 @@ type QualificationProbs struct {
 	Prostitution  float64
 	OtherArticle  float64
 	Refused       float64
-	MigrationIfNo float64 // for a foreign undocumented victim of an unregistered case: removed as a migration offender
 }
 
 // ElementsProvable returns the probability that the elements the law demands
@@ -269,7 +267,9 @@ func ElementsProvable(f CaseFacts, law *Law, q *Qualification) float64 {
 }
 
 // Qualify returns the probabilities of each qualification of a reported case
-// (MODEL.md step 5). They sum to 1 (MigrationIfNo is conditional, not part of the sum).
+// (MODEL.md step 5). They sum to 1. Whether an unregistered foreign
+// undocumented victim is then removed as a migration offender is decided per
+// victim with Qualification.MigrationReclass.
 func Qualify(f CaseFacts, law *Law, pol *Police, q *Qualification) QualificationProbs {
 	var out QualificationProbs
 	corrupt := f.Corruption
@@ -293,7 +293,6 @@ func Qualify(f CaseFacts, law *Law, pol *Police, q *Qualification) Qualification
 		rest -= out.OtherArticle
 	}
 	out.Refused = rest
-	out.MigrationIfNo = q.MigrationReclass
 	return out
 }
 

@@ -12,9 +12,9 @@ import (
 	"htsim/scenarios"
 )
 
-// badDir holds scenario files with exactly one problem each; most are
-// scenarios/baseline.yaml with one edit, so the line numbers below are the
-// baseline's.
+// badDir holds scenario files with exactly one problem each. Most extend the
+// baseline and override one thing, so they do not depend on the baseline's
+// layout; the line numbers below are the small files' own.
 var badDir = filepath.Join("..", "testdata", "bad")
 
 // badCase is one file of testdata/bad and what its error message must say.
@@ -34,65 +34,64 @@ var badCases = []badCase{
 	{file: "binary.yaml", want: []string{"not a text file"}},
 	{file: "two-documents.yaml", want: []string{"found 2 YAML documents", "exactly one YAML document"}},
 
-	// Malformed YAML. The over-indented `to:` is on line 15; the flow
-	// mapping left open is on line 181.
-	{file: "malformed-indent.yaml", line: 14, // parser reports the value before the bad indentation on 15
+	// Malformed YAML: the parser reports the line where it gave up, one line off the culprit.
+	{file: "malformed-indent.yaml", line: 5, // the over-indented to: is on line 6
 		want: []string{"malformed YAML"}},
-	{file: "malformed-unclosed-flow.yaml", line: 182, // parser reports the line after the brace opened on 181
+	{file: "malformed-unclosed-flow.yaml", line: 7, // the brace opened on line 6 is never closed
 		want: []string{"malformed YAML", "}"}},
-	// `skill:` a second time, on line 182; the first is on line 181.
-	{file: "duplicate-key.yaml", line: 182, want: []string{`mapping key "skill" already defined`, "181"}},
-	{file: "anchor-alias.yaml", key: "parameters.police.corruption.south", line: 183,
-		want: []string{"anchors and aliases are not supported", "anchor-alias.yaml:184: parameters.police.corruption.almaty: ", "use extends:"}},
-	{file: "yaml-tag.yaml", key: "parameters.police.cases_per_investigator.value", line: 176, want: []string{"YAML tags are not supported"}},
+	// `skill:` a second time, on line 7; the first is on line 6.
+	{file: "duplicate-key.yaml", line: 7, want: []string{`mapping key "skill" already defined`, "[6:5]"}},
+	{file: "anchor-alias.yaml", key: "parameters.police.corruption.south", line: 7,
+		want: []string{"anchors and aliases are not supported", "anchor-alias.yaml:8: parameters.police.corruption.almaty: ", "use extends:"}},
+	{file: "yaml-tag.yaml", key: "parameters.police.cases_per_investigator.value", line: 6, want: []string{"YAML tags are not supported"}},
 
 	// Unknown keys.
-	{file: "unknown-top-key.yaml", key: "seed", line: 13, want: []string{"unknown key", "name, description, extends, from, horizon, parameters"}},
-	{file: "unknown-param-typo.yaml", key: "parameters.police.skil", line: 181, want: []string{"unknown parameter", "skill"}},
-	{file: "unknown-leaf-key.yaml", key: "parameters.police.recognition.other.comment", line: 180, want: []string{"unknown key", "value, dist", "source, note"}},
+	{file: "unknown-top-key.yaml", key: "seed", line: 4, want: []string{"unknown key", "name, description, extends, from, horizon, parameters"}},
+	{file: "unknown-param-typo.yaml", key: "parameters.police.skil", line: 6, want: []string{"unknown parameter", "skill"}},
+	{file: "unknown-leaf-key.yaml", key: "parameters.police.recognition.other.comment", line: 7, want: []string{"unknown key", "value, dist", "source, note"}},
 
 	// Wrong types.
-	{file: "wrong-type-text.yaml", key: "parameters.police.cases_per_investigator.value", line: 176, want: []string{`"two" is not a number`, "a finite number"}},
-	{file: "bool-given-number.yaml", key: "parameters.law.requires_transaction.value", line: 208, want: []string{"expected true or false", "the number 1"}},
-	{file: "bool-given-dist.yaml", key: "parameters.law.labour_explicit.dist", line: 210, want: []string{"unknown key", "value, source, note"}},
-	{file: "leaf-bare-number.yaml", key: "parameters.police.skill", line: 181, want: []string{"expected a mapping", "the number 0.6", "source"}},
+	{file: "wrong-type-text.yaml", key: "parameters.police.cases_per_investigator.value", line: 6, want: []string{`"two" is not a number`, "a finite number"}},
+	{file: "bool-given-number.yaml", key: "parameters.law.requires_transaction.value", line: 6, want: []string{"expected true or false", "the number 1"}},
+	{file: "bool-given-dist.yaml", key: "parameters.law.labour_explicit.dist", line: 6, want: []string{"unknown key", "value, source, note"}},
+	{file: "leaf-bare-number.yaml", key: "parameters.police.skill", line: 6, want: []string{"expected a mapping", "the number 0.6", "source"}},
 
 	// Values outside the parameter's domain.
-	{file: "prob-above-one.yaml", key: "parameters.police.skill", line: 181, want: []string{"value 1.3", "outside the allowed range", "[0, 1]"}},
-	{file: "negative-count.yaml", key: "parameters.police.investigators.south", line: 171, want: []string{"value -2", "outside the allowed range", ">= 0"}},
-	{file: "months-below-one.yaml", key: "parameters.court.trial_months", line: 247, want: []string{"value 0.5", "outside the allowed range", ">= 1"}},
-	{file: "support-crosses-domain.yaml", key: "parameters.police.skill", line: 181, want: []string{"uniform(0.5, 1.5)", "[0.5, 1.5]", "outside the allowed range", "[0, 1]"}},
+	{file: "prob-above-one.yaml", key: "parameters.police.skill", line: 6, want: []string{"value 1.3", "outside the allowed range", "[0, 1]"}},
+	{file: "negative-count.yaml", key: "parameters.police.investigators.south", line: 7, want: []string{"value -2", "outside the allowed range", ">= 0"}},
+	{file: "months-below-one.yaml", key: "parameters.court.trial_months", line: 6, want: []string{"value 0.5", "outside the allowed range", ">= 1"}},
+	{file: "support-crosses-domain.yaml", key: "parameters.police.skill", line: 6, want: []string{"uniform(0.5, 1.5)", "[0.5, 1.5]", "outside the allowed range", "[0, 1]"}},
 
 	// Missing or empty pieces.
-	{file: "missing-parameter.yaml", key: "parameters.police.skill", want: []string{"missing parameter", "[0, 1]"}},
-	{file: "missing-source.yaml", key: "parameters.police.skill", line: 181, want: []string{"missing source", "assumption"}},
-	{file: "empty-source.yaml", key: "parameters.police.skill.source", line: 181, want: []string{"empty source"}},
+	{file: "missing-parameter.yaml", key: "parameters.population.foreign_migrants", want: []string{"missing parameter", "series: a mapping of years"}},
+	{file: "missing-source.yaml", key: "parameters.police.skill", line: 6, want: []string{"missing source", "assumption"}},
+	{file: "empty-source.yaml", key: "parameters.police.skill.source", line: 6, want: []string{"empty source"}},
 
 	// Horizon and months.
-	{file: "horizon-from-after-to.yaml", key: "horizon", line: 14, want: []string{"from 2031-01 is after to 2030-12", "from no later than to"}},
-	{file: "invalid-month.yaml", key: "horizon.to", line: 15, want: []string{`"2030-13" is not a month`, "YYYY-MM"}},
+	{file: "horizon-from-after-to.yaml", key: "horizon", line: 5, want: []string{"from 2031-01 is after to 2030-12", "from no later than to"}},
+	{file: "invalid-month.yaml", key: "horizon.to", line: 6, want: []string{`"2030-13" is not a month`, "YYYY-MM"}},
 
 	// Distributions.
-	{file: "unknown-dist.yaml", key: "parameters.police.skill.dist", line: 181, want: []string{`unknown distribution "lognormal"`, "uniform, triangular, beta"}},
-	{file: "uniform-min-above-max.yaml", key: "parameters.police.corruption.south", line: 183, want: []string{"uniform needs min < max", "min 0.35 and max 0.15"}},
-	{file: "uniform-min-equals-max.yaml", key: "parameters.police.corruption.south", line: 183, want: []string{"uniform needs min < max", "min 0.25 and max 0.25", "use value:"}},
-	{file: "triangular-mode-outside.yaml", key: "parameters.police.skill", line: 181, want: []string{"min <= mode <= max", "0.4, 0.9, 0.8"}},
-	{file: "beta-alpha-nonpositive.yaml", key: "parameters.police.skill", line: 181, want: []string{"alpha > 0", "got 0 and 2"}},
-	{file: "value-and-dist.yaml", key: "parameters.police.skill", line: 181, want: []string{"both value and dist given"}},
-	{file: "min-without-dist.yaml", key: "parameters.police.recognition.other.min", line: 180, want: []string{"min given without dist", "uniform, triangular or beta"}},
+	{file: "unknown-dist.yaml", key: "parameters.police.skill.dist", line: 6, want: []string{`unknown distribution "lognormal"`, "uniform, triangular, beta"}},
+	{file: "uniform-min-above-max.yaml", key: "parameters.police.corruption.south", line: 7, want: []string{"uniform needs min < max", "min 0.35 and max 0.15"}},
+	{file: "uniform-min-equals-max.yaml", key: "parameters.police.corruption.south", line: 7, want: []string{"uniform needs min < max", "min 0.25 and max 0.25", "use value:"}},
+	{file: "triangular-mode-outside.yaml", key: "parameters.police.skill", line: 6, want: []string{"min <= mode <= max", "0.4, 0.9, 0.8"}},
+	{file: "beta-alpha-nonpositive.yaml", key: "parameters.police.skill", line: 6, want: []string{"alpha > 0", "got 0 and 2"}},
+	{file: "value-and-dist.yaml", key: "parameters.police.skill", line: 6, want: []string{"both value and dist given"}},
+	{file: "min-without-dist.yaml", key: "parameters.police.recognition.other.min", line: 7, want: []string{"min given without dist", "uniform, triangular or beta"}},
 
 	// Series.
-	{file: "series-non-year-key.yaml", key: "parameters.victimisation.wage_gap.series", line: 96, want: []string{`"twenty" is not a year`, "1900-2200"}},
-	{file: "series-negative-value.yaml", key: "parameters.assistance.funded_shelters.series.2018", line: 258, want: []string{"negative value -10", ">= 0"}},
+	{file: "series-non-year-key.yaml", key: "parameters.victimisation.wage_gap.series", line: 7, want: []string{`"twenty" is not a year`, "1900-2200"}},
+	{file: "series-negative-value.yaml", key: "parameters.assistance.funded_shelters.series.2018", line: 7, want: []string{"negative value -10", ">= 0"}},
 
 	// Relations between parameters.
-	{file: "art128-max-below-min.yaml", key: "parameters.law.art128_max_years", line: 212, want: []string{"can be 2 years, below the minimum", "line 211"}},
+	{file: "art128-max-below-min.yaml", key: "parameters.law.art128_max_years", line: 6, want: []string{"can be 2 years, below the minimum", "baseline"}},
 
 	// Inheritance. The `extends:` or `from:` at fault is on the line given.
 	{file: "extends-unknown.yaml", key: "extends", line: 3, want: []string{`unknown parent scenario "baseline-2019"`, "baseline"}},
 	{file: "extends-missing-file.yaml", key: "extends", line: 3, want: []string{"no-such-parent.yaml", "not found"}},
 	{file: "cycle/a.yaml", covers: []string{"cycle/b.yaml"}, key: "extends", line: 3, want: []string{"inheritance cycle", "a.yaml -> ", "b.yaml -> "}},
-	{file: "from-without-extends.yaml", key: "from", line: 13, want: []string{"needs a parent scenario (extends:)", "extends"}},
+	{file: "from-without-extends.yaml", key: "from", line: 3, want: []string{"needs a parent scenario (extends:)", "extends"}},
 	{file: "policy-outside-horizon.yaml", key: "from", line: 4, want: []string{"policy month 2040-01 is outside the horizon 2010-01 to 2030-12"}},
 	{file: "child-unknown-override.yaml", key: "parameters.police.skil", line: 7, want: []string{"unknown parameter", "skill"}},
 }

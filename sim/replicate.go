@@ -914,9 +914,8 @@ func (r *replicate) deport(id int32, t int32) {
 	r.count(t, r.vcell(v), Deported, 1)
 }
 
-// afterNoReport: identified but no statement. A foreign undocumented victim
-// without a statement is at risk of removal; anyone else goes home and may be
-// trafficked again.
+// afterNoReport: a victim out of exploitation whose contact led to no case
+// goes home and may be trafficked again.
 func (r *replicate) afterNoReport(id int32, t int32) {
 	v := &r.victims[id]
 	if v.state == Free {
@@ -1006,7 +1005,7 @@ func (r *replicate) classify(id int32, class model.Classification, t int32) {
 		r.count(t, cell, ClosedCorruption, 1)
 		v.outcome = model.ClosedCorruption
 		// Some are returned to the exploiter ("brought back to the owner by the police", KZ study 2.2).
-		if v.flags&fExploitationStarted != 0 && v.site >= 0 && !r.sites[v.site].closed && v.bern(0.5) {
+		if v.flags&fExploitationStarted != 0 && v.site >= 0 && !r.sites[v.site].closed && v.bern(r.p.Police.ReturnToExploiter) {
 			r.returnToSite(id, t)
 			return
 		}
