@@ -78,6 +78,7 @@ type site struct {
 	qualClass model.Classification
 	region    model.Region
 	sector    model.Sector
+	gen       uint32 // raid schedule generation: a new schedule stales pending raids
 	abroad    bool
 	complicit bool
 	closed    bool
@@ -274,6 +275,7 @@ func (r *replicate) run() {
 		r.month = t
 		if r.setPhase(model.Month(t)) {
 			r.refreshHazards(t)
+			r.refreshYear(t, true)
 		}
 		if model.Month(t).MonthNumber() == 1 || t == int32(r.start) {
 			r.newYear(t)
@@ -371,6 +373,7 @@ func (r *replicate) refreshHazards(t int32) {
 	if raidChanged {
 		for i := range r.sites {
 			if !r.sites[i].closed {
+				r.sites[i].gen++ // the old schedule's pending raid no longer applies
 				r.scheduleRaid(int32(i), t-1)
 			}
 		}
@@ -380,11 +383,38 @@ func (r *replicate) refreshHazards(t int32) {
 func (r *replicate) contactHazard(s model.Stratum) hazard { return r.tab.contact[s.Sector] }
 
 func (r *replicate) newYear(t int32) {
-	y := float64(model.Month(t).Year())
-	r.shelterLeft = int(math.Round(r.p.Assistance.FundedShelters.At(y) * r.p.Assistance.PlacesPerShelterYear))
 	r.lastYearReg = r.registered
 	r.registered = [model.NumRegions]int{}
-	// People at risk and their risk change with the year; computed once a year.
+	r.refreshYear(t, false)
+}
+
+// shelterQuota is the number of state-funded shelter places of year y under the parameters in force.
+func (r *replicate) shelterQuota(y int) int {
+	return int(math.Round(r.p.Assistance.FundedShelters.At(float64(y)) * r.p.Assistance.PlacesPerShelterYear))
+}
+
+// refreshYear computes the year's people at risk, their monthly risk and the
+// shelter quota under the parameters in force. At a policy change in the
+// middle of a year (midYear) the quota changes by the difference of the two
+// yearly quotas for the months that remain.
+func (r *replicate) refreshYear(t int32, midYear bool) {
+	year := model.Month(t).Year()
+	y := float64(year)
+	if midYear {
+		old := r.params[r.phase-1]
+		cur := r.p
+		r.p = old
+		before := r.shelterQuota(year)
+		r.p = cur
+		remaining := float64(13 - model.Month(t).MonthNumber())
+		r.shelterLeft += int(math.Round(float64(r.shelterQuota(year)-before) * remaining / 12))
+		if r.shelterLeft < 0 {
+			r.shelterLeft = 0
+		}
+	} else {
+		r.shelterLeft = r.shelterQuota(year)
+	}
+	// People at risk and their risk change with the year (and the law in force).
 	law := &r.p.Law
 	for s := 0; s < model.NumStrata; s++ {
 		st := model.StratumAt(s)
@@ -688,7 +718,7 @@ func (r *replicate) scheduleRaid(sid int32, after int32) {
 	st := &r.sites[sid]
 	t := after + st.wait(r.raidHazard(st))
 	if t <= int32(r.to) {
-		r.schedule(t, event{kind: evSiteRaid, id: sid})
+		r.schedule(t, event{kind: evSiteRaid, id: sid, gen: st.gen})
 	}
 }
 
@@ -715,7 +745,7 @@ func (r *replicate) handle(e event, t int32) {
 		}
 	case evSiteRaid:
 		st := &r.sites[e.id]
-		if st.closed {
+		if st.closed || e.gen != st.gen {
 			return
 		}
 		found := false
