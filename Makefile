@@ -11,9 +11,10 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/htsim
 
-## run: the default study: every built-in scenario, $(REPLICATES) replicates, into $(OUT)/, then the table.
+## run: the default study: baseline and every built-in policy scenario, $(REPLICATES) replicates,
+## into $(OUT)/, then true against recorded counts and the paired comparison with baseline.
 run: build
-	./$(BIN) run --replicates $(REPLICATES) --out $(OUT) --force $$(./$(BIN) scenarios | cut -d' ' -f1)
+	./$(BIN) run --replicates $(REPLICATES) --out $(OUT) --force --compare $$(./$(BIN) scenarios | cut -d' ' -f1)
 
 ## test: all tests: vet, unit and statistical tests, and the DuckDB reading check (its own module).
 test:

@@ -235,6 +235,9 @@ type VictimConduct struct {
 	ShelterOR float64 `yaml:"shelter_or" kind:"factor"`
 	// NGOSupportOR is the odds ratio of reporting for victims accompanied by an NGO.
 	NGOSupportOR float64 `yaml:"ngo_support_or" kind:"factor"`
+	// CompensationElasticity is how reporting odds respond to the compensation a victim can
+	// expect: odds are multiplied by ((compensation_mrp + 40) / 80)^elasticity (40 MRP is today's fund).
+	CompensationElasticity float64 `yaml:"compensation_elasticity" kind:"factor"`
 	// DistrustPerCorruption is the odds ratio of reporting per 0.1 of regional police corruption probability
 	// (odds are multiplied by DistrustPerCorruption^(corruption/0.1)).
 	DistrustPerCorruption float64 `yaml:"distrust_per_corruption" kind:"factor"`
@@ -287,8 +290,15 @@ type Qualification struct {
 type PreTrial struct {
 	// CompletionMonthly is the monthly hazard that an investigation at full capacity is completed and sent to court.
 	CompletionMonthly float64 `yaml:"completion_monthly" kind:"prob"`
-	// EvidenceMonthly is the monthly hazard of termination for lack of evidence, by form.
+	// EvidenceMonthly is the monthly hazard of termination for lack of evidence, by form,
+	// under a definition that demands proof of a transaction.
 	EvidenceMonthly ByForm `yaml:"evidence_monthly" kind:"prob"`
+	// EvidenceRatioNoTransaction multiplies the evidence hazard when the definition no longer
+	// demands a transaction (act, means and purpose suffice).
+	EvidenceRatioNoTransaction float64 `yaml:"evidence_ratio_no_transaction" kind:"factor"`
+	// EvidenceRatioLabourImplicit multiplies the evidence hazard of labour cases when labour
+	// exploitation is not named in the definition.
+	EvidenceRatioLabourImplicit float64 `yaml:"evidence_ratio_labour_implicit" kind:"factor"`
 	// CorruptionMonthly is the monthly hazard that a case is closed by corruption, at regional corruption 0.1 (scaled proportionally).
 	CorruptionMonthly float64 `yaml:"corruption_monthly" kind:"prob"`
 	// ReconciliationMonthly is the monthly hazard that the offender buys reconciliation, where the law allows it.

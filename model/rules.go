@@ -206,7 +206,7 @@ func ShelterEligible(v Victimhood, law *Law, registered, reported, passesGrading
 // ReportProb is the probability that an identified victim gives a statement to
 // police (MODEL.md step 4). Odds multiply: fear of deportation, a lost season,
 // stigma and distrust lower them; a shelter place and NGO support raise them.
-func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float64, shelterOpen bool) float64 {
+func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float64, shelterOpen bool, compensationMRP float64) float64 {
 	odds := c.ReportOdds
 	if v.Origin == Foreign {
 		odds *= c.SeasonLossOR
@@ -224,7 +224,28 @@ func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float
 		odds *= c.NGOSupportOR
 	}
 	odds *= math.Pow(c.DistrustPerCorruption, regionCorruption/0.1)
+	// Expected compensation: factor 1 at today's fund, 0.5^e with no fund, (1+k)/2 ^ e at k times today's.
+	odds *= math.Pow((compensationMRP+ReferenceCompensationMRP)/(2*ReferenceCompensationMRP), c.CompensationElasticity)
 	return odds / (1 + odds)
+}
+
+// ReferenceCompensationMRP is the Victims Compensation Fund's payment in 2020
+// (40 monthly calculation indices): the level at which ReportOdds applies.
+const ReferenceCompensationMRP = 40
+
+// EvidenceHazard is the monthly hazard that a registered case is terminated for
+// lack of evidence (MODEL.md step 6). The law in force sets what must be proved:
+// without a transaction to prove, and with labour exploitation named, less
+// evidence is lost.
+func EvidenceHazard(form Form, law *Law, pt *PreTrial) float64 {
+	h := pt.EvidenceMonthly.Of(form)
+	if !law.RequiresTransaction {
+		h *= pt.EvidenceRatioNoTransaction
+	}
+	if form == Labour && !law.LabourExplicit {
+		h *= pt.EvidenceRatioLabourImplicit
+	}
+	return math.Min(h, 1)
 }
 
 // CaseFacts is what the investigator's qualification rule looks at.

@@ -956,7 +956,7 @@ func (r *replicate) afterNoReport(id int32, t int32) {
 func (r *replicate) reportProb(v *victim, h model.Victimhood) float64 {
 	p := r.p
 	open := r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
-	return model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(v.region), open)
+	return model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(v.region), open, p.Assistance.CompensationFundMRP)
 }
 
 // report: the victim gives a statement; the investigator qualifies the case.
@@ -1234,7 +1234,7 @@ func (r *replicate) processCases(t int32) {
 			if !grave {
 				recon = p.PreTrial.ReconciliationMonthly
 			}
-			evidence := p.PreTrial.EvidenceMonthly.Of(c.form) * (2 - speed) // slow cases lose evidence
+			evidence := model.EvidenceHazard(c.form, &p.Law, &p.PreTrial) * (2 - speed) // slow cases lose evidence
 			done := p.PreTrial.CompletionMonthly * speed
 			u := c.float64()
 			switch {

@@ -40,6 +40,7 @@ statistics record of them, under today's law and under policy scenarios.
 
 Usage:
   htsim run [flags] SCENARIO...   simulate scenarios and write Parquet tables
+  htsim compare [flags] OUT       paired comparison of each scenario with baseline
   htsim scenarios                 list the built-in scenarios
   htsim validate FILE...          check scenario files without running them
   htsim version                   print the code version
@@ -64,6 +65,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 	switch args[0] {
 	case "run":
 		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "compare":
+		err = cmdCompare(ctx, args[1:], stdout, stderr)
 	case "scenarios":
 		err = cmdScenarios(args[1:], stdout, stderr)
 	case "validate":
@@ -143,6 +146,8 @@ type runOptions struct {
 	victims    bool
 	quiet      bool
 	force      bool
+	compare    bool
+	cmp        compareOptions
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -157,6 +162,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&o.victims, "victims", false, "also write one row per victim spell (large: use few replicates)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress and no table")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out")
+	fs.BoolVar(&o.compare, "compare", false, "after the run, compare each scenario with --against (as htsim compare)")
+	fs.StringVar(&o.cmp.against, "against", "baseline", "with --compare: the scenario to compare against")
+	fs.StringVar(&o.cmp.format, "format", "table", "with --compare: table, csv or json")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -171,6 +179,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if o.out == "" {
 		return usagef("run: --out must name a folder")
+	}
+	if err := o.cmp.check(); err != nil {
+		return err
 	}
 	// Load and check everything before touching the output folder.
 	var scs []*scenarios.Scenario
@@ -254,7 +265,29 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", o.out)
 	}
+	if o.compare {
+		if !seenName(scs, o.cmp.against) {
+			return usagef("run: --compare needs scenario %q among those run (or set --against)", o.cmp.against)
+		}
+		if len(scs) < 2 {
+			return usagef("run: --compare needs at least two scenarios")
+		}
+		if !o.quiet || o.cmp.format != "table" {
+			fmt.Fprintln(stdout)
+			return compareOut(o.out, o.cmp, stdout)
+		}
+		return compareOut(o.out, o.cmp, io.Discard)
+	}
 	return nil
+}
+
+func seenName(scs []*scenarios.Scenario, name string) bool {
+	for _, s := range scs {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func isTerminal(w io.Writer) bool {

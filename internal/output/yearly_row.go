@@ -83,3 +83,39 @@ func (r *YearlyRow) setCounts(c *[sim.NumMeasures]int64) {
 	r.ConditionalSentences = c[sim.Measure(29)]
 	r.Compensated = c[sim.Measure(30)]
 }
+
+// Counts returns the row's counts indexed by sim.Measure.
+func (r *YearlyRow) Counts() (c [sim.NumMeasures]int64) {
+	c[0] = r.TrueNewVictims
+	c[1] = r.TrueVictimsStock
+	c[2] = r.Contacted
+	c[3] = r.IdentifiedOfficial
+	c[4] = r.Reported
+	c[5] = r.RegisteredArt128
+	c[6] = r.ReclassifiedMigration
+	c[7] = r.ReclassifiedProstitution
+	c[8] = r.ReclassifiedOther
+	c[9] = r.Refused
+	c[10] = r.ClosedCorruption
+	c[11] = r.ClosedReconciliation
+	c[12] = r.ClosedEvidence
+	c[13] = r.ClosedVictimLeft
+	c[14] = r.ToCourt
+	c[15] = r.Convicted
+	c[16] = r.Acquitted
+	c[17] = r.NGOAssisted
+	c[18] = r.IOMAssisted
+	c[19] = r.HotlineContacts
+	c[20] = r.StateShelter
+	c[21] = r.Deported
+	c[22] = r.Retrafficked
+	c[23] = r.ExitedUncontacted
+	c[24] = r.Died
+	c[25] = r.CasesRegisteredArt128
+	c[26] = r.CasesToCourt
+	c[27] = r.CasesConvicted
+	c[28] = r.OffendersConvicted
+	c[29] = r.ConditionalSentences
+	c[30] = r.Compensated
+	return c
+}

@@ -1,0 +1,157 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"htsim/sim"
+)
+
+// Totals holds one scenario's yearly totals (summed over cells) per replicate:
+// Totals[replicate][year] is the vector of measures.
+type Totals map[int]map[int]*[sim.NumMeasures]float64
+
+// Add accumulates one cell's counts.
+func (t Totals) Add(replicate, year int, counts *[sim.NumMeasures]int64) {
+	years, ok := t[replicate]
+	if !ok {
+		years = map[int]*[sim.NumMeasures]float64{}
+		t[replicate] = years
+	}
+	v, ok := years[year]
+	if !ok {
+		v = new([sim.NumMeasures]float64)
+		years[year] = v
+	}
+	for m, c := range counts {
+		v[m] += float64(c)
+	}
+}
+
+// Period is a span of years over which counts are summed (the stock is taken in the last year).
+type Period struct {
+	Label    string // "2027", "2025-2030"
+	From, To int
+	Year     bool // a single year
+}
+
+// sum returns the measures over a period for one replicate. The stock of
+// victims in exploitation is not additive: it is the stock at the period's end.
+func (t Totals) sum(rep int, p Period) [sim.NumMeasures]float64 {
+	var out [sim.NumMeasures]float64
+	for y := p.From; y <= p.To; y++ {
+		v, ok := t[rep][y]
+		if !ok {
+			continue
+		}
+		for m := range v {
+			if sim.Measure(m) == sim.TrueVictimsStock {
+				if y == p.To {
+					out[m] = v[m]
+				}
+				continue
+			}
+			out[m] += v[m]
+		}
+	}
+	return out
+}
+
+// Replicates returns the sorted replicate numbers.
+func (t Totals) Replicates() []int {
+	reps := make([]int, 0, len(t))
+	for r := range t {
+		reps = append(reps, r)
+	}
+	sort.Ints(reps)
+	return reps
+}
+
+// Comparison is the paired comparison of one measure over one period.
+type Comparison struct {
+	Scenario, Against string
+	Measure           sim.Measure
+	Period            Period
+	Replicates        int
+	MeanScenario      float64
+	MeanAgainst       float64
+	Diff              Interval // paired difference scenario - against: mean and 5%/95% quantiles
+	RelChange         float64  // mean difference / mean of against; NaN when that mean is 0
+	RateScenario      float64  // mean of measure / true_new_victims
+	RateAgainst       float64
+	RateDiff          Interval // paired difference of the rates
+}
+
+// Compare pairs replicate r of scen with replicate r of against (the same
+// random streams: common random numbers) for every measure and period. It
+// fails if the two do not hold the same replicates.
+func Compare(scenName string, scen Totals, againstName string, against Totals, periods []Period) ([]Comparison, error) {
+	reps := scen.Replicates()
+	other := against.Replicates()
+	if len(reps) != len(other) {
+		return nil, fmt.Errorf("%s has %d replicates and %s has %d: a paired comparison needs the same replicates", scenName, len(reps), againstName, len(other))
+	}
+	for i := range reps {
+		if reps[i] != other[i] {
+			return nil, fmt.Errorf("%s and %s hold different replicates (%d vs %d): rerun them with the same --replicates", scenName, againstName, reps[i], other[i])
+		}
+	}
+	if len(reps) == 0 {
+		return nil, fmt.Errorf("%s has no replicates", scenName)
+	}
+	var out []Comparison
+	n := len(reps)
+	a := make([][sim.NumMeasures]float64, n)
+	b := make([][sim.NumMeasures]float64, n)
+	diff := make([]float64, n)
+	rdiff := make([]float64, n)
+	for _, p := range periods {
+		for i, r := range reps {
+			a[i] = scen.sum(r, p)
+			b[i] = against.sum(r, p)
+		}
+		for m := sim.Measure(0); m < sim.NumMeasures; m++ {
+			c := Comparison{Scenario: scenName, Against: againstName, Measure: m, Period: p, Replicates: n}
+			for i := range reps {
+				c.MeanScenario += a[i][m] / float64(n)
+				c.MeanAgainst += b[i][m] / float64(n)
+				diff[i] = a[i][m] - b[i][m]
+				ra, rb := rate(a[i][m], a[i][sim.TrueNewVictims]), rate(b[i][m], b[i][sim.TrueNewVictims])
+				c.RateScenario += ra / float64(n)
+				c.RateAgainst += rb / float64(n)
+				rdiff[i] = ra - rb
+			}
+			c.Diff = IntervalOf(diff)
+			c.RateDiff = IntervalOf(rdiff)
+			c.RelChange = math.NaN()
+			if c.MeanAgainst != 0 {
+				c.RelChange = c.Diff.Mean / c.MeanAgainst
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func rate(x, total float64) float64 {
+	if total == 0 {
+		return 0
+	}
+	return x / total
+}
+
+// PeriodsFor returns the periods a comparison reports: every year, the whole
+// horizon, and, when the scenario has a policy month, the years from the
+// policy's first year to the end.
+func PeriodsFor(firstYear, lastYear int, policyYear int) []Period {
+	var ps []Period
+	for y := firstYear; y <= lastYear; y++ {
+		ps = append(ps, Period{Label: fmt.Sprint(y), From: y, To: y, Year: true})
+	}
+	ps = append(ps, Period{Label: fmt.Sprintf("%d-%d", firstYear, lastYear), From: firstYear, To: lastYear})
+	if policyYear > firstYear && policyYear <= lastYear {
+		ps = append(ps, Period{Label: fmt.Sprintf("%d-%d", policyYear, lastYear), From: policyYear, To: lastYear})
+	}
+	return ps
+}

@@ -1,0 +1,145 @@
+package analysis
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
+
+	"htsim/sim"
+)
+
+// KeyMeasures are the measures the comparison table shows, in order.
+var KeyMeasures = []sim.Measure{
+	sim.TrueNewVictims, sim.TrueVictimsStock, sim.Contacted, sim.IdentifiedOfficial, sim.Reported,
+	sim.RegisteredArt128, sim.ReclassifiedMigration, sim.ReclassifiedProstitution, sim.ClosedReconciliation,
+	sim.ClosedVictimLeft, sim.ToCourt, sim.Convicted, sim.NGOAssisted, sim.StateShelter,
+	sim.CasesRegisteredArt128, sim.OffendersConvicted,
+}
+
+// WriteCompareTable prints, for each scenario and the given period label, the
+// key measures: both means, the paired difference with its 90% interval and
+// the relative change, then the change in the recording rate (identified / true).
+func WriteCompareTable(w io.Writer, cs []Comparison, periodLabel func(scenario string) string) error {
+	byScen := map[string][]Comparison{}
+	var order []string
+	for _, c := range cs {
+		if _, ok := byScen[c.Scenario]; !ok {
+			order = append(order, c.Scenario)
+		}
+		byScen[c.Scenario] = append(byScen[c.Scenario], c)
+	}
+	for _, s := range order {
+		label := periodLabel(s)
+		rows := map[sim.Measure]Comparison{}
+		var against string
+		n := 0
+		for _, c := range byScen[s] {
+			if c.Period.Label == label {
+				rows[c.Measure] = c
+				against, n = c.Against, c.Replicates
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s vs %s, %s, %d paired replicates\n", s, against, label, n)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "measure\t%s\t%s\tdifference [5%%, 95%%]\tchange\t\n", against, s)
+		for _, m := range KeyMeasures {
+			c := rows[m]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", m, num(c.MeanAgainst), num(c.MeanScenario), signed(c.Diff), pct(c.RelChange))
+		}
+		c := rows[sim.IdentifiedOfficial]
+		fmt.Fprintf(tw, "recording rate %% (identified / true new)\t%.3f\t%.3f\t%s\t%s\t\n", 100*c.RateAgainst, 100*c.RateScenario,
+			fmt.Sprintf("%+.3f [%+.3f, %+.3f]", 100*c.RateDiff.Mean, 100*c.RateDiff.Lo, 100*c.RateDiff.Hi), pct(c.RateDiff.Mean/c.RateAgainst))
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func signed(iv Interval) string {
+	return fmt.Sprintf("%s [%s, %s]", snum(iv.Mean), snum(iv.Lo), snum(iv.Hi))
+}
+
+func snum(x float64) string {
+	if x >= 0 {
+		return "+" + num(x)
+	}
+	return "-" + num(-x)
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*x)
+}
+
+// compareRecord is the machine-readable form of a Comparison (CSV and JSON).
+type compareRecord struct {
+	Scenario     string   `json:"scenario"`
+	Against      string   `json:"against"`
+	Measure      string   `json:"measure"`
+	Period       string   `json:"period"`
+	Replicates   int      `json:"replicates"`
+	MeanScenario float64  `json:"mean_scenario"`
+	MeanAgainst  float64  `json:"mean_against"`
+	DiffMean     float64  `json:"diff_mean"`
+	DiffP05      float64  `json:"diff_p05"`
+	DiffP95      float64  `json:"diff_p95"`
+	RelChange    *float64 `json:"rel_change"`
+	RateScenario float64  `json:"rate_scenario"`
+	RateAgainst  float64  `json:"rate_against"`
+	RateDiffMean float64  `json:"rate_diff_mean"`
+	RateDiffP05  float64  `json:"rate_diff_p05"`
+	RateDiffP95  float64  `json:"rate_diff_p95"`
+}
+
+func record(c Comparison) compareRecord {
+	r := compareRecord{Scenario: c.Scenario, Against: c.Against, Measure: c.Measure.String(), Period: c.Period.Label,
+		Replicates: c.Replicates, MeanScenario: c.MeanScenario, MeanAgainst: c.MeanAgainst,
+		DiffMean: c.Diff.Mean, DiffP05: c.Diff.Lo, DiffP95: c.Diff.Hi, RateScenario: c.RateScenario,
+		RateAgainst: c.RateAgainst, RateDiffMean: c.RateDiff.Mean, RateDiffP05: c.RateDiff.Lo, RateDiffP95: c.RateDiff.Hi}
+	if !math.IsNaN(c.RelChange) {
+		v := c.RelChange
+		r.RelChange = &v
+	}
+	return r
+}
+
+// WriteCompareJSON writes every comparison as a JSON array.
+func WriteCompareJSON(w io.Writer, cs []Comparison) error {
+	recs := make([]compareRecord, len(cs))
+	for i, c := range cs {
+		recs[i] = record(c)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(recs)
+}
+
+// WriteCompareCSV writes every comparison as CSV with a header row.
+func WriteCompareCSV(w io.Writer, cs []Comparison) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"scenario", "against", "measure", "period", "replicates", "mean_scenario", "mean_against",
+		"diff_mean", "diff_p05", "diff_p95", "rel_change", "rate_scenario", "rate_against", "rate_diff_mean", "rate_diff_p05", "rate_diff_p95"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, c := range cs {
+		r := record(c)
+		rel := ""
+		if r.RelChange != nil {
+			rel = f(*r.RelChange)
+		}
+		cw.Write([]string{r.Scenario, r.Against, r.Measure, r.Period, strconv.Itoa(r.Replicates), f(r.MeanScenario), f(r.MeanAgainst),
+			f(r.DiffMean), f(r.DiffP05), f(r.DiffP95), rel, f(r.RateScenario), f(r.RateAgainst), f(r.RateDiffMean), f(r.RateDiffP05), f(r.RateDiffP95)})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"htsim/analysis"
+	"htsim/internal/output"
+	"htsim/model"
+	"htsim/sim"
+)
+
+const compareUsage = `Usage: htsim compare [flags] OUT
+
+Compares every scenario in the run folder OUT with baseline (or --against NAME),
+replicate r against replicate r: both use the same random streams, so the
+differences are paired. For each measure, year, the whole horizon and the
+years from the policy month on: the paired difference (mean, 5% and 95%
+quantiles across replicates), the relative change, and the change in the
+recording rate (measure / true new victims). Writes OUT/compare.parquet and
+prints a table (or CSV or JSON with every row).
+`
+
+type compareOptions struct {
+	against string
+	format  string
+}
+
+func (o *compareOptions) check() error {
+	switch o.format {
+	case "table", "csv", "json":
+		return nil
+	}
+	return usagef("--format must be table, csv or json, got %q", o.format)
+}
+
+func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	var o compareOptions
+	fs := newFlags("compare", compareUsage, stderr)
+	fs.StringVar(&o.against, "against", "baseline", "scenario every other scenario is compared with")
+	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("compare: name one run folder (the --out of htsim run)")
+	}
+	return compareOut(fs.Arg(0), o, stdout)
+}
+
+// compareOut compares the scenarios of a run folder and reports the result.
+func compareOut(out string, o compareOptions, stdout io.Writer) error {
+	m, err := output.ReadManifest(out)
+	if err != nil {
+		return usageError{err}
+	}
+	names, err := output.YearlyScenarios(out)
+	if err != nil || len(names) == 0 {
+		return usagef("compare: %s has no yearly tables", out)
+	}
+	found := false
+	for _, n := range names {
+		found = found || n == o.against
+	}
+	if !found {
+		return usagef("compare: %s holds no scenario %q to compare against (it holds %s); use --against", out, o.against, strings.Join(names, ", "))
+	}
+	if len(names) == 1 {
+		return usagef("compare: %s holds only %s; run more scenarios to compare", out, o.against)
+	}
+	from, err1 := model.ParseMonth(m.From)
+	to, err2 := model.ParseMonth(m.To)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("compare: manifest horizon %q to %q is not valid", m.From, m.To)
+	}
+	policyYear := map[string]int{}
+	for _, s := range m.Scenarios {
+		if len(s.Phases) > 1 {
+			if pm, err := model.ParseMonth(s.Phases[1].From); err == nil {
+				policyYear[s.Name] = pm.Year()
+			}
+		}
+	}
+	load := func(name string) (analysis.Totals, error) {
+		t := analysis.Totals{}
+		err := output.EachYearlyRow(out, name, func(r *output.YearlyRow) error {
+			c := r.Counts()
+			t.Add(int(r.Replicate), int(r.Year), &c)
+			return nil
+		})
+		return t, err
+	}
+	base, err := load(o.against)
+	if err != nil {
+		return err
+	}
+	var all []analysis.Comparison
+	for _, n := range names {
+		if n == o.against {
+			continue
+		}
+		t, err := load(n)
+		if err != nil {
+			return err
+		}
+		cs, err := analysis.Compare(n, t, o.against, base, analysis.PeriodsFor(from.Year(), to.Year(), policyYear[n]))
+		if err != nil {
+			return usageError{err}
+		}
+		all = append(all, cs...)
+	}
+	if err := output.WriteCompare(out, all); err != nil {
+		return fmt.Errorf("writing compare.parquet: %w", err)
+	}
+	switch o.format {
+	case "csv":
+		return analysis.WriteCompareCSV(stdout, all)
+	case "json":
+		return analysis.WriteCompareJSON(stdout, all)
+	}
+	horizon := fmt.Sprintf("%d-%d", from.Year(), to.Year())
+	return analysis.WriteCompareTable(stdout, all, func(s string) string {
+		if y, ok := policyYear[s]; ok && y > from.Year() && y <= to.Year() {
+			return fmt.Sprintf("%d-%d", y, to.Year())
+		}
+		return horizon
+	})
+}
+
+var _ = sim.NumMeasures
