@@ -154,6 +154,9 @@ type replicate struct {
 	onMonth func(t int32) // test hook, called at the end of each month
 	arrive  func(t int32) // draws the month's new victims; tests swap in a per-person reference
 
+	next  int32               // next month to simulate
+	stock [CellsPerYear]int64 // victims in exploitation at the end of the last simulated month
+
 	counts Counts
 	values [][]float64
 	month  int32
@@ -248,9 +251,14 @@ func (r *replicate) hood(v *victim) model.Victimhood {
 
 // run simulates the replicate from the warm-up to the end of the horizon.
 func (r *replicate) run() {
+	r.init()
+	r.advance(int32(r.to))
+}
+
+// init prepares the first simulated month: arrays, streams, the initial stock.
+func (r *replicate) init() {
 	months := int(r.to-r.start) + 1
 	r.stockDelta = make([][CellsPerYear]int32, months+1)
-	var stock [CellsPerYear]int64
 	if cap(r.calendar) < months {
 		r.calendar = make([][]event, months)
 	}
@@ -271,7 +279,13 @@ func (r *replicate) run() {
 	r.newYear(int32(r.start))
 	r.reserve()
 	r.initialStock(int32(r.start))
-	for t := int32(r.start); t <= int32(r.to); t++ {
+	r.next = int32(r.start)
+}
+
+// advance simulates the months from r.next to month to (inclusive).
+func (r *replicate) advance(to int32) {
+	stock := &r.stock
+	for t := r.next; t <= to; t++ {
 		r.month = t
 		if r.setPhase(model.Month(t)) {
 			r.refreshHazards(t)
@@ -303,6 +317,9 @@ func (r *replicate) run() {
 				r.count(t, c, TrueVictimsStock, stock[c])
 			}
 		}
+	}
+	if to >= r.next {
+		r.next = to + 1
 	}
 }
 

@@ -254,3 +254,50 @@ func TestBinomialMatchesPerPerson(t *testing.T) {
 	}
 	t.Logf("mean new victims: exact %.1f, per-person %.1f; KS %.3f (critical %.3f)", m1, m2, d, crit)
 }
+
+// TestForkEqualsStandalone: a policy forked from its parent's simulation at
+// the policy month gives exactly the results of simulating it on its own.
+func TestForkEqualsStandalone(t *testing.T) {
+	var cfgs []*Config
+	for _, name := range []string{"baseline", "palermo", "min-sentence-6y", "foreign-support"} {
+		sc, err := scenarios.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfgs = append(cfgs, &Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2028, 12), Seed: 9, KeepVictims: true})
+	}
+	if _, ok := forkPoint(cfgs[0], cfgs[1]); !ok {
+		t.Fatal("palermo does not fork from baseline")
+	}
+	reps := []int{0, 1, 2}
+	var grouped []*Result
+	if err := RunScenarios(context.Background(), cfgs, reps, 2, func(r *Result) error { grouped = append(grouped, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(grouped) != len(cfgs)*len(reps) {
+		t.Fatalf("%d results, want %d", len(grouped), len(cfgs)*len(reps))
+	}
+	for k, g := range grouped {
+		rep, ci := reps[k/len(cfgs)], k%len(cfgs)
+		if g.Replicate != rep || g.Scenario != cfgs[ci].Scenario.Name {
+			t.Fatalf("result %d is %s replicate %d, want %s replicate %d", k, g.Scenario, g.Replicate, cfgs[ci].Scenario.Name, rep)
+		}
+		alone, err := RunReplicate(cfgs[ci], rep, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range alone.Counts {
+			if alone.Counts[j] != g.Counts[j] {
+				t.Fatalf("%s replicate %d: forked counts differ from the standalone run in row %d", g.Scenario, rep, j)
+			}
+		}
+		if len(alone.Victims) != len(g.Victims) {
+			t.Fatalf("%s replicate %d: %d victims forked, %d alone", g.Scenario, rep, len(g.Victims), len(alone.Victims))
+		}
+		for j := range alone.Victims {
+			if alone.Victims[j] != g.Victims[j] {
+				t.Fatalf("%s replicate %d: victim %d differs", g.Scenario, rep, j)
+			}
+		}
+	}
+}

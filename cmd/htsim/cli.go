@@ -229,29 +229,43 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			progressbar.OptionSetDescription("simulating"), progressbar.OptionShowCount(), progressbar.OptionSetItsString("replicates"),
 			progressbar.OptionShowIts(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
 	}
+	// One writer per scenario; RunScenarios emits each scenario's replicates in order.
+	var cfgs []*sim.Config
+	writers := map[string]*output.ScenarioWriter{}
+	summary := map[string]*analysis.RunSummary{}
 	var sums []*analysis.RunSummary
+	abort := func() {
+		for _, w := range writers {
+			w.Abort()
+		}
+	}
 	for _, sc := range scs {
-		cfg := &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims}
+		cfgs = append(cfgs, &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims})
 		w, err := output.NewScenarioWriter(o.out, sc, o.victims)
 		if err != nil {
+			abort()
 			return fmt.Errorf("opening output for %s: %w", sc.Name, err)
 		}
-		sum := analysis.NewRunSummary(sc.Name, from.Year(), to.Year())
-		err = sim.Run(ctx, cfg, reps, o.workers, func(res *sim.Result) error {
-			sum.Add(res)
-			if bar != nil {
-				bar.Add(1)
-			}
-			return w.Write(res)
-		})
-		if err != nil {
-			w.Abort()
-			return err
+		writers[sc.Name] = w
+		summary[sc.Name] = analysis.NewRunSummary(sc.Name, from.Year(), to.Year())
+		sums = append(sums, summary[sc.Name])
+	}
+	err = sim.RunScenarios(ctx, cfgs, reps, o.workers, func(res *sim.Result) error {
+		summary[res.Scenario].Add(res)
+		if bar != nil {
+			bar.Add(1)
 		}
-		if err := w.Close(); err != nil {
+		return writers[res.Scenario].Write(res)
+	})
+	if err != nil {
+		abort()
+		return err
+	}
+	for _, sc := range scs {
+		if err := writers[sc.Name].Close(); err != nil {
+			abort()
 			return fmt.Errorf("writing output for %s: %w", sc.Name, err)
 		}
-		sums = append(sums, sum)
 	}
 	if bar != nil {
 		bar.Finish()
