@@ -250,21 +250,21 @@ func EvidenceHazard(form Form, law *Law, pt *PreTrial) float64 {
 
 // CaseFacts is what the investigator's qualification rule looks at.
 type CaseFacts struct {
-	Form          Form
-	Exploited     bool // exploitation had started for at least one victim
-	Complicit     bool // the site belongs to an official or a police relative
-	Corruption    float64
-	PlanFactor    float64 // registration pressure factor in (0,1]: 1 when under plan
+	Form       Form
+	Exploited  bool // exploitation had started for at least one victim
+	Complicit  bool // the site belongs to an official or a police relative
+	Corruption float64
+	PlanFactor float64 // registration pressure factor in (0,1]: 1 when under plan
 }
 
 // Qualification outcome probabilities, in the order the rule applies them.
 type QualificationProbs struct {
-	Corrupt       float64 // closed by corruption
-	AbuseOfPower  float64 // complicit official reclassified as abuse of power
-	Art128        float64 // registered under article 128/135
-	Prostitution  float64
-	OtherArticle  float64
-	Refused       float64
+	Corrupt      float64 // closed by corruption
+	AbuseOfPower float64 // complicit official reclassified as abuse of power
+	Art128       float64 // registered under article 128/135
+	Prostitution float64
+	OtherArticle float64
+	Refused      float64
 }
 
 // ElementsProvable returns the probability that the elements the law demands

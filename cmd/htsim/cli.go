@@ -206,6 +206,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return usagef("run: scenario %s starts its policy in %s, outside the horizon %s to %s", sc.Name, pf, from, to)
 		}
 	}
+	if o.compare {
+		if !seenName(scs, o.cmp.against) {
+			return usagef("run: --compare needs scenario %q among those run (or set --against)", o.cmp.against)
+		}
+		if len(scs) < 2 {
+			return usagef("run: --compare needs at least two scenarios")
+		}
+	}
 	if err := prepareOut(o.out, o.force); err != nil {
 		return err
 	}
@@ -280,12 +288,6 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "wrote %s\n", o.out)
 	}
 	if o.compare {
-		if !seenName(scs, o.cmp.against) {
-			return usagef("run: --compare needs scenario %q among those run (or set --against)", o.cmp.against)
-		}
-		if len(scs) < 2 {
-			return usagef("run: --compare needs at least two scenarios")
-		}
 		if !o.quiet || o.cmp.format != "table" {
 			fmt.Fprintln(stdout)
 			return compareOut(o.out, o.cmp, stdout)

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// compareRun is one run of baseline and palermo with --compare, shared by the
+// tests below (it takes a few seconds).
+var compareRun struct {
+	once                   sync.Once
+	dir, out               string
+	code                   int
+	stdout, stderr, errMsg string
+}
+
+func runCompare(t *testing.T) (out, stdout string) {
+	t.Helper()
+	compareRun.once.Do(func() {
+		dir, err := os.MkdirTemp("", "htsim-compare-")
+		if err != nil {
+			compareRun.errMsg = err.Error()
+			return
+		}
+		compareRun.dir, compareRun.out = dir, filepath.Join(dir, "out")
+		compareRun.code, compareRun.stdout, compareRun.stderr = runCLI(t, "run", "-n", "6", "--from", "2020-01", "--to", "2027-12",
+			"--workers", "2", "--out", compareRun.out, "--compare", "baseline", "palermo")
+	})
+	if compareRun.errMsg != "" {
+		t.Fatal(compareRun.errMsg)
+	}
+	if compareRun.code != 0 {
+		t.Fatalf("run --compare: exit %d\nstderr: %s", compareRun.code, compareRun.stderr)
+	}
+	return compareRun.out, compareRun.stdout
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if compareRun.dir != "" {
+		os.RemoveAll(compareRun.dir)
+	}
+	os.Exit(code)
+}
+
+// TestRunCompare: run --compare writes compare.parquet next to the tables and
+// prints the paired comparison after the run's own table.
+func TestRunCompare(t *testing.T) {
+	out, stdout := runCompare(t)
+	for _, f := range []string{"compare.parquet", "manifest.json", "yearly/scenario=baseline/part-00000.parquet", "yearly/scenario=palermo/part-00000.parquet"} {
+		if info, err := os.Stat(filepath.Join(out, filepath.FromSlash(f))); err != nil || info.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	for _, w := range []string{"palermo vs baseline", "2025-2027", "6 paired replicates", "registered_art128"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("output lacks %q:\n%s", w, stdout)
+		}
+	}
+}
+
+var compareFields = []string{"scenario", "against", "measure", "period", "diff_mean", "diff_p05", "diff_p95", "rel_change", "rate_diff_mean"}
+
+// TestCompareJSON: compare --format json prints one record per scenario,
+// measure and period; before the policy year every paired difference is 0
+// (palermo is baseline until 2025-01, with the same random streams).
+func TestCompareJSON(t *testing.T) {
+	out, _ := runCompare(t)
+	code, stdout, stderr := runCLI(t, "compare", "--format", "json", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &recs); err != nil {
+		t.Fatalf("not valid JSON: %v\n%.500s", err, stdout)
+	}
+	if len(recs) == 0 {
+		t.Fatal("no records")
+	}
+	periods := map[string]bool{}
+	found := false
+	for i, r := range recs {
+		for _, f := range compareFields {
+			if _, ok := r[f]; !ok {
+				t.Fatalf("record %d lacks %q: %v", i, f, r)
+			}
+		}
+		if r["scenario"] != "palermo" || r["against"] != "baseline" {
+			t.Fatalf("record %d compares %v with %v; want palermo with baseline", i, r["scenario"], r["against"])
+		}
+		p, _ := r["period"].(string)
+		periods[p] = true
+		if y, err := strconv.Atoi(p); err == nil && y < 2025 {
+			for _, f := range []string{"diff_mean", "diff_p05", "diff_p95", "rate_diff_mean"} {
+				if r[f] != 0.0 {
+					t.Errorf("%s %s: %s = %v; want 0 before the policy month", p, r["measure"], f, r[f])
+				}
+			}
+		}
+		if r["measure"] == "registered_art128" && p == "2025-2027" {
+			found = true
+		}
+	}
+	for _, p := range []string{"2020", "2027", "2020-2027", "2025-2027"} {
+		if !periods[p] {
+			t.Errorf("no records for period %s", p)
+		}
+	}
+	if !found {
+		t.Error("no record for registered_art128 over 2025-2027")
+	}
+
+	// CSV: a header row, then as many rows as JSON records.
+	code, stdout, stderr = runCLI(t, "compare", "--format", "csv", out)
+	if code != 0 {
+		t.Fatalf("csv: exit %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v", err)
+	}
+	if len(rows) != len(recs)+1 {
+		t.Errorf("csv: %d rows, want a header and %d records", len(rows), len(recs))
+	}
+	header := map[string]bool{}
+	for _, h := range rows[0] {
+		header[h] = true
+	}
+	for _, f := range compareFields {
+		if !header[f] {
+			t.Errorf("csv header %v lacks %q", rows[0], f)
+		}
+	}
+}
+
+// TestCompareErrors: usage and input errors of compare exit 2.
+func TestCompareErrors(t *testing.T) {
+	out, _ := runCompare(t)
+	// A folder that holds only baseline.
+	single := filepath.Join(t.TempDir(), "single")
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "2", "--from", "2024-01", "--to", "2025-12", "--out", single, "baseline"); code != 0 {
+		t.Fatalf("run baseline: exit %d: %s", code, stderr)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no manifest", []string{"compare", t.TempDir()}, "no manifest.json"},
+		{"missing folder", []string{"compare", filepath.Join(t.TempDir(), "nosuch")}, "no manifest.json"},
+		{"unknown against", []string{"compare", "--against", "nosuch", out}, `no scenario "nosuch"`},
+		{"xml", []string{"compare", "--format", "xml", out}, "--format must be table, csv or json"},
+		{"single scenario", []string{"compare", single}, "holds only baseline"},
+		{"no folder", []string{"compare"}, "name one run folder"},
+		{"two folders", []string{"compare", out, single}, "name one run folder"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, c.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, stderr)
+			}
+		})
+	}
+}
+
+// TestRunCompareErrors: run --compare refuses what it cannot compare with exit 2.
+func TestRunCompareErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		args     []string
+		want     string
+		noOutput bool // the error comes before the output folder is touched
+	}{
+		{"xml", []string{"--compare", "--format", "xml", "baseline", "palermo"}, "--format must be table, csv or json", true},
+		{"single scenario", []string{"--compare", "baseline"}, "needs at least two scenarios", true},
+		{"against not run", []string{"--compare", "--against", "palermo", "baseline", "training"}, `needs scenario "palermo"`, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"run", "-q", "-n", "1", "--from", "2024-01", "--to", "2025-06", "--out", out}, c.args...)
+			code, _, stderr := runCLI(t, args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, stderr)
+			}
+			if _, err := os.Stat(out); c.noOutput && err == nil {
+				t.Errorf("output folder %s was created", out)
+			}
+		})
+	}
+}
+
+// TestRunBadInheritance: run refuses each broken file of testdata/inherit
+// with exit 2, names the file, the line and the key, and creates no output.
+func TestRunBadInheritance(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "inherit")
+	cases := []struct{ file, want string }{
+		{"cycle2/a.yaml", "a.yaml:3: extends: inheritance cycle"},
+		{"cycle2/b.yaml", "b.yaml:3: extends: inheritance cycle"},
+		{"cycle3/a.yaml", "a.yaml:3: extends: inheritance cycle"},
+		{"cycle3/b.yaml", "b.yaml:3: extends: inheritance cycle"},
+		{"cycle3/c.yaml", "c.yaml:3: extends: inheritance cycle"},
+		{"unknown-parent.yaml", "unknown-parent.yaml:4: extends: unknown parent scenario"},
+		{"unknown-override.yaml", "unknown-override.yaml:8: parameters.law.requires_transactions: unknown parameter"},
+		{"policy-after-horizon.yaml", "policy-after-horizon.yaml:4: from: policy month 2035-01 is outside the horizon"},
+		{"from-invalid-month.yaml", `from-invalid-month.yaml:4: from: "2025-13" is not a month`},
+		{"override-out-of-domain.yaml", "override-out-of-domain.yaml:8: parameters.police.recognition.labour: value 2"},
+	}
+	// Every broken file has a case (good/ holds valid ones).
+	listed := map[string]bool{}
+	for _, c := range cases {
+		listed[c.file] = true
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.IsDir() && d.Name() == "good" {
+			return filepath.SkipDir
+		}
+		if rel, _ := filepath.Rel(dir, p); !d.IsDir() && !listed[filepath.ToSlash(rel)] {
+			t.Errorf("%s has no case", p)
+		}
+		return nil
+	})
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			path := filepath.Join(dir, filepath.FromSlash(c.file))
+			out := filepath.Join(t.TempDir(), "out")
+			code, stdout, stderr := runCLI(t, "run", "-n", "1", "--out", out, "baseline", path)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, path) || !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr lacks %q and %q:\n%s", path, c.want, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout not empty: %s", stdout)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("output folder %s was created", out)
+			}
+		})
+	}
+}

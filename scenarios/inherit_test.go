@@ -1,0 +1,244 @@
+package scenarios_test
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"htsim/model"
+	"htsim/scenarios"
+)
+
+// policyMonth is the month every built-in policy scenario starts (`from: 2025-01`).
+var policyMonth = model.MonthOf(2025, 1)
+
+func leafIndex(path string) int {
+	for i, l := range scenarios.Schema {
+		if l.Path == path {
+			return i
+		}
+	}
+	return -1
+}
+
+// sameParam reports whether two parameters are the same setting: same key,
+// distribution and source (and the same file and line, when from the same file).
+func sameParam(a, b *scenarios.Param) bool {
+	return a != nil && b != nil && a.Path == b.Path && reflect.DeepEqual(a.Dist, b.Dist) && a.Source == b.Source &&
+		a.Note == b.Note && a.File == b.File && a.Line == b.Line
+}
+
+// TestPolicyScenariosInherit: each built-in policy scenario is baseline until
+// 2025-01 (phase 0, every leaf the baseline's), then baseline with the
+// policy's own keys (phase 1).
+func TestPolicyScenariosInherit(t *testing.T) {
+	base, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := scenarios.BuiltinNames()[1:]
+	if len(names) == 0 {
+		t.Fatal("no built-in policy scenarios")
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			s, err := scenarios.Load(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Phases) != 2 {
+				t.Fatalf("%d phases, want 2", len(s.Phases))
+			}
+			if s.Phases[1].From != policyMonth {
+				t.Errorf("phase 1 starts %s, want %s", s.Phases[1].From, policyMonth)
+			}
+			if pf, ok := s.PolicyFrom(); !ok || pf != policyMonth {
+				t.Errorf("PolicyFrom() = %s, %v; want %s, true", pf, ok, policyMonth)
+			}
+			if s.From != base.From || s.To != base.To {
+				t.Errorf("horizon %s to %s, want baseline's %s to %s", s.From, s.To, base.From, base.To)
+			}
+			if len(s.Files) != 2 || s.Files[0].Name != "baseline" || s.Files[1].Name != name {
+				t.Fatalf("files %d, want baseline then %s", len(s.Files), name)
+			}
+			own := s.Files[1].Params
+			if len(own) == 0 {
+				t.Fatal("the policy file sets no parameter")
+			}
+			for path := range own {
+				if leafIndex(path) < 0 {
+					t.Errorf("own key %s is not in the schema", path)
+				}
+			}
+			p0, p1 := s.Phases[0].Params, s.Phases[1].Params
+			if len(p0) != len(scenarios.Schema) || len(p1) != len(scenarios.Schema) {
+				t.Fatalf("phases hold %d and %d parameters, want %d", len(p0), len(p1), len(scenarios.Schema))
+			}
+			for i, l := range scenarios.Schema {
+				b := base.Phases[0].Params[i]
+				// Phase 0: exactly the baseline, whatever the policy sets.
+				if !sameParam(p0[i], b) {
+					t.Errorf("phase 0 %s = %v (%s line %d), want baseline's %v (%s line %d)",
+						l.Path, p0[i].Dist, p0[i].File, p0[i].Line, b.Dist, b.File, b.Line)
+				}
+				if o, set := own[l.Path]; set {
+					// Phase 1: the policy's own setting, and it changes something.
+					if p1[i] != o {
+						t.Errorf("phase 1 %s = %v (%s line %d), want the policy's %v (line %d)", l.Path, p1[i].Dist, p1[i].File, p1[i].Line, o.Dist, o.Line)
+					}
+					if reflect.DeepEqual(o.Dist, b.Dist) {
+						t.Errorf("%s line %d: %s = %v, the same as baseline's: the override does nothing", o.File, o.Line, l.Path, o.Dist)
+					}
+				} else if !sameParam(p1[i], b) {
+					t.Errorf("phase 1 %s = %v (%s line %d), want baseline's %v (not set by the policy)", l.Path, p1[i].Dist, p1[i].File, p1[i].Line, b.Dist)
+				}
+			}
+			// ParamsAt switches exactly at the policy month.
+			if got := s.ParamsAt(policyMonth - 1); &got[0] != &p0[0] {
+				t.Errorf("ParamsAt(%s) is not phase 0", policyMonth-1)
+			}
+			if got := s.ParamsAt(policyMonth); &got[0] != &p1[0] {
+				t.Errorf("ParamsAt(%s) is not phase 1", policyMonth)
+			}
+		})
+	}
+}
+
+// TestGrandchildPhases: a policy on top of a policy has three phases; each
+// later phase keeps what the earlier ones set unless it overrides it.
+func TestGrandchildPhases(t *testing.T) {
+	path := filepath.Join("..", "testdata", "inherit", "good", "grandchild.yaml")
+	s, err := scenarios.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := scenarios.Load("baseline")
+	pal, _ := scenarios.Load("palermo")
+	if len(s.Phases) != 3 || s.Phases[1].From != policyMonth || s.Phases[2].From != model.MonthOf(2027, 1) {
+		var starts []string
+		for _, ph := range s.Phases {
+			starts = append(starts, ph.From.String())
+		}
+		t.Fatalf("phases start %v, want [start 2025-01 2027-01]", starts)
+	}
+	if pf, ok := s.PolicyFrom(); !ok || pf != model.MonthOf(2027, 1) {
+		t.Errorf("PolicyFrom() = %s, %v; want 2027-01", pf, ok)
+	}
+	skill := leafIndex("police.skill")
+	for i, l := range scenarios.Schema {
+		if !sameParam(s.Phases[0].Params[i], base.Phases[0].Params[i]) {
+			t.Errorf("phase 0 %s differs from baseline", l.Path)
+		}
+		if !sameParam(s.Phases[1].Params[i], pal.Phases[1].Params[i]) {
+			t.Errorf("phase 1 %s differs from palermo's phase 1", l.Path)
+		}
+		want := pal.Phases[1].Params[i]
+		if i == skill {
+			want = s.Files[2].Params["police.skill"]
+		}
+		if s.Phases[2].Params[i] != want && !sameParam(s.Phases[2].Params[i], want) {
+			t.Errorf("phase 2 %s = %v, want %v", l.Path, s.Phases[2].Params[i].Dist, want.Dist)
+		}
+	}
+	if d := s.Phases[2].Params[skill].Dist; d.Kind != "point" || d.Value != 0.8 {
+		t.Errorf("phase 2 police.skill = %v, want 0.8", d)
+	}
+}
+
+// inheritDir holds scenario files whose inheritance is broken in one way each
+// (good/ holds valid ones). Line numbers are the files' own.
+var inheritDir = filepath.Join("..", "testdata", "inherit")
+
+var inheritCases = []struct {
+	file   string   // path under testdata/inherit, slash-separated
+	covers []string // further files the case exercises
+	key    string   // the key the message names
+	line   int      // the line the message gives
+	want   []string // further fragments
+}{
+	{file: "cycle2/a.yaml", covers: []string{"cycle2/b.yaml"}, key: "extends", line: 3,
+		want: []string{"inheritance cycle: a.yaml -> b.yaml -> a.yaml"}},
+	{file: "cycle3/a.yaml", covers: []string{"cycle3/b.yaml", "cycle3/c.yaml"}, key: "extends", line: 3,
+		want: []string{"inheritance cycle: a.yaml -> b.yaml -> c.yaml -> a.yaml"}},
+	{file: "unknown-parent.yaml", key: "extends", line: 4, want: []string{`unknown parent scenario "basline"`, "baseline"}},
+	{file: "unknown-override.yaml", key: "parameters.law.requires_transactions", line: 8, want: []string{"unknown parameter", "requires_transaction"}},
+	{file: "policy-after-horizon.yaml", key: "from", line: 4, want: []string{"policy month 2035-01 is outside the horizon 2010-01 to 2030-12"}},
+	{file: "from-invalid-month.yaml", key: "from", line: 4, want: []string{`"2025-13" is not a month`, "YYYY-MM"}},
+	{file: "override-out-of-domain.yaml", key: "parameters.police.recognition.labour", line: 8, want: []string{"value 2", "outside the allowed range", "[0, 1]"}},
+}
+
+// TestBadInheritance: each broken file gives an error that names the file,
+// the line and the key at fault (extends, from, or the parameter).
+func TestBadInheritance(t *testing.T) {
+	for _, c := range inheritCases {
+		t.Run(c.file, func(t *testing.T) {
+			path := filepath.Join(inheritDir, filepath.FromSlash(c.file))
+			s, err, panicked := loadNoPanic(t, path)
+			if panicked {
+				return
+			}
+			if err == nil {
+				t.Fatalf("Load(%q) gave scenario %s with %d phases; want an error", path, s.Name, len(s.Phases))
+			}
+			var one *scenarios.Error
+			var list scenarios.ErrorList
+			if !errors.As(err, &one) && !errors.As(err, &list) {
+				t.Errorf("error is a %T; want *scenarios.Error or scenarios.ErrorList", err)
+			}
+			msg := err.Error()
+			for _, w := range append([]string{fmt.Sprintf("%s:%d: %s: ", path, c.line, c.key)}, c.want...) {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message lacks %q:\n%s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestBadInheritanceCovered: every file under testdata/inherit outside good/
+// has a case, and every case a file.
+func TestBadInheritanceCovered(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range inheritCases {
+		for _, f := range append([]string{c.file}, c.covers...) {
+			covered[f] = true
+		}
+	}
+	found := map[string]bool{}
+	err := filepath.WalkDir(inheritDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "good" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(inheritDir, p)
+			found[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var problems []string
+	for f := range found {
+		if !covered[f] {
+			problems = append(problems, f+" has no case in inheritCases")
+		}
+	}
+	for f := range covered {
+		if !found[f] {
+			problems = append(problems, "inheritCases lists "+f+", which does not exist")
+		}
+	}
+	sort.Strings(problems)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}

@@ -1,0 +1,448 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"htsim/model"
+	"htsim/scenarios"
+)
+
+// Policy-lever tests. Replicate r of every scenario uses the same random
+// streams as replicate r of baseline (common random numbers), and a policy
+// scenario equals its parent exactly before its policy month. So the tests
+// below can demand exact equalities where the model says nothing may change,
+// and compare scenarios replicate by replicate (paired) where it says
+// something must.
+//
+// The paired criterion: with d_r = scenario_r - baseline_r over R
+// replicates, the mean of d must lie beyond 3 standard errors of the mean
+// (sd(d)/sqrt(R)) in the stated direction. Were the policy without effect,
+// mean/SE would follow (roughly) Student's t with R-1 = 23 degrees of freedom,
+// which exceeds 3 in one direction with probability about 0.003: a pass is not
+// a lucky draw of the fixed seed. It asks for a clear effect, not a big one.
+
+const (
+	leverReps    = 24
+	leverSeed    = 20250101
+	leverWorkers = 2
+	policyYear   = 2025 // every built-in policy scenario starts `from: 2025-01`
+	lastYear     = 2030
+)
+
+var leverFrom, leverTo = model.MonthOf(2010, 1), model.MonthOf(lastYear, 12)
+
+func loadScenario(t testing.TB, name string) *scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pf, ok := sc.PolicyFrom(); name != "baseline" && (!ok || pf != model.MonthOf(policyYear, 1)) {
+		t.Fatalf("%s: policy month %v (set %v), want %d-01; the tests below assume it", name, pf, ok, policyYear)
+	}
+	return sc
+}
+
+func replicates(n int) []int {
+	reps := make([]int, n)
+	for i := range reps {
+		reps[i] = i
+	}
+	return reps
+}
+
+// runEach runs replicates 0..n-1 of sc and calls fn with each result in order.
+func runEach(t testing.TB, sc *scenarios.Scenario, from, to model.Month, n int, keepVictims bool, fn func(*Result)) {
+	t.Helper()
+	cfg := &Config{Scenario: sc, From: from, To: to, Seed: leverSeed, KeepVictims: keepVictims}
+	err := Run(context.Background(), cfg, replicates(n), leverWorkers, func(res *Result) error {
+		fn(res)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", sc.Name, err)
+	}
+}
+
+// yearTotals sums a replicate's counts over the cells that keep accepts, by year index.
+func yearTotals(res *Result, keep func(Cell) bool) [][NumMeasures]int64 {
+	years := len(res.Counts) / CellsPerYear
+	out := make([][NumMeasures]int64, years)
+	for y := 0; y < years; y++ {
+		for c := 0; c < CellsPerYear; c++ {
+			if keep != nil && !keep(CellAt(c)) {
+				continue
+			}
+			row := res.Counts.At(y, c)
+			for m := range row {
+				out[y][m] += row[m]
+			}
+		}
+	}
+	return out
+}
+
+func foreignCell(c Cell) bool { return c.Origin == model.Foreign }
+
+// summary is what the lever checks need of one replicate.
+type summary struct {
+	firstYear  int
+	all        [][NumMeasures]int64 // every cell, by year index
+	foreign    [][NumMeasures]int64 // foreign victims only
+	deterrence float64              // the replicate's draw of victimisation.deterrence_per_year
+}
+
+var deterrenceLeaf = func() int {
+	for i, l := range scenarios.Schema {
+		if l.Path == "victimisation.deterrence_per_year" {
+			return i
+		}
+	}
+	panic("no parameter victimisation.deterrence_per_year")
+}()
+
+func summarise(res *Result) summary {
+	return summary{firstYear: res.FirstYear, all: yearTotals(res, nil), foreign: yearTotals(res, foreignCell),
+		deterrence: res.Values[0][deterrenceLeaf]}
+}
+
+// over sums measure m over the years from..to (inclusive) of a yearly table.
+func over(tab [][NumMeasures]int64, firstYear, from, to int, m Measure) int64 {
+	var s int64
+	for y := from; y <= to; y++ {
+		s += tab[y-firstYear][m]
+	}
+	return s
+}
+
+// firstTime is the number of first-time victims (new victims that are not re-trafficked spells) in year index y.
+func firstTime(tab [][NumMeasures]int64, y int) int64 {
+	return tab[y][TrueNewVictims] - tab[y][Retrafficked]
+}
+
+// policyPeriod returns measure m summed over 2025-2030 for every replicate.
+func policyPeriod(ss []summary, m Measure) []float64 {
+	out := make([]float64, len(ss))
+	for i, s := range ss {
+		out[i] = float64(over(s.all, s.firstYear, policyYear, lastYear, m))
+	}
+	return out
+}
+
+// pairedStats returns the mean of the paired differences d_r = a_r - b_r and
+// its standard error sd(d)/sqrt(R).
+func pairedStats(a, b []float64) (mean, se float64) {
+	n := float64(len(a))
+	d := make([]float64, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+		mean += d[i] / n
+	}
+	var ss float64
+	for _, x := range d {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss/(n-1)) / math.Sqrt(n)
+}
+
+// direction of an expected change.
+type direction int
+
+const (
+	higher direction = 1
+	lower  direction = -1
+)
+
+func (d direction) String() string {
+	if d == higher {
+		return "higher"
+	}
+	return "lower"
+}
+
+// expectShift checks the paired criterion: the mean paired difference lies
+// more than 3 standard errors away from zero in direction dir. It logs the
+// numbers either way and returns them.
+func expectShift(t *testing.T, what string, scen, base []float64, dir direction) (mean, se float64) {
+	t.Helper()
+	mean, se = pairedStats(scen, base)
+	var mb float64
+	for _, x := range base {
+		mb += x / float64(len(base))
+	}
+	z := math.Inf(int(math.Copysign(1, mean)))
+	if se > 0 {
+		z = mean / se
+	}
+	msg := fmt.Sprintf("%s 2025-2030: baseline mean %.1f, paired difference %+.2f (SE %.2f, mean/SE %+.1f, %+.2f%%), R = %d",
+		what, mb, mean, se, z, 100*mean/mb, len(scen))
+	if float64(dir)*mean > 3*se && float64(dir)*mean > 0 {
+		t.Log(msg)
+	} else {
+		t.Errorf("%s; want %s than baseline by more than 3 SE", msg, dir)
+	}
+	return mean, se
+}
+
+// shift is one expected paired change of a measure summed over 2025-2030.
+type shift struct {
+	m   Measure
+	dir direction
+}
+
+// lever is one policy scenario and what it must (and must not) change.
+type lever struct {
+	scenario   string
+	deterrence bool    // changes the victimisation risk (minimum sentence above 3 years)
+	shifts     []shift // paired changes over 2025-2030
+	// extra runs further checks; scen and base are the replicates' summaries.
+	extra func(t *testing.T, scen, base []summary)
+}
+
+var levers = []lever{
+	{scenario: "palermo", shifts: []shift{{RegisteredArt128, higher}}, extra: palermoInterceptedRegistered},
+	{scenario: "foreign-support", shifts: []shift{{StateShelter, higher}}, extra: foreignVictimsStay},
+	{scenario: "min-sentence-6y", deterrence: true},
+	{scenario: "combined", deterrence: true, shifts: []shift{{RegisteredArt128, higher}}},
+	{scenario: "training", shifts: []shift{{RegisteredArt128, higher}}},
+	{scenario: "dedicated-unit", shifts: []shift{{Contacted, higher}}},
+	{scenario: "anti-corruption", shifts: []shift{{ClosedCorruption, lower}}},
+	{scenario: "awareness", shifts: []shift{{Contacted, higher}, {NGOAssisted, higher}}},
+	{scenario: "shelter-funding", shifts: []shift{{StateShelter, higher}}},
+	{scenario: "no-abuse-grading", shifts: []shift{{StateShelter, higher}}},
+	{scenario: "compensation", shifts: []shift{{Reported, higher}}},
+}
+
+// TestPolicyLevers runs each built-in policy scenario and baseline with the
+// same seed and checks, replicate by replicate, that the policy changes
+// nothing before 2025, leaves first-time victimisation alone unless it deters
+// traffickers, and moves the measures it acts on in the stated direction.
+func TestPolicyLevers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 24 national replicates of 12 scenarios")
+	}
+	// Every built-in scenario except baseline must have a row.
+	rows := map[string]bool{}
+	for _, l := range levers {
+		rows[l.scenario] = true
+	}
+	for _, name := range scenarios.BuiltinNames()[1:] {
+		if !rows[name] {
+			t.Errorf("built-in scenario %s has no row in levers", name)
+		}
+	}
+
+	baseSc := loadScenario(t, "baseline")
+	var baseRes []*Result
+	runEach(t, baseSc, leverFrom, leverTo, leverReps, false, func(res *Result) { baseRes = append(baseRes, res) })
+	base := make([]summary, len(baseRes))
+	for i, r := range baseRes {
+		base[i] = summarise(r)
+	}
+	policyIdx := policyYear - leverFrom.Year() // year index of 2025
+
+	var table []string
+	for _, l := range levers {
+		t.Run(l.scenario, func(t *testing.T) {
+			sc := loadScenario(t, l.scenario)
+			var scen []summary
+			mismatches := 0
+			runEach(t, sc, leverFrom, leverTo, leverReps, false, func(res *Result) {
+				b := baseRes[res.Replicate]
+				// Before the policy month the scenario is its parent: every count of every cell.
+				for i := 0; i < policyIdx*CellsPerYear; i++ {
+					if res.Counts[i] != b.Counts[i] {
+						if mismatches++; mismatches > 10 {
+							continue // reported enough
+						}
+						c := CellAt(i % CellsPerYear)
+						for m := range res.Counts[i] {
+							if res.Counts[i][m] != b.Counts[i][m] {
+								t.Errorf("replicate %d, %d, cell %+v: %s is %d, baseline %d; want equal before %d",
+									res.Replicate, res.FirstYear+i/CellsPerYear, c, Measure(m), res.Counts[i][m], b.Counts[i][m], policyYear)
+								break
+							}
+						}
+					}
+				}
+				scen = append(scen, summarise(res))
+			})
+			if len(scen) != leverReps {
+				t.Fatalf("%d replicates, want %d", len(scen), leverReps)
+			}
+
+			if mismatches > 10 {
+				t.Errorf("... %d cells differ before %d in all", mismatches, policyYear)
+			}
+
+			// First-time victims: the arrivals depend only on the
+			// victimisation risk and their own streams. A lower risk does not
+			// lower every binomial draw (the draws of two risks are not
+			// monotonically coupled), so with deterrence the per-replicate
+			// check holds by the size of the reduction, which is logged.
+			var sumS, sumB int64
+			minCut, minRep := int64(math.MaxInt64), -1
+			for r := range scen {
+				var ps, pb int64
+				for y := range scen[r].all {
+					fs, fb := firstTime(scen[r].all, y), firstTime(base[r].all, y)
+					if !l.deterrence && fs != fb {
+						t.Errorf("replicate %d, %d: %d first-time victims, baseline %d; want equal (the policy does not change the risk)",
+							r, leverFrom.Year()+y, fs, fb)
+					}
+					if y >= policyIdx {
+						ps += fs
+						pb += fb
+					}
+				}
+				if l.deterrence && ps > pb {
+					t.Errorf("replicate %d (deterrence_per_year %.4f): %d first-time victims 2025-2030, baseline %d; deterrence may only lower them",
+						r, scen[r].deterrence, ps, pb)
+				}
+				if pb-ps < minCut {
+					minCut, minRep = pb-ps, r
+				}
+				sumS += ps
+				sumB += pb
+			}
+			if l.deterrence {
+				if sumS >= sumB {
+					t.Errorf("first-time victims 2025-2030 over %d replicates: %d, baseline %d; want fewer", leverReps, sumS, sumB)
+				}
+				t.Logf("first-time victims 2025-2030 over %d replicates: %d, baseline %d (%+.2f%%); smallest reduction in one replicate: %d (replicate %d, deterrence_per_year %.4f)",
+					leverReps, sumS, sumB, 100*float64(sumS-sumB)/float64(sumB), minCut, minRep, scen[minRep].deterrence)
+				// A grave offence (maximum above 5 years) bars reconciliation of parties.
+				for r, s := range scen {
+					for y := policyYear; y <= lastYear; y++ {
+						if n := s.all[y-s.firstYear][ClosedReconciliation]; n != 0 {
+							t.Errorf("replicate %d, %d: %d cases closed by reconciliation; want 0 for a grave offence", r, y, n)
+						}
+					}
+				}
+			}
+
+			for _, sh := range l.shifts {
+				mean, se := expectShift(t, sh.m.String(), policyPeriod(scen, sh.m), policyPeriod(base, sh.m), sh.dir)
+				table = append(table, fmt.Sprintf("%-17s %-19s %-7s %+10.2f %8.2f %+6.1f", l.scenario, sh.m, sh.dir, mean, se, mean/se))
+			}
+			if l.extra != nil {
+				l.extra(t, scen, base)
+			}
+		})
+	}
+	t.Logf("paired differences, 2025-2030, R = %d:\n%-17s %-19s %-7s %10s %8s %6s\n%s", leverReps,
+		"scenario", "measure", "want", "mean diff", "SE", "z", strings.Join(table, "\n"))
+}
+
+// foreignVictimsStay: with temporary residence and help not tied to
+// cooperation, fewer registered foreign victims leave the country before the
+// case ends. The check is on the share closed_victim_left / registered_art128
+// among foreign victims, pooled over replicates: the absolute number who
+// leave can rise, because more foreign victims report and register (no fear
+// of deportation, an open shelter place) and each of them can still leave.
+func foreignVictimsStay(t *testing.T, scen, base []summary) {
+	share := func(ss []summary) (float64, int64, int64) {
+		var left, reg int64
+		for _, s := range ss {
+			left += over(s.foreign, s.firstYear, policyYear, lastYear, ClosedVictimLeft)
+			reg += over(s.foreign, s.firstYear, policyYear, lastYear, RegisteredArt128)
+		}
+		return float64(left) / float64(reg), left, reg
+	}
+	ss, ls, rs := share(scen)
+	sb, lb, rb := share(base)
+	msg := fmt.Sprintf("foreign victims 2025-2030, pooled over %d replicates: closed_victim_left / registered_art128 = %d/%d = %.3f, baseline %d/%d = %.3f",
+		len(scen), ls, rs, ss, lb, rb, sb)
+	if rs == 0 || rb == 0 || !(ss < sb) {
+		t.Errorf("%s; want a lower share", msg)
+	} else {
+		t.Log(msg)
+	}
+}
+
+// palermoInterceptedRegistered: under the Palermo definition recruitment by
+// deception counts before exploitation begins, so victims intercepted in
+// transit (ExploitationStarted false) can be registered under article 128;
+// under today's law ("no fact of exploitation") never. Victim records are
+// kept for a few replicates of a short horizon, to keep memory down.
+func palermoInterceptedRegistered(t *testing.T, _, _ []summary) {
+	const reps = 4
+	from, to := model.MonthOf(2024, 1), model.MonthOf(2027, 12)
+	policy := model.MonthOf(policyYear, 1)
+	count := func(name string) (before, after int) {
+		runEach(t, loadScenario(t, name), from, to, reps, true, func(res *Result) {
+			for i := range res.Victims {
+				v := &res.Victims[i]
+				if v.ExploitationStarted || !v.Lists.Has(model.ListArt128) {
+					continue
+				}
+				if v.Start < policy {
+					before++
+				} else {
+					after++
+				}
+			}
+		})
+		return before, after
+	}
+	pb, pa := count("palermo")
+	bb, ba := count("baseline")
+	t.Logf("victims intercepted before exploitation and registered under art. 128, %d replicates of %s to %s: palermo %d before 2025 and %d from 2025; baseline %d and %d",
+		reps, from, to, pb, pa, bb, ba)
+	if pa == 0 {
+		t.Error("palermo registers no victim intercepted before exploitation in 2025-2027; want some")
+	}
+	if pb != 0 || bb != 0 || ba != 0 {
+		t.Error("victims intercepted before exploitation registered under today's law; want none")
+	}
+}
+
+// TestPairedDesignReducesVariance: because replicate r of palermo and of
+// baseline share their random streams, the paired differences a_r - b_r
+// vary far less than differences between unrelated replicates
+// a_r - b_{(r+1) mod R}, which carry both replicates' parameter and event noise.
+func TestPairedDesignReducesVariance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 60 national replicates of 2 scenarios")
+	}
+	const R = 60
+	get := func(name string) []summary {
+		var out []summary
+		runEach(t, loadScenario(t, name), leverFrom, leverTo, R, false, func(res *Result) { out = append(out, summarise(res)) })
+		return out
+	}
+	pal, base := get("palermo"), get("baseline")
+	variance := func(d []float64) float64 {
+		var m, v float64
+		for _, x := range d {
+			m += x / float64(len(d))
+		}
+		for _, x := range d {
+			v += (x - m) * (x - m)
+		}
+		return v / float64(len(d)-1)
+	}
+	// Palermo leaves first-time victims alone, so its paired difference in
+	// true_new_victims is exactly its difference in re-trafficked spells.
+	ra, rb := policyPeriod(pal, Retrafficked), policyPeriod(base, Retrafficked)
+	for _, m := range []Measure{RegisteredArt128, TrueNewVictims} {
+		a, b := policyPeriod(pal, m), policyPeriod(base, m)
+		paired, unpaired := make([]float64, R), make([]float64, R)
+		for r := 0; r < R; r++ {
+			paired[r] = a[r] - b[r]
+			unpaired[r] = a[r] - b[(r+1)%R]
+			if m == TrueNewVictims && paired[r] != ra[r]-rb[r] {
+				t.Errorf("replicate %d: true_new_victims differ by %g, re-trafficked spells by %g; want the same", r, paired[r], ra[r]-rb[r])
+			}
+		}
+		vp, vu := variance(paired), variance(unpaired)
+		t.Logf("%s 2025-2030, R = %d: var(paired) %.4g, var(unpaired) %.4g, ratio %.3g", m, R, vp, vu, vp/vu)
+		if !(vp < 0.5*vu) {
+			t.Errorf("%s: var(paired) %.4g not below half var(unpaired) %.4g", m, vp, vu)
+		}
+	}
+}
