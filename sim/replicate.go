@@ -44,6 +44,14 @@ const (
 	fSilentExit                             // the planned exit is counted in advance (no event)
 )
 
+// endMonth is the month the spell left exploitation (or was intercepted), or never while exploited.
+func (v *victim) endMonth() int32 {
+	if v.state == Exploited {
+		return never
+	}
+	return v.tExit // leaving exploitation moves the planned exit to the month it happened
+}
+
 // victim is one victimisation spell (one agent). Kept small: a replicate holds
 // every victim of the horizon.
 type victim struct {
@@ -52,7 +60,6 @@ type victim struct {
 	site     int32 // -1 when intercepted before reaching a site
 	kase     int32 // -1 when in no case
 	start    int32 // month exploitation started (or interception month)
-	end      int32 // month the spell ended, or never
 	tExit    int32 // month of the next exit from exploitation
 	tContact int32 // month of the next third-party contact
 	gen      uint32
@@ -488,7 +495,7 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 	s := &strata[stratum]
 	cell := stratumCell[stratum]
 	id := int32(len(r.victims))
-	r.victims = append(r.victims, victim{stratum: stratum, kase: -1, site: -1, start: t, end: never, flags: fExploitationStarted})
+	r.victims = append(r.victims, victim{stratum: stratum, kase: -1, site: -1, start: t, flags: fExploitationStarted})
 	if person >= 0 {
 		prev := &r.victims[person]
 		r.victims[id].person, r.victims[id].spell = prev.person, prev.spell+1
@@ -513,7 +520,7 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 			v.rng, v.region = g, region
 			v.flags &^= fExploitationStarted
 			v.state = Free
-			v.end = t
+			v.tExit = t
 			r.contact(id, model.Checkpoint, t)
 			return id
 		}
@@ -654,7 +661,6 @@ func (r *replicate) exploitedAt(id int32, t int32) bool {
 	}
 	// The planned exit happened: its counts were made when it was planned.
 	v.flags &^= fSilentExit
-	v.end = v.tExit
 	switch {
 	case v.flags&fDiesAtExit != 0:
 		v.state, v.outcome = Dead, model.Died
@@ -804,7 +810,6 @@ func (r *replicate) leaveExploitation(id int32, t int32, to State) {
 		r.moveExit(v, t)
 	}
 	v.state = to
-	v.end = t
 }
 
 // exitExploitation ends exploitation by escape, release or death, and lets
@@ -1077,7 +1082,6 @@ func (r *replicate) returnToSite(id int32, t int32) {
 	v := &r.victims[id]
 	s := model.StratumAt(int(v.stratum))
 	v.state = Exploited
-	v.end = never
 	cell := r.vcell(v)
 	r.addStock(t, cell, 1)
 	v.tExit = t + v.wait(r.tab.exitHazard[s.Sector])

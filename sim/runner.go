@@ -102,7 +102,7 @@ func (r *replicate) records() []VictimRecord {
 	for i := range r.victims {
 		r.exploitedAt(int32(i), int32(r.to)) // apply silent exits that came due
 		v := &r.victims[i]
-		if model.Month(v.start) < r.from && (v.end < int32(r.from) && v.end != never) {
+		if model.Month(v.start) < r.from && (v.endMonth() < int32(r.from) && v.endMonth() != never) {
 			continue // spell ended during the warm-up
 		}
 		rec := VictimRecord{ID: int32(i), Person: v.person, Site: v.site, Case: v.kase, Spell: v.spell,
@@ -110,9 +110,9 @@ func (r *replicate) records() []VictimRecord {
 			End: -1, ExploitationStarted: v.flags&fExploitationStarted != 0, Channel: v.channel,
 			Lists: v.lists, Class: v.class, Outcome: v.outcome, State: v.state}
 		end := int32(r.to) + 1
-		if v.end != never {
-			rec.End = model.Month(v.end)
-			end = v.end
+		if e := v.endMonth(); e != never {
+			rec.End = model.Month(e)
+			end = e
 		}
 		if rec.ExploitationStarted {
 			rec.ExploitedMonths = end - v.start

@@ -258,8 +258,20 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		summary[sc.Name] = analysis.NewRunSummary(sc.Name, from.Year(), to.Year())
 		sums = append(sums, summary[sc.Name])
 	}
+	totals := map[string]analysis.Totals{}
+	for _, sc := range scs {
+		totals[sc.Name] = analysis.Totals{}
+	}
 	err = sim.RunScenarios(ctx, cfgs, reps, o.workers, func(res *sim.Result) error {
 		summary[res.Scenario].Add(res)
+		if o.compare {
+			t := totals[res.Scenario]
+			for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
+				for c := 0; c < sim.CellsPerYear; c++ {
+					t.Add(res.Replicate, res.FirstYear+y, res.Counts.At(y, c))
+				}
+			}
+		}
 		if bar != nil {
 			bar.Add(1)
 		}
@@ -290,9 +302,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.compare {
 		if !o.quiet || o.cmp.format != "table" {
 			fmt.Fprintln(stdout)
-			return compareOut(o.out, o.cmp, stdout)
+			return compareOut(o.out, o.cmp, stdout, totals)
 		}
-		return compareOut(o.out, o.cmp, io.Discard)
+		return compareOut(o.out, o.cmp, io.Discard, totals)
 	}
 	return nil
 }

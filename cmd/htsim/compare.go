@@ -50,11 +50,13 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() != 1 {
 		return usagef("compare: name one run folder (the --out of htsim run)")
 	}
-	return compareOut(fs.Arg(0), o, stdout)
+	return compareOut(fs.Arg(0), o, stdout, nil)
 }
 
 // compareOut compares the scenarios of a run folder and reports the result.
-func compareOut(out string, o compareOptions, stdout io.Writer) error {
+// known holds totals already in memory (from the run that wrote the folder);
+// scenarios not in it are read from the yearly tables.
+func compareOut(out string, o compareOptions, stdout io.Writer, known map[string]analysis.Totals) error {
 	m, err := output.ReadManifest(out)
 	if err != nil {
 		return usageError{err}
@@ -87,6 +89,9 @@ func compareOut(out string, o compareOptions, stdout io.Writer) error {
 		}
 	}
 	load := func(name string) (analysis.Totals, error) {
+		if t, ok := known[name]; ok {
+			return t, nil
+		}
 		t := analysis.Totals{}
 		err := output.EachYearlyRow(out, name, func(r *output.YearlyRow) error {
 			c := r.Counts()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -254,5 +255,27 @@ func TestRunBadInheritance(t *testing.T) {
 				t.Errorf("output folder %s was created", out)
 			}
 		})
+	}
+}
+
+// TestCompareFromFilesEqualsRun: run --compare compares the totals it holds in
+// memory; htsim compare reads them back from the yearly tables. Both must give
+// the same compare.parquet, byte for byte.
+func TestCompareFromFilesEqualsRun(t *testing.T) {
+	out, _ := runCompare(t)
+	path := filepath.Join(out, "compare.parquet")
+	fromRun, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "compare", "--format", "csv", out); code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	fromFiles, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fromRun, fromFiles) {
+		t.Fatal("compare.parquet from the run's memory differs from the one read back from the tables")
 	}
 }
