@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -41,6 +42,9 @@ statistics record of them, under today's law and under policy scenarios.
 Usage:
   htsim run [flags] SCENARIO...   simulate scenarios and write Parquet tables
   htsim compare [flags] OUT       paired comparison of each scenario with baseline
+  htsim sweep [flags] FILE        run an experiment design over uncertain parameters
+  htsim merge --out DEST OUT...   compact a sweep's part files (from several shards)
+  htsim reproduce [flags] OUT     rerun a sweep and compare its files byte for byte
   htsim scenarios                 list the built-in scenarios
   htsim validate FILE...          check scenario files without running them
   htsim version                   print the code version
@@ -65,6 +69,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 	switch args[0] {
 	case "run":
 		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "sweep":
+		err = cmdSweep(ctx, args[1:], stdout, stderr)
+	case "merge":
+		err = cmdMerge(args[1:], stdout, stderr)
+	case "reproduce":
+		err = cmdReproduce(ctx, args[1:], stdout, stderr)
 	case "compare":
 		err = cmdCompare(ctx, args[1:], stdout, stderr)
 	case "scenarios":
@@ -88,6 +98,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 	case isUsage(err):
 		fmt.Fprintf(stderr, "htsim: %v\n", err)
 		return exitUsage
+	case errors.Is(err, errInterrupted):
+		return 130
+	case errors.Is(err, errMismatch):
+		fmt.Fprintf(stderr, "htsim: %v\n", err)
+		return exitInternal
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "htsim: interrupted; no partial output was kept. Run the same command again to redo it.")
 		return 130
@@ -406,6 +421,20 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// isSweepFile reports whether a file is a sweep file (it has a top-level design: key).
+func isSweepFile(path string) bool {
+	if !scenarios.IsPath(path) {
+		return false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) > scenarios.MaxFileBytes {
+		return false
+	}
+	return sweepKeyRE.Match(data)
+}
+
+var sweepKeyRE = regexp.MustCompile(`(?m)^design:`)
+
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", "Usage: htsim validate FILE...\n\nChecks scenario files (or built-in names) without running them.\nPrints OK or every problem found; exits 2 if any file is invalid.\n", stderr)
 	if err := parse(fs, args); err != nil {
@@ -416,6 +445,16 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	bad := 0
 	for _, arg := range fs.Args() {
+		if isSweepFile(arg) {
+			sw, err := scenarios.LoadSweep(arg)
+			if err != nil {
+				bad++
+				fmt.Fprintln(stderr, err)
+				continue
+			}
+			fmt.Fprintf(stdout, "%s: OK (sweep %s: %s design, %d points x %d replicates over %d scenario(s))\n", arg, sw.Name, sw.Design, sw.NumPoints(), sw.Replicates, len(sw.Scenarios))
+			continue
+		}
 		sc, err := scenarios.Load(arg)
 		if err != nil {
 			bad++

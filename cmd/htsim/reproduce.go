@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"htsim/internal/output"
+	"htsim/scenarios"
+)
+
+const mergeUsage = `Usage: htsim merge --out DEST OUT...
+
+Compacts the part files of one sweep, possibly spread over several folders
+(one per shard), into DEST: one yearly/scenario=NAME/part-00000.parquet per
+scenario, with design.parquet and manifest.json. Every folder must hold the same
+sweep; a chunk present in two folders must be identical; a missing chunk is an
+error unless --partial.
+`
+
+func cmdMerge(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("merge", mergeUsage, stderr)
+	dest := fs.StringP("out", "o", "", "destination folder (new or empty)")
+	partial := fs.Bool("partial", false, "merge even if some chunks are missing")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dest == "" || fs.NArg() == 0 {
+		return usagef("merge: give --out DEST and at least one sweep folder")
+	}
+	srcs := fs.Args()
+	var m *output.SweepManifest
+	for _, src := range srcs {
+		sm, err := readSweepManifest(src)
+		if err != nil {
+			return usagef("merge: %s is not a sweep output folder (%v)", src, err)
+		}
+		if m != nil && (sm.SweepFile.SHA256 != m.SweepFile.SHA256 || sm.Chunk != m.Chunk) {
+			return usagef("merge: %s holds another sweep than %s", src, srcs[0])
+		}
+		m = sm
+	}
+	if entries, err := os.ReadDir(*dest); err == nil && len(entries) > 0 {
+		return usagef("merge: --out %s is not empty", *dest)
+	}
+	perScen := (m.Points*m.Replicates + m.Chunk - 1) / m.Chunk
+	for _, sc := range m.Scenarios {
+		missing := 0
+		for k := 0; k < perScen; k++ {
+			found := false
+			for _, src := range srcs {
+				if _, err := os.Stat(output.ChunkPath(src, sc.Name, k)); err == nil {
+					found = true
+				}
+			}
+			if !found {
+				missing++
+			}
+		}
+		if missing > 0 && !*partial {
+			return usagef("merge: scenario %s lacks %d of %d chunks; finish the sweep (--resume) or add --partial", sc.Name, missing, perScen)
+		}
+		n, err := output.MergeParts(srcs, sc.Name, output.TablePath(*dest, "yearly", sc.Name))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: merged %d chunk files\n", sc.Name, n)
+	}
+	for _, f := range []string{"design.parquet", "manifest.json"} {
+		data, err := os.ReadFile(filepath.Join(srcs[0], f))
+		if err != nil {
+			return err
+		}
+		af, err := output.CreateAtomic(filepath.Join(*dest, f))
+		if err != nil {
+			return err
+		}
+		if _, err := af.Write(data); err != nil {
+			af.Abort()
+			return err
+		}
+		if err := af.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const reproduceUsage = `Usage: htsim reproduce [flags] OUT
+
+Reruns the sweep recorded in OUT/manifest.json (all chunks, or --sample k of
+them chosen at random with --seed) into a temporary folder and compares each
+part file's SHA-256 with the one in OUT. Prints "match" or the first chunk that
+differs; exits 1 on a mismatch. The sweep file and the scenario files must be
+the same as recorded (their hashes are checked first).
+`
+
+func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("reproduce", reproduceUsage, stderr)
+	sample := fs.Int("sample", 0, "rerun only k randomly chosen chunks (0: all)")
+	seed := fs.Uint64("seed", 1, "seed for choosing the sample")
+	workers := fs.IntP("workers", "w", defaultWorkers(), "jobs simulated in parallel")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("reproduce: name one sweep output folder")
+	}
+	if *sample < 0 || *workers < 1 {
+		return usagef("reproduce: --sample must be >= 0 and --workers >= 1")
+	}
+	out := fs.Arg(0)
+	m, err := readSweepManifest(out)
+	if err != nil {
+		return usagef("reproduce: %s is not a sweep output folder (%v); htsim reproduce checks sweeps", out, err)
+	}
+	sw, err := scenarios.ParseSweep(m.SweepFile.Path, []byte(m.SweepFile.Content))
+	if err != nil {
+		return fmt.Errorf("reproduce: the recorded sweep file no longer loads: %w", err)
+	}
+	// The scenarios must be the ones recorded.
+	for i, sc := range sw.Scenarios {
+		if i >= len(m.Scenarios) {
+			return fmt.Errorf("reproduce: the sweep now names more scenarios than recorded")
+		}
+		rec := m.Scenarios[i].Files
+		for j, f := range sc.Files {
+			r := rec[len(rec)-1-j]
+			if f.SHA256 != r.SHA256 {
+				fmt.Fprintf(stdout, "mismatch: scenario file %s changed since the run (sha256 %s, recorded %s)\n", f.Display, f.SHA256[:12], r.SHA256[:12])
+				return errMismatch
+			}
+		}
+	}
+	v, rev, _ := output.BuildInfo()
+	if rev != m.Revision {
+		fmt.Fprintf(stderr, "note: this binary is %s %s, the run was made by %s %s; a mismatch may come from the code\n", v, short12(rev), m.Version, short12(m.Revision))
+	}
+	plan, err := newSweepPlan(sw, m.Chunk)
+	if err != nil {
+		return err
+	}
+	type chunk struct{ s, k int }
+	var present []chunk
+	for s, sc := range sw.Scenarios {
+		for k := 0; k < plan.perScen; k++ {
+			if _, err := os.Stat(output.ChunkPath(out, sc.Name, k)); err == nil {
+				present = append(present, chunk{s, k})
+			}
+		}
+	}
+	if len(present) == 0 {
+		return usagef("reproduce: %s holds no chunk files", out)
+	}
+	chosen := present
+	if *sample > 0 && *sample < len(present) {
+		rng := rand.New(rand.NewPCG(*seed, 0x7265))
+		perm := rng.Perm(len(present))[:*sample]
+		sort.Ints(perm)
+		chosen = nil
+		for _, i := range perm {
+			chosen = append(chosen, present[i])
+		}
+	}
+	want := map[chunk]bool{}
+	for _, c := range chosen {
+		want[c] = true
+	}
+	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	jobs := plan.jobs(func(s, k int) bool { return want[chunk{s, k}] })
+	if _, err := plan.runChunks(ctx, tmp, jobs, *workers, nil); err != nil {
+		return err
+	}
+	for _, c := range chosen {
+		name := sw.Scenarios[c.s].Name
+		a, err1 := fileHash(output.ChunkPath(out, name, c.k))
+		b, err2 := fileHash(output.ChunkPath(tmp, name, c.k))
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("reproduce: hashing chunk %d of %s: %v %v", c.k, name, err1, err2)
+		}
+		if a != b {
+			lo := c.k * m.Chunk
+			hi := min(lo+m.Chunk, m.Points*m.Replicates) - 1
+			fmt.Fprintf(stdout, "mismatch: scenario %s chunk %d (jobs %d-%d: design points %d-%d) differs: sha256 %s recorded, %s now\n",
+				name, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, a[:12], b[:12])
+			return errMismatch
+		}
+	}
+	fmt.Fprintf(stdout, "match: %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
+	return nil
+}
+
+var errMismatch = fmt.Errorf("results differ from the recorded run")
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func short12(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}

@@ -1,0 +1,413 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"htsim/internal/output"
+	"htsim/model"
+	"htsim/scenarios"
+	"htsim/sim"
+)
+
+const sweepUsage = `Usage: htsim sweep [flags] FILE
+
+Runs a sweep file: the scenarios it names, at every point of its design (grid,
+montecarlo, lhs or saltelli), each point with its replicates. Replicate r of
+every point uses the same random streams (common random numbers). Writes, under
+--out:
+  design.parquet                                   one row per design point
+  yearly/scenario=NAME/part-cNNNNNN.parquet        --chunk jobs per file, with
+                                                   columns point and param_*
+  manifest.json
+Read a whole sweep with DuckDB:
+  SELECT ... FROM read_parquet('OUT/yearly/**/*.parquet', hive_partitioning = true)
+
+On a cluster each array task runs its share of files: --shard i/n, or taken
+from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or SLURM_ARRAY_TASK_MIN/MAX),
+or from Kubernetes' JOB_COMPLETION_INDEX with --shards n. Files are written
+whole or not at all; --resume runs only the files that are missing.
+`
+
+type sweepOptions struct {
+	out     string
+	workers int
+	shard   string
+	shards  int
+	chunk   int
+	resume  bool
+	force   bool
+	quiet   bool
+}
+
+// shardSpec is this process's share of a sweep: files k with k mod count == index.
+type shardSpec struct{ index, count int }
+
+func (s shardSpec) String() string { return fmt.Sprintf("%d/%d", s.index, s.count) }
+
+// resolveShard decides the shard from the flag or the environment.
+func resolveShard(flag string, shards int, getenv func(string) string) (shardSpec, error) {
+	slurmID, slurmCount := getenv("SLURM_ARRAY_TASK_ID"), getenv("SLURM_ARRAY_TASK_COUNT")
+	slurmMin, slurmMax := getenv("SLURM_ARRAY_TASK_MIN"), getenv("SLURM_ARRAY_TASK_MAX")
+	k8s := getenv("JOB_COMPLETION_INDEX")
+	atoi := func(name, v string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 {
+			return 0, usagef("sweep: %s=%q is not a non-negative integer", name, v)
+		}
+		return n, nil
+	}
+	if flag != "" {
+		i, n, ok := strings.Cut(flag, "/")
+		a, err1 := strconv.Atoi(i)
+		b, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil {
+			return shardSpec{}, usagef("sweep: --shard %q is not i/n (for example 0/4)", flag)
+		}
+		if b < 1 || a < 0 || a >= b {
+			return shardSpec{}, usagef("sweep: --shard %s: the index must be 0 to n-1 and n at least 1", flag)
+		}
+		if shards != 0 && shards != b {
+			return shardSpec{}, usagef("sweep: --shard %s and --shards %d disagree", flag, shards)
+		}
+		return shardSpec{a, b}, nil
+	}
+	if slurmID != "" && k8s != "" {
+		return shardSpec{}, usagef("sweep: both SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX are set; set --shard i/n to say which applies")
+	}
+	switch {
+	case slurmID != "":
+		id, err := atoi("SLURM_ARRAY_TASK_ID", slurmID)
+		if err != nil {
+			return shardSpec{}, err
+		}
+		var count, min int
+		switch {
+		case slurmCount != "":
+			if count, err = atoi("SLURM_ARRAY_TASK_COUNT", slurmCount); err != nil {
+				return shardSpec{}, err
+			}
+			if slurmMin != "" {
+				if min, err = atoi("SLURM_ARRAY_TASK_MIN", slurmMin); err != nil {
+					return shardSpec{}, err
+				}
+			}
+		case slurmMin != "" && slurmMax != "":
+			if min, err = atoi("SLURM_ARRAY_TASK_MIN", slurmMin); err != nil {
+				return shardSpec{}, err
+			}
+			max, err := atoi("SLURM_ARRAY_TASK_MAX", slurmMax)
+			if err != nil {
+				return shardSpec{}, err
+			}
+			count = max - min + 1
+		default:
+			return shardSpec{}, usagef("sweep: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX")
+		}
+		if shards != 0 && shards != count {
+			return shardSpec{}, usagef("sweep: --shards %d disagrees with the Slurm array's %d tasks", shards, count)
+		}
+		if count < 1 || id-min < 0 || id-min >= count {
+			return shardSpec{}, usagef("sweep: Slurm task %d is outside the array (%d tasks from %d)", id, count, min)
+		}
+		return shardSpec{id - min, count}, nil
+	case k8s != "":
+		id, err := atoi("JOB_COMPLETION_INDEX", k8s)
+		if err != nil {
+			return shardSpec{}, err
+		}
+		if shards < 1 {
+			return shardSpec{}, usagef("sweep: JOB_COMPLETION_INDEX is set; give the number of completions with --shards n")
+		}
+		if id >= shards {
+			return shardSpec{}, usagef("sweep: JOB_COMPLETION_INDEX %d is outside --shards %d", id, shards)
+		}
+		return shardSpec{id, shards}, nil
+	}
+	if shards > 1 {
+		return shardSpec{}, usagef("sweep: --shards %d needs --shard i/n or a cluster index in the environment", shards)
+	}
+	return shardSpec{0, 1}, nil
+}
+
+// sweepJob is one (scenario, design point, replicate) of a sweep.
+type sweepJob struct {
+	scenario, point, replicate int
+	chunk                      int  // chunk within its scenario
+	first, last                bool // first or last job of its chunk
+}
+
+// sweepPlan lays out a sweep's jobs and files.
+type sweepPlan struct {
+	sw      *scenarios.Sweep
+	matrix  [][]float64
+	chunk   int
+	from    model.Month
+	to      model.Month
+	files   int // chunk files over all scenarios
+	perScen int // chunks per scenario
+}
+
+func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
+	p := &sweepPlan{sw: sw, matrix: sw.DesignMatrix(), chunk: chunk}
+	p.from, p.to = sw.Scenarios[0].From, sw.Scenarios[0].To
+	for _, sc := range sw.Scenarios[1:] {
+		if sc.From != p.from || sc.To != p.to {
+			if sw.From == nil || sw.To == nil {
+				return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenarios %s and %s have different horizons", sw.Scenarios[0].Name, sc.Name), Allowed: "set horizon: {from, to} in the sweep file"}
+			}
+		}
+	}
+	if sw.From != nil {
+		p.from = *sw.From
+	}
+	if sw.To != nil {
+		p.to = *sw.To
+	}
+	for _, sc := range sw.Scenarios {
+		if pf, ok := sc.PolicyFrom(); ok && (pf < p.from || pf > p.to) {
+			return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenario %s starts its policy in %s, outside the sweep's horizon", sc.Name, pf)}
+		}
+	}
+	jobs := len(p.matrix) * sw.Replicates
+	p.perScen = (jobs + chunk - 1) / chunk
+	p.files = p.perScen * len(sw.Scenarios)
+	return p, nil
+}
+
+// jobs returns the jobs of the chunks selected by keep(scenario, chunk), in file order.
+func (p *sweepPlan) jobs(keep func(s, k int) bool) []sweepJob {
+	var out []sweepJob
+	n := len(p.matrix) * p.sw.Replicates
+	for s := range p.sw.Scenarios {
+		for k := 0; k < p.perScen; k++ {
+			if !keep(s, k) {
+				continue
+			}
+			lo, hi := k*p.chunk, min((k+1)*p.chunk, n)
+			for j := lo; j < hi; j++ {
+				out = append(out, sweepJob{scenario: s, point: j / p.sw.Replicates, replicate: j % p.sw.Replicates, chunk: k, first: j == lo, last: j == hi-1})
+			}
+		}
+	}
+	return out
+}
+
+// runChunks simulates jobs and writes their chunk files under out.
+func (p *sweepPlan) runChunks(ctx context.Context, out string, jobs []sweepJob, workers int, progress func()) (files int, err error) {
+	rows := output.NewSweepRows(paramKeys(p.sw))
+	cfgs := map[[2]int]*sim.Config{}
+	for _, j := range jobs {
+		key := [2]int{j.scenario, j.point}
+		if _, ok := cfgs[key]; !ok {
+			sc := scenarios.WithPoint(p.sw.Scenarios[j.scenario], p.sw.Params, p.matrix[j.point])
+			cfgs[key] = &sim.Config{Scenario: sc, From: p.from, To: p.to, Seed: p.sw.Seed}
+		}
+	}
+	var w *output.ChunkWriter
+	defer func() {
+		if w != nil {
+			w.Abort()
+		}
+	}()
+	err = sim.RunJobs(ctx, len(jobs), workers, func(i int, scratch *sim.Scratch) (*sim.Result, error) {
+		j := jobs[i]
+		return sim.RunReplicate(cfgs[[2]int{j.scenario, j.point}], j.replicate, scratch)
+	}, func(i int, res *sim.Result) error {
+		j := jobs[i]
+		if j.first {
+			var err error
+			if w, err = rows.NewChunkWriter(out, p.sw.Scenarios[j.scenario].Name, j.chunk); err != nil {
+				return err
+			}
+		}
+		if err := w.Write(res, j.point, p.matrix[j.point]); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress()
+		}
+		if j.last {
+			err := w.Commit()
+			w = nil
+			if err != nil {
+				return err
+			}
+			files++
+		}
+		return nil
+	})
+	return files, err
+}
+
+func paramKeys(sw *scenarios.Sweep) []string {
+	keys := make([]string, len(sw.Params))
+	for i, p := range sw.Params {
+		keys[i] = p.Path
+	}
+	return keys
+}
+
+func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o sweepOptions
+	fs := newFlags("sweep", sweepUsage, stderr)
+	fs.StringVarP(&o.out, "out", "o", "", "output folder (default results/sweep-NAME)")
+	fs.IntVarP(&o.workers, "workers", "w", defaultWorkers(), "jobs simulated in parallel")
+	fs.StringVar(&o.shard, "shard", "", "run only shard i of n (i/n, 0-based)")
+	fs.IntVar(&o.shards, "shards", 0, "number of shards, with JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)")
+	fs.IntVar(&o.chunk, "chunk", 200, "jobs (point x replicate) per output file; part of the sweep's layout")
+	fs.BoolVar(&o.resume, "resume", false, "run only the files missing from --out (after an interruption)")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress and no summary")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("sweep: name one sweep file")
+	}
+	if o.workers < 1 || o.workers > 4096 {
+		return usagef("sweep: --workers must be between 1 and 4096, got %d", o.workers)
+	}
+	if o.chunk < 1 || o.chunk > 1_000_000 {
+		return usagef("sweep: --chunk must be between 1 and 1000000, got %d", o.chunk)
+	}
+	if o.shards < 0 {
+		return usagef("sweep: --shards must be positive, got %d", o.shards)
+	}
+	if o.resume && o.force {
+		return usagef("sweep: --resume and --force exclude each other")
+	}
+	shard, err := resolveShard(o.shard, o.shards, os.Getenv)
+	if err != nil {
+		return err
+	}
+	sw, err := scenarios.LoadSweep(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	plan, err := newSweepPlan(sw, o.chunk)
+	if err != nil {
+		return err
+	}
+	if o.out == "" {
+		o.out = filepath.Join("results", "sweep-"+sw.Name)
+	}
+	manifest := sweepManifest(plan, args)
+	if err := prepareSweepOut(o, manifest); err != nil {
+		return err
+	}
+	if err := output.RemoveStaleTemps(o.out); err != nil {
+		return err
+	}
+	rows := output.NewSweepRows(paramKeys(sw))
+	if err := rows.WriteDesign(o.out, plan.matrix); err != nil {
+		return fmt.Errorf("writing design.parquet: %w", err)
+	}
+	if err := writeJSON(filepath.Join(o.out, "manifest.json"), manifest); err != nil {
+		return err
+	}
+	global := func(s, k int) int { return s*plan.perScen + k }
+	mine, skipped := 0, 0
+	jobs := plan.jobs(func(s, k int) bool {
+		if global(s, k)%shard.count != shard.index {
+			return false
+		}
+		mine++
+		if o.resume {
+			if _, err := os.Stat(output.ChunkPath(o.out, sw.Scenarios[s].Name, k)); err == nil {
+				skipped++
+				return false
+			}
+		}
+		return true
+	})
+	var bar *progressbar.ProgressBar
+	if !o.quiet && isTerminal(stderr) && len(jobs) > 0 {
+		bar = progressbar.NewOptions(len(jobs), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep "+sw.Name),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("replicates"),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+	}
+	start := time.Now()
+	files, err := plan.runChunks(ctx, o.out, jobs, o.workers, func() {
+		if bar != nil {
+			bar.Add(1)
+		}
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	elapsed := time.Since(start)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "htsim: sweep interrupted: %d of %d files of shard %s are complete; no partial file was kept.\nTo finish, run the same command with --resume.\n", skipped+files, mine, shard)
+			return errInterrupted
+		}
+		return err
+	}
+	if !o.quiet {
+		rate := float64(len(jobs)) / elapsed.Seconds()
+		fmt.Fprintf(stdout, "sweep %s: %d design points x %d replicates x %d scenario(s); shard %s ran %d jobs in %.1f s (%.1f replicates/s), wrote %d files (%d already present) to %s\n",
+			sw.Name, len(plan.matrix), sw.Replicates, len(sw.Scenarios), shard, len(jobs), elapsed.Seconds(), rate, files, skipped, o.out)
+	}
+	return nil
+}
+
+// errInterrupted reports an interruption already explained on stderr.
+var errInterrupted = errors.New("interrupted")
+
+func defaultWorkers() int { return maxProcs() }
+
+// sweepManifest describes a sweep so that shards, resumed runs and reproduce can check they belong together.
+func sweepManifest(p *sweepPlan, args []string) *output.SweepManifest {
+	m := &output.SweepManifest{Manifest: *output.NewManifest(append([]string{"htsim", "sweep"}, args...), p.sw.Scenarios)}
+	m.Seed, m.Replicates, m.From, m.To = p.sw.Seed, p.sw.Replicates, p.from.String(), p.to.String()
+	m.Tables = []string{"design", "yearly"}
+	m.Sweep, m.Design, m.Points, m.Chunk, m.Parameters = p.sw.Name, p.sw.Design, len(p.matrix), p.chunk, p.sw.Params
+	m.SweepFile = output.FileManifest{Name: p.sw.File, Path: p.sw.Path, SHA256: p.sw.SHA256, Content: string(p.sw.Bytes)}
+	m.Created = "" // shards write the same manifest; a timestamp would make them differ
+	m.Note = "Rerun with the same code revision and sweep file (any --shard, --workers or --resume) to reproduce every part file byte for byte; htsim reproduce OUT checks it."
+	return m
+}
+
+// prepareSweepOut checks that out can take this sweep: new, empty, the same
+// sweep (resume or another shard), or replaced with --force.
+func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
+	entries, err := os.ReadDir(o.out)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	prev, err := readSweepManifest(o.out)
+	if err != nil {
+		if o.force {
+			return usagef("sweep: --out %s holds files that are not htsim sweep output; refusing to replace them", o.out)
+		}
+		return usagef("sweep: --out %s is not empty and holds no sweep manifest; choose another folder", o.out)
+	}
+	same := prev.SweepFile.SHA256 == m.SweepFile.SHA256 && prev.Chunk == m.Chunk && prev.Revision == m.Revision
+	switch {
+	case o.force:
+		for _, name := range []string{"yearly", "design.parquet", "manifest.json"} {
+			if err := os.RemoveAll(filepath.Join(o.out, name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case !same:
+		return usagef("sweep: --out %s holds another sweep (or another --chunk or code revision); use another folder or --force", o.out)
+	}
+	// The same sweep: another shard's files or an interrupted run. Without
+	// --resume, existing files would be recomputed; that is allowed only when
+	// this shard has none yet, so two shards can share a folder.
+	return nil
+}

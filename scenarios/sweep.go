@@ -1,0 +1,383 @@
+package scenarios
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"htsim/model"
+)
+
+// Designs lists the experiment designs a sweep file may use.
+var Designs = []string{"grid", "montecarlo", "lhs", "saltelli"}
+
+// SweepParam is one parameter a sweep varies: a range, or explicit values (grid only).
+type SweepParam struct {
+	Path   string    `json:"key"`
+	Min    float64   `json:"min"`
+	Max    float64   `json:"max"`
+	Values []float64 `json:"values,omitempty"` // grid: explicit levels
+	Line   int       `json:"line"`
+}
+
+// Sweep is a parsed and checked sweep file.
+type Sweep struct {
+	Name        string
+	Description string
+	Scenarios   []*Scenario
+	ScenarioArg []string // as written in the file, resolved relative to it
+	Design      string
+	Points      int // montecarlo and lhs: number of points; saltelli: base sample size N
+	Levels      int // grid: levels per parameter without explicit values
+	Replicates  int
+	Seed        uint64
+	Params      []SweepParam // in file order
+	From, To    *model.Month
+	File        string // as shown in messages
+	Path        string
+	SHA256      string
+	Bytes       []byte
+}
+
+var sweepKeys = []string{"name", "description", "scenarios", "horizon", "design", "replicates", "seed", "parameters"}
+
+// MaxSweepJobs bounds the jobs (design points times replicates) of one sweep file.
+const MaxSweepJobs = 10_000_000
+
+// LoadSweep reads and checks a sweep file: every error names the file, the
+// line and the key, and says what is allowed.
+func LoadSweep(path string) (*Sweep, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "no such file", Allowed: "a path to a sweep file"}
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &Error{File: path, Msg: "not a regular file", Allowed: "a sweep file"}
+	}
+	if info.Size() > MaxFileBytes {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes; a sweep file is at most %d", info.Size(), MaxFileBytes)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
+	return ParseSweep(path, data)
+}
+
+// ParseSweep parses a sweep file's bytes; path resolves scenario paths relative to it.
+func ParseSweep(path string, data []byte) (*Sweep, error) {
+	sum := sha256.Sum256(data)
+	s := &Sweep{File: path, Path: path, SHA256: hex.EncodeToString(sum[:]), Bytes: data, Replicates: 0, Seed: 1}
+	// Reuse the scenario file checks for size, encoding and YAML syntax.
+	if _, err := quickText(path, data); err != nil {
+		return nil, err
+	}
+	astFile, err := parseYAML(data)
+	if err != nil {
+		return nil, yamlError(path, err)
+	}
+	if len(astFile.Docs) != 1 || astFile.Docs[0].Body == nil {
+		return nil, &Error{File: path, Msg: "file is empty or holds several YAML documents", Allowed: "one YAML mapping with the keys " + strings.Join(sweepKeys, ", ")}
+	}
+	d := &decoder{file: path}
+	body := astFile.Docs[0].Body
+	pairs, _ := d.mapping(body, "", "the sweep's top-level keys")
+	seen := map[string]pair{}
+	for _, p := range pairs {
+		seen[p.key] = p
+		switch p.key {
+		case "name":
+			if v, ok := d.str(p.vn, "name"); ok {
+				if !validName(v) {
+					d.fail(p.vn, "name", fmt.Sprintf("%q is not a valid name", v), "lower-case letters, digits and '-', starting with a letter")
+				}
+				s.Name = v
+			}
+		case "description":
+			s.Description, _ = d.str(p.vn, "description")
+		case "scenarios":
+			seq, ok := p.vn.(*ast.SequenceNode)
+			if !ok {
+				d.fail(p.vn, "scenarios", "expected a list, found "+describe(p.vn), "a list of built-in scenario names or paths, e.g. [baseline]")
+				continue
+			}
+			for _, item := range seq.Values {
+				if v, ok := d.str(item, "scenarios"); ok {
+					s.ScenarioArg = append(s.ScenarioArg, v)
+				}
+			}
+			if len(seq.Values) == 0 {
+				d.fail(p.vn, "scenarios", "empty list", "at least one scenario")
+			}
+		case "horizon":
+			hp, ok := d.mapping(p.vn, "horizon", "from and to")
+			if !ok {
+				continue
+			}
+			for _, h := range hp {
+				m, ok := d.month(h.vn, "horizon."+h.key)
+				switch {
+				case h.key != "from" && h.key != "to":
+					d.fail(h.kn, "horizon."+h.key, "unknown key", "from, to")
+				case !ok:
+				case h.key == "from":
+					s.From = &m
+				default:
+					s.To = &m
+				}
+			}
+			if s.From != nil && s.To != nil && *s.From > *s.To {
+				d.fail(p.vn, "horizon", fmt.Sprintf("from %s is after to %s", s.From, s.To), "from no later than to")
+			}
+		case "design":
+			d.design(s, p.vn)
+		case "replicates":
+			if v, ok := d.integer(p.vn, "replicates", 1, 1_000_000); ok {
+				s.Replicates = v
+			}
+		case "seed":
+			if v, ok := d.integer(p.vn, "seed", 0, 1<<53); ok {
+				s.Seed = uint64(v)
+			}
+		case "parameters":
+			d.sweepParams(s, p.vn)
+		default:
+			d.fail(p.kn, p.key, "unknown key", strings.Join(sweepKeys, ", "))
+		}
+	}
+	for _, k := range []string{"name", "scenarios", "design", "replicates", "parameters"} {
+		if _, ok := seen[k]; !ok && len(d.errs) == 0 {
+			d.fail(body, k, "missing", "see scenarios/sweeps/example.yaml")
+		}
+	}
+	if len(d.errs) > 0 {
+		return nil, d.errs.err()
+	}
+	if s.Design == "grid" {
+		for _, p := range s.Params {
+			if p.Values == nil && s.Levels < 2 {
+				return nil, &Error{File: path, Line: p.Line, Key: "parameters." + p.Path, Msg: "a grid needs levels: in design or values: here", Allowed: "design: {kind: grid, levels: 3} or values: [..]"}
+			}
+		}
+	}
+	if n := s.NumPoints() * s.Replicates; n > MaxSweepJobs || n <= 0 {
+		return nil, &Error{File: path, Key: "design", Msg: fmt.Sprintf("%d design points times %d replicates is %d jobs", s.NumPoints(), s.Replicates, n), Allowed: fmt.Sprintf("1 to %d jobs", MaxSweepJobs)}
+	}
+	// Scenarios: built-in names, or paths relative to the sweep file.
+	for _, arg := range s.ScenarioArg {
+		a := arg
+		if IsPath(a) && !filepath.IsAbs(a) {
+			a = filepath.Join(filepath.Dir(path), a)
+		}
+		sc, err := Load(a)
+		if err != nil {
+			return nil, err
+		}
+		s.Scenarios = append(s.Scenarios, sc)
+	}
+	names := map[string]bool{}
+	for _, sc := range s.Scenarios {
+		if names[sc.Name] {
+			return nil, &Error{File: path, Key: "scenarios", Msg: fmt.Sprintf("scenario %s listed twice", sc.Name)}
+		}
+		names[sc.Name] = true
+	}
+	return s, nil
+}
+
+// quickText applies the scenario loader's whole-file checks.
+func quickText(path string, data []byte) (bool, error) {
+	if len(data) > MaxFileBytes {
+		return false, &Error{File: path, Msg: "file too large"}
+	}
+	for _, b := range data {
+		if b == 0 {
+			return false, &Error{File: path, Msg: "not a text file (binary content)", Allowed: "a UTF-8 YAML sweep file"}
+		}
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return false, &Error{File: path, Msg: "file is empty", Allowed: "a YAML mapping with the keys " + strings.Join(sweepKeys, ", ")}
+	}
+	return true, nil
+}
+
+func (d *decoder) integer(n ast.Node, key string, lo, hi int) (int, bool) {
+	v, ok := d.number(n, key)
+	if !ok {
+		return 0, false
+	}
+	if v != float64(int(v)) || int(v) < lo || int(v) > hi {
+		d.fail(n, key, fmt.Sprintf("%g is not an integer in %d-%d", v, lo, hi), fmt.Sprintf("an integer from %d to %d", lo, hi))
+		return 0, false
+	}
+	return int(v), true
+}
+
+func (d *decoder) design(s *Sweep, n ast.Node) {
+	pairs, ok := d.mapping(n, "design", "kind and its size")
+	if !ok {
+		return
+	}
+	for _, p := range pairs {
+		key := "design." + p.key
+		switch p.key {
+		case "kind":
+			if v, ok := d.str(p.vn, key); ok {
+				if !contains(Designs, v) {
+					d.fail(p.vn, key, fmt.Sprintf("unknown design %q", v), strings.Join(Designs, ", "))
+				}
+				s.Design = v
+			}
+		case "points":
+			if v, ok := d.integer(p.vn, key, 1, 1_000_000); ok {
+				s.Points = v
+			}
+		case "levels":
+			if v, ok := d.integer(p.vn, key, 2, 1000); ok {
+				s.Levels = v
+			}
+		default:
+			d.fail(p.kn, key, "unknown key", "kind, points, levels")
+		}
+	}
+	switch s.Design {
+	case "":
+		d.fail(n, "design.kind", "missing", strings.Join(Designs, ", "))
+	case "montecarlo", "lhs", "saltelli":
+		if s.Points == 0 {
+			d.fail(n, "design.points", "missing: "+s.Design+" needs a number of points", "points: an integer >= 1 (saltelli: the base sample size N)")
+		}
+	}
+}
+
+func (d *decoder) sweepParams(s *Sweep, n ast.Node) {
+	pairs, ok := d.mapping(n, "parameters", "parameter keys to ranges")
+	if !ok {
+		return
+	}
+	if len(pairs) == 0 {
+		d.fail(n, "parameters", "no parameters to vary", "at least one, e.g. police.skill: {min: 0.3, max: 0.9}")
+	}
+	for _, p := range pairs {
+		key := "parameters." + p.key
+		l, ok := leafByPath[p.key]
+		if !ok {
+			d.fail(p.kn, key, "unknown parameter", "a dotted key of the scenario format, e.g. police.skill (see scenarios/baseline.yaml)")
+			continue
+		}
+		if l.Kind == KindBool || l.Kind == KindSeries {
+			d.fail(p.kn, key, "only numeric parameters can be swept", "a parameter that takes a number or a distribution")
+			continue
+		}
+		sp := SweepParam{Path: p.key, Line: p.line}
+		fields, ok := d.mapping(p.vn, key, "min and max, or values")
+		if !ok {
+			continue
+		}
+		have := map[string]bool{}
+		for _, f := range fields {
+			have[f.key] = true
+			switch f.key {
+			case "min", "max":
+				if v, ok := d.number(f.vn, key+"."+f.key); ok {
+					if f.key == "min" {
+						sp.Min = v
+					} else {
+						sp.Max = v
+					}
+				}
+			case "values":
+				seq, ok := f.vn.(*ast.SequenceNode)
+				if !ok || len(seq.Values) == 0 {
+					d.fail(f.vn, key+".values", "expected a non-empty list of numbers", "values: [0.5, 1, 2]")
+					continue
+				}
+				for _, item := range seq.Values {
+					if v, ok := d.number(item, key+".values"); ok {
+						sp.Values = append(sp.Values, v)
+					}
+				}
+			default:
+				d.fail(f.kn, key+"."+f.key, "unknown key", "min, max, values")
+			}
+		}
+		switch {
+		case have["values"] && (have["min"] || have["max"]):
+			d.fail(p.kn, key, "both values and a range given", "either min and max, or values (grid)")
+			continue
+		case have["values"]:
+			if s.Design != "" && s.Design != "grid" {
+				d.fail(p.kn, key, "values: is only for a grid design", "min and max")
+				continue
+			}
+			sorted := append([]float64(nil), sp.Values...)
+			sort.Float64s(sorted)
+			if len(sorted) > 0 && !l.Kind.inDomain(sorted[0], sorted[len(sorted)-1]) {
+				d.fail(p.kn, key, fmt.Sprintf("values from %g to %g are outside the allowed range for %s", sorted[0], sorted[len(sorted)-1], l.Kind.Noun()), l.Kind.Allowed())
+				continue
+			}
+		case !have["min"] || !have["max"]:
+			d.fail(p.kn, key, "needs both min and max", "min: A, max: B with A < B")
+			continue
+		case !(sp.Min < sp.Max):
+			d.fail(p.kn, key, fmt.Sprintf("empty range: min %g is not below max %g", sp.Min, sp.Max), "min < max")
+			continue
+		case !l.Kind.inDomain(sp.Min, sp.Max):
+			d.fail(p.kn, key, fmt.Sprintf("range [%g, %g] is outside the allowed range for %s", sp.Min, sp.Max, l.Kind.Noun()), l.Kind.Allowed())
+			continue
+		}
+		for _, q := range s.Params {
+			if q.Path == sp.Path {
+				d.fail(p.kn, key, "parameter listed twice", "each parameter once")
+			}
+		}
+		s.Params = append(s.Params, sp)
+	}
+}
+
+// NumPoints returns the number of design points.
+func (s *Sweep) NumPoints() int {
+	switch s.Design {
+	case "grid":
+		n := 1
+		for _, p := range s.Params {
+			if p.Values != nil {
+				n *= len(p.Values)
+			} else {
+				n *= s.Levels
+			}
+			if n > MaxSweepJobs {
+				return MaxSweepJobs + 1
+			}
+		}
+		return n
+	case "saltelli":
+		return s.Points * (2*len(s.Params) + 2)
+	default:
+		return s.Points
+	}
+}
+
+// WithPoint returns a copy of sc in which each swept parameter is fixed at the
+// given value in every phase (source: the sweep's design point).
+func WithPoint(sc *Scenario, params []SweepParam, values []float64) *Scenario {
+	out := *sc
+	out.Phases = make([]Phase, len(sc.Phases))
+	for i, ph := range sc.Phases {
+		ps := append([]*Param(nil), ph.Params...)
+		for k, sp := range params {
+			j := leafIndex[sp.Path]
+			p := *ps[j]
+			p.Dist = Dist{Kind: "point", Value: values[k]}
+			p.Source = "sweep design point"
+			ps[j] = &p
+		}
+		out.Phases[i] = Phase{From: ph.From, Params: ps}
+	}
+	return &out
+}
