@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"htsim/scenarios"
+)
+
+// benchSweep loads the example sweep with its design enlarged to points x replicates jobs.
+func benchSweep(b *testing.B, points, replicates int) *sweepPlan {
+	b.Helper()
+	sw, err := scenarios.LoadSweep("../../scenarios/sweeps/example.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sw.Points, sw.Replicates = points, replicates
+	plan, err := newSweepPlan(sw, 50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return plan
+}
+
+// runPlan runs every job of plan into a temporary folder and returns the elapsed time.
+func runPlan(b *testing.B, plan *sweepPlan, workers int) time.Duration {
+	out := b.TempDir()
+	jobs := plan.jobs(func(int, int) bool { return true })
+	start := time.Now()
+	if _, err := plan.runChunks(context.Background(), out, jobs, workers, nil); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// BenchmarkSweepThroughput measures national replicates per second of a sweep
+// (simulation and Parquet output) at 1 and 2 workers, and the parallel
+// efficiency at 2 workers (rate at 2 / (2 x rate at 1)), both timed in the same run.
+func BenchmarkSweepThroughput(b *testing.B) {
+	plan := benchSweep(b, 8, 2) // 16 jobs
+	n := float64(len(plan.matrix) * plan.sw.Replicates)
+	var t1, t2 time.Duration
+	for b.Loop() {
+		t1 += runPlan(b, plan, 1)
+		t2 += runPlan(b, plan, 2)
+	}
+	r1 := n * float64(b.N) / t1.Seconds()
+	r2 := n * float64(b.N) / t2.Seconds()
+	b.ReportMetric(r1, "replicates/s@1")
+	b.ReportMetric(r2, "replicates/s@2")
+	b.ReportMetric(r2/(2*r1), "efficiency@2")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkSweepMemory reports the peak live heap (as measured after each
+// garbage collection) while a sweep runs, for a
+// sweep and the same sweep ten times larger: memory is bounded by the workers,
+// not by the number of jobs.
+func BenchmarkSweepMemory(b *testing.B) {
+	for _, points := range []int{4, 40} {
+		b.Run(fmt.Sprintf("jobs=%d", points*2), func(b *testing.B) {
+			plan := benchSweep(b, points, 2)
+			var peak atomic.Uint64
+			for b.Loop() {
+				runtime.GC()
+				stop := make(chan struct{})
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+					for {
+						metrics.Read(sample)
+						if v := sample[0].Value.Uint64(); v > peak.Load() {
+							peak.Store(v)
+						}
+						select {
+						case <-stop:
+							return
+						case <-time.After(20 * time.Millisecond):
+						}
+					}
+				}()
+				runPlan(b, plan, 2)
+				close(stop)
+				wg.Wait()
+			}
+			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-live-heap-MB")
+		})
+	}
+}
