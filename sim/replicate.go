@@ -554,7 +554,10 @@ var strata = func() (s [model.NumStrata]model.Stratum) {
 	return s
 }()
 
-var purposeVictim = Purpose("victim")
+var (
+	purposeVictim = Purpose("victim")
+	purposeSite   = Purpose("site")
+)
 
 // victimSeed is the low seed word of a victim's stream: purpose 0 for new
 // arrivals (keyed by stratum, month and rank), 1 for the initial stock, 2 for
@@ -706,7 +709,7 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 		if abroad {
 			ab = 1
 		}
-		st.seed(r.seedHi, Key(r.seedHi, Purpose("site"), uint64(g), uint64(sec), ab, uint64(seq)))
+		st.seed(r.seedHi, splitmix64(r.seedHi^purposeSite^(uint64(g)<<56|uint64(sec)<<48|ab<<40|uint64(seq))))
 		st.region, st.sector, st.abroad = g, sec, abroad
 		st.kase, st.qualMonth = -1, -1
 		mean := r.p.Exploitation.MeanSiteSize.Of(sec)
