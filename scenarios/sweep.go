@@ -88,6 +88,7 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 	body := astFile.Docs[0].Body
 	pairs, _ := d.mapping(body, "", "the sweep's top-level keys")
 	seen := map[string]pair{}
+	scenLine := 0
 	for _, p := range pairs {
 		seen[p.key] = p
 		switch p.key {
@@ -101,6 +102,7 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 		case "description":
 			s.Description, _ = d.str(p.vn, "description")
 		case "scenarios":
+			scenLine = p.line
 			seq, ok := p.vn.(*ast.SequenceNode)
 			if !ok {
 				d.fail(p.vn, "scenarios", "expected a list, found "+describe(p.vn), "a list of built-in scenario names or paths, e.g. [baseline]")
@@ -155,6 +157,14 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 			d.fail(body, k, "missing", "see scenarios/sweeps/example.yaml")
 		}
 	}
+	if s.Design != "grid" {
+		// Checked after the whole file is read: parameters: may come before design:.
+		for _, p := range s.Params {
+			if p.Values != nil && len(d.errs) < maxErrors {
+				d.errs = append(d.errs, &Error{File: path, Line: p.Line, Key: "parameters." + p.Path, Msg: "values: is only for a grid design", Allowed: "min and max"})
+			}
+		}
+	}
 	if len(d.errs) > 0 {
 		return nil, d.errs.err()
 	}
@@ -176,6 +186,10 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 		}
 		sc, err := Load(a)
 		if err != nil {
+			var e *Error
+			if asError(err, &e) && (e.Msg == "no built-in scenario of that name" || e.Msg == "no such file") {
+				return nil, &Error{File: path, Line: scenLine, Key: "scenarios", Msg: fmt.Sprintf("scenario %q: %s", arg, e.Msg), Allowed: e.Allowed}
+			}
 			return nil, err
 		}
 		s.Scenarios = append(s.Scenarios, sc)
@@ -311,10 +325,6 @@ func (d *decoder) sweepParams(s *Sweep, n ast.Node) {
 			d.fail(p.kn, key, "both values and a range given", "either min and max, or values (grid)")
 			continue
 		case have["values"]:
-			if s.Design != "" && s.Design != "grid" {
-				d.fail(p.kn, key, "values: is only for a grid design", "min and max")
-				continue
-			}
 			sorted := append([]float64(nil), sp.Values...)
 			sort.Float64s(sorted)
 			if len(sorted) > 0 && !l.Kind.inDomain(sorted[0], sorted[len(sorted)-1]) {

@@ -304,9 +304,6 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := prepareSweepOut(o, manifest); err != nil {
 		return err
 	}
-	if err := output.RemoveStaleTemps(o.out); err != nil {
-		return err
-	}
 	rows := output.NewSweepRows(paramKeys(sw))
 	if err := rows.WriteDesign(o.out, plan.matrix); err != nil {
 		return fmt.Errorf("writing design.parquet: %w", err)
@@ -321,6 +318,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return false
 		}
 		mine++
+		// A killed run of this shard may have left this chunk's temporary
+		// file; other shards' temporary files are theirs to finish.
+		if err := output.RemoveChunkTemps(o.out, sw.Scenarios[s].Name, k); err != nil {
+			fmt.Fprintf(stderr, "htsim: warning: %v\n", err)
+		}
 		if o.resume {
 			if _, err := os.Stat(output.ChunkPath(o.out, sw.Scenarios[s].Name, k)); err == nil {
 				skipped++
@@ -377,6 +379,22 @@ func sweepManifest(p *sweepPlan, args []string) *output.SweepManifest {
 	return m
 }
 
+// onlySweepStart reports whether a folder holds nothing but what a sweep
+// writes first (its design, its manifest, their temporary files, the yearly
+// folder): another shard starting at the same time.
+func onlySweepStart(entries []os.DirEntry) bool {
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case n == "design.parquet", n == "manifest.json", n == "yearly" && e.IsDir():
+		case strings.HasPrefix(n, ".design.parquet.tmp-"), strings.HasPrefix(n, ".manifest.json.tmp-"):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // prepareSweepOut checks that out can take this sweep: new, empty, the same
 // sweep (resume or another shard), or replaced with --force.
 func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
@@ -388,6 +406,9 @@ func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
 		return err
 	}
 	prev, err := readSweepManifest(o.out)
+	if err != nil && onlySweepStart(entries) {
+		return nil // another shard of a sweep is starting in this folder: its design and manifest come first
+	}
 	if err != nil {
 		if o.force {
 			return usagef("sweep: --out %s holds files that are not htsim sweep output; refusing to replace them", o.out)

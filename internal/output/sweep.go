@@ -153,6 +153,21 @@ func (s *SweepRows) WriteDesign(out string, matrix [][]float64) error {
 	return f.Commit()
 }
 
+// RemoveChunkTemps deletes the temporary files a killed run left for one chunk.
+func RemoveChunkTemps(out, scenario string, k int) error {
+	final := ChunkPath(out, scenario, k)
+	matches, err := filepath.Glob(filepath.Join(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*"))
+	if err != nil {
+		return err
+	}
+	for _, m := range matches {
+		if err := os.Remove(m); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
 // RemoveStaleTemps deletes temporary files a killed run left under out.
 func RemoveStaleTemps(out string) error {
 	return filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {

@@ -1,0 +1,669 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"htsim/internal/output"
+	"htsim/scenarios"
+)
+
+// The sweep tests run htsim in separate processes (shards, kill -9, SIGINT):
+// the test binary itself, which acts as htsim when HTSIM_TEST_MAIN=1, with
+// the command line after a "--" marker. This runs in init, before TestMain
+// (compare_test.go) and before the testing flags are parsed; it goes through
+// main itself, so SIGINT is handled as in the real binary.
+func init() {
+	if os.Getenv("HTSIM_TEST_MAIN") != "1" {
+		return
+	}
+	args := []string{}
+	for i, a := range os.Args {
+		if a == "--" {
+			args = os.Args[i+1:]
+			break
+		}
+	}
+	os.Args = append([]string{"htsim"}, args...)
+	main() // exits
+	os.Exit(1)
+}
+
+const exampleSweep = "../../scenarios/sweeps/example.yaml"
+
+// One job of example.yaml: 21 years (2010-2030) x 36 cells.
+const rowsPerJob = 21 * 36
+
+// clusterEnv lists the variables resolveShard reads; the children see only
+// those a test sets, whatever the environment the tests run in.
+var clusterEnv = []string{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "JOB_COMPLETION_INDEX", "HTSIM_TEST_MAIN"}
+
+// htsimCmd returns an htsim process (not started) with extra environment env.
+func htsimCmd(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		keep := true
+		for _, c := range clusterEnv {
+			if name == c {
+				keep = false
+			}
+		}
+		if keep {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(append(cmd.Env, "HTSIM_TEST_MAIN=1"), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	return cmd, &stdout, &stderr
+}
+
+// runHtsim runs htsim in a child process with extra environment env (at most
+// 3 minutes). It does not touch t, so goroutines may call it.
+func runHtsim(t *testing.T, env []string, args ...string) (code int, stdout, stderr string, err error) {
+	cmd, out, errb := htsimCmd(t, env, args...)
+	if err := cmd.Start(); err != nil {
+		return -1, "", "", err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(3 * time.Minute):
+		cmd.Process.Kill()
+		<-done
+		return -1, out.String(), errb.String(), fmt.Errorf("htsim %v hung", args)
+	}
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		return -1, out.String(), errb.String(), fmt.Errorf("htsim %v: %v", args, err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String(), nil
+}
+
+// htsimProc runs htsim in a child process with extra environment env.
+func htsimProc(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr, err := runHtsim(t, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, stdout, stderr
+}
+
+// htsimErr runs htsim and returns its stdout, or an error unless it exits 0.
+func htsimErr(t *testing.T, env []string, args ...string) (string, error) {
+	code, stdout, stderr, err := runHtsim(t, env, args...)
+	if err == nil && code != 0 {
+		err = fmt.Errorf("htsim %v (env %v): exit %d\nstdout: %s\nstderr: %s", args, env, code, stdout, stderr)
+	}
+	return stdout, err
+}
+
+// htsimOK runs htsim in a child process and fails the test unless it exits 0.
+func htsimOK(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	stdout, err := htsimErr(t, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stdout
+}
+
+// proc is an htsim child process started in the background.
+type proc struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	done   chan struct{} // closed when the process has ended
+}
+
+// startHtsim starts htsim in a child process; it is killed when the test ends.
+func startHtsim(t *testing.T, args ...string) *proc {
+	t.Helper()
+	cmd, _, stderr := htsimCmd(t, nil, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stderr: stderr, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+// wait waits for p to end (at most 3 minutes) and returns its exit code.
+func (p *proc) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.cmd.ProcessState.ExitCode()
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("htsim %v hung", p.cmd.Args[2:])
+		return -1
+	}
+}
+
+// parallel runs fs concurrently, waits for all of them and fails the test
+// with their errors.
+func parallel(t *testing.T, fs ...func() error) {
+	t.Helper()
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f() }()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func partDir(out string) string { return filepath.Join(out, "yearly", "scenario=baseline") }
+
+// partFiles returns the names of the complete part files of baseline under out.
+func partFiles(t *testing.T, out string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(partDir(out))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "part-") && strings.HasSuffix(e.Name(), ".parquet") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// allFiles maps every file under dir (slash-separated relative path) to its bytes.
+func allFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// sameOutput checks that got holds the same files as want, byte for byte,
+// except manifest.json (it records the command line), which must exist.
+func sameOutput(t *testing.T, what, want, got string) {
+	t.Helper()
+	a, b := allFiles(t, want), allFiles(t, got)
+	if ka, kb := sortedKeys(a), sortedKeys(b); !reflect.DeepEqual(ka, kb) {
+		t.Errorf("%s: files %v, want %v", what, kb, ka)
+	}
+	for name, data := range a {
+		if name == "manifest.json" {
+			continue
+		}
+		if other, ok := b[name]; ok && !bytes.Equal(data, other) {
+			t.Errorf("%s: %s differs from the unsharded, uninterrupted run's", what, name)
+		}
+	}
+}
+
+func numRows(t *testing.T, path string) int64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		t.Fatalf("%s is not valid Parquet: %v", path, err)
+	}
+	return pf.NumRows()
+}
+
+// TestShardsEqualUnsharded: three shards, however they learn their index
+// (--shard, Slurm's array variables, Kubernetes' completion index), together
+// write exactly the files of an unsharded run; merge compacts them.
+func TestShardsEqualUnsharded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example sweep four times")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	a, b, c, d := filepath.Join(root, "A"), filepath.Join(root, "B"), filepath.Join(root, "C"), filepath.Join(root, "D")
+	sweep := func(out string, env []string, extra ...string) func() error {
+		return func() error {
+			args := append([]string{"sweep", "-q", "--chunk", "3", "--out", out}, extra...)
+			_, err := htsimErr(t, env, append(args, exampleSweep)...)
+			return err
+		}
+	}
+	runs := []func() error{sweep(a, nil)}
+	for i := 0; i < 3; i++ {
+		runs = append(runs,
+			sweep(b, nil, "--workers", "1", "--shard", fmt.Sprintf("%d/3", i)),
+			sweep(c, []string{fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", i), "SLURM_ARRAY_TASK_COUNT=3"}, "--workers", "1"),
+			sweep(d, []string{fmt.Sprintf("JOB_COMPLETION_INDEX=%d", i)}, "--workers", "1", "--shards", "3"))
+	}
+	parallel(t, runs...)
+	parts := partFiles(t, a)
+	if len(parts) != 11 { // 32 jobs in files of 3
+		t.Fatalf("unsharded run wrote %d part files, want 11: %v", len(parts), parts)
+	}
+	var total int64
+	for _, p := range parts {
+		total += numRows(t, filepath.Join(partDir(a), p))
+	}
+	if total != 32*rowsPerJob {
+		t.Errorf("the unsharded parts hold %d rows, want %d", total, 32*rowsPerJob)
+	}
+	for _, out := range []struct{ name, dir string }{{"--shard", b}, {"Slurm", c}, {"JOB_COMPLETION_INDEX", d}} {
+		sameOutput(t, out.name, a, out.dir)
+	}
+
+	m := filepath.Join(root, "M")
+	htsimOK(t, nil, "merge", "--out", m, b)
+	merged := partFiles(t, m)
+	if len(merged) != 1 {
+		t.Fatalf("merge wrote %v, want one part file", merged)
+	}
+	if n := numRows(t, filepath.Join(partDir(m), merged[0])); n != total {
+		t.Errorf("merged file has %d rows, want %d", n, total)
+	}
+	for _, f := range []string{"design.parquet", "manifest.json"} {
+		if _, err := os.Stat(filepath.Join(m, f)); err != nil {
+			t.Errorf("merge: %v", err)
+		}
+	}
+}
+
+// waitForParts polls until out holds at least n part files and returns how
+// many it found; it fails the test if the process ends first.
+func waitForParts(t *testing.T, p *proc, out string, n int) int {
+	t.Helper()
+	deadline := time.After(2 * time.Minute)
+	for {
+		if got := len(partFiles(t, out)); got >= n {
+			return got
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("htsim ended (exit %d) before writing %d part files; stderr:\n%s", p.cmd.ProcessState.ExitCode(), n, p.stderr)
+		case <-deadline:
+			t.Fatalf("no %d part files under %s after 2 minutes", n, out)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// TestKillAndResume: a sweep killed with SIGKILL leaves only complete,
+// readable files; --resume finishes it, and the result is byte-identical to
+// an uninterrupted run.
+func TestKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example sweep twice")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	k, ref := filepath.Join(root, "K"), filepath.Join(root, "ref")
+	args := []string{"sweep", "-q", "--chunk", "1", "--workers", "1", "--out", k, exampleSweep}
+	// The uninterrupted run, meanwhile.
+	refDone := make(chan error, 1)
+	go func() {
+		_, err := htsimErr(t, nil, "sweep", "-q", "--chunk", "1", "--out", ref, exampleSweep)
+		refDone <- err
+	}()
+	p := startHtsim(t, args...)
+	waitForParts(t, p, k, 3)
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Errorf("kill: %v", err)
+	}
+	p.wait(t)
+	if err := <-refDone; err != nil {
+		t.Fatal(err)
+	}
+	before := partFiles(t, k)
+	t.Logf("killed after %d of 32 part files", len(before))
+	if len(before) >= 32 {
+		t.Fatalf("the sweep finished (%d files) before it was killed", len(before))
+	}
+	// Every visible Parquet file is complete.
+	err := filepath.WalkDir(k, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || !strings.HasSuffix(d.Name(), ".parquet") {
+			return err
+		}
+		want := int64(rowsPerJob)
+		if d.Name() == "design.parquet" {
+			want = 8
+		}
+		if n := numRows(t, p); n != want {
+			t.Errorf("%s: %d rows, want %d", p, n, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// --resume runs only the missing files.
+	stdout := htsimOK(t, nil, "sweep", "--resume", "--chunk", "1", "--out", k, exampleSweep)
+	if want := fmt.Sprintf("wrote %d files (%d already present)", 32-len(before), len(before)); !strings.Contains(stdout, want) {
+		t.Errorf("resume summary lacks %q:\n%s", want, stdout)
+	}
+	sameOutput(t, "killed and resumed", ref, k)
+	filepath.WalkDir(k, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), ".") {
+			t.Errorf("%s is left after the resumed run", p)
+		}
+		return nil
+	})
+}
+
+// TestInterruptSIGINT: Ctrl-C stops a sweep with exit code 130, says how to
+// finish it, and leaves no partial file.
+func TestInterruptSIGINT(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs part of the example sweep")
+	}
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "S")
+	p := startHtsim(t, "sweep", "-q", "--chunk", "1", "--workers", "1", "--out", out, exampleSweep)
+	waitForParts(t, p, out, 1)
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 130 {
+		t.Errorf("exit code %d after SIGINT, want 130; stderr:\n%s", code, p.stderr)
+	}
+	for _, w := range []string{"interrupted", "--resume"} {
+		if !strings.Contains(p.stderr.String(), w) {
+			t.Errorf("stderr lacks %q:\n%s", w, p.stderr)
+		}
+	}
+	if n := len(partFiles(t, out)); n < 1 || n >= 32 {
+		t.Errorf("%d part files after the interruption", n)
+	}
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left after SIGINT", p)
+		}
+		return nil
+	})
+}
+
+// TestReproduce: reproduce reruns a sweep and finds it identical; after a part
+// file is swapped for another sweep's (still valid Parquet), it names the chunk.
+func TestReproduce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example sweep three times")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	out, other := filepath.Join(root, "out"), filepath.Join(root, "other")
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "4", "--out", out, exampleSweep) // 8 files
+
+	// Meanwhile: chunk 5 of the same sweep with another seed.
+	src, err := os.ReadFile(exampleSweep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherFile := filepath.Join(root, "other-seed.yaml")
+	if !bytes.Contains(src, []byte("seed: 2026\n")) {
+		t.Fatal("example.yaml no longer has seed: 2026")
+	}
+	os.WriteFile(otherFile, bytes.Replace(src, []byte("seed: 2026\n"), []byte("seed: 2027\n"), 1), 0o644)
+
+	var stdout string
+	parallel(t,
+		func() (err error) { stdout, err = htsimErr(t, nil, "reproduce", out); return err },
+		func() error {
+			_, err := htsimErr(t, nil, "sweep", "-q", "--chunk", "4", "--shard", "5/8", "--out", other, otherFile)
+			return err
+		})
+	if !strings.HasPrefix(stdout, "match") || !strings.Contains(stdout, "8 of 8") {
+		t.Errorf("reproduce: %q, want a match of 8 of 8 files", stdout)
+	}
+	stdout = htsimOK(t, nil, "reproduce", "--sample", "2", out)
+	if !strings.HasPrefix(stdout, "match") || !strings.Contains(stdout, "2 of 8") {
+		t.Errorf("reproduce --sample 2: %q, want a match of 2 of 8 files", stdout)
+	}
+
+	// Swap chunk 5 for the other seed's.
+	swap, err := os.ReadFile(output.ChunkPath(other, "baseline", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if orig, _ := os.ReadFile(output.ChunkPath(out, "baseline", 5)); bytes.Equal(orig, swap) {
+		t.Fatal("seeds 2026 and 2027 give the same chunk 5")
+	}
+	if err := os.WriteFile(output.ChunkPath(out, "baseline", 5), swap, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := htsimProc(t, nil, "reproduce", out)
+	if code == 0 {
+		t.Fatalf("reproduce after corrupting chunk 5: exit 0\n%s", stdout)
+	}
+	for _, w := range []string{"mismatch", "scenario baseline chunk 5 "} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("reproduce output lacks %q:\nstdout: %s\nstderr: %s", w, stdout, stderr)
+		}
+	}
+	if strings.Contains(stderr, "panic") {
+		t.Errorf("stderr shows a panic:\n%s", stderr)
+	}
+}
+
+// TestSweepBadFlags: bad command lines and cluster environments exit 2 with
+// a clear message before any output folder is created.
+func TestSweepBadFlags(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		env  []string
+		args []string
+		want []string
+	}{
+		{"shard index out of range", nil, []string{"--shard", "3/3"}, []string{"--shard 3/3", "0 to n-1"}},
+		{"negative shard index", nil, []string{"--shard=-1/3"}, []string{"--shard -1/3", "0 to n-1"}},
+		{"malformed shard", nil, []string{"--shard", "x/2"}, []string{`--shard "x/2" is not i/n`}},
+		{"shard without count", nil, []string{"--shard", "1"}, []string{`--shard "1" is not i/n`}},
+		{"shard and shards disagree", nil, []string{"--shard", "1/3", "--shards", "2"}, []string{"disagree"}},
+		{"shards without index", nil, []string{"--shards", "3"}, []string{"--shards 3 needs --shard i/n"}},
+		{"Slurm and Kubernetes", []string{"SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3", "JOB_COMPLETION_INDEX=1"}, []string{"--shards", "3"},
+			[]string{"both SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX are set"}},
+		{"Slurm without count", []string{"SLURM_ARRAY_TASK_ID=1"}, nil, []string{"neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX"}},
+		{"Slurm task outside array", []string{"SLURM_ARRAY_TASK_ID=5", "SLURM_ARRAY_TASK_COUNT=3"}, nil, []string{"Slurm task 5 is outside the array"}},
+		{"Slurm id not a number", []string{"SLURM_ARRAY_TASK_ID=abc", "SLURM_ARRAY_TASK_COUNT=3"}, nil, []string{`SLURM_ARRAY_TASK_ID="abc" is not a non-negative integer`}},
+		{"completion index without shards", []string{"JOB_COMPLETION_INDEX=1"}, nil, []string{"JOB_COMPLETION_INDEX is set", "--shards n"}},
+		{"completion index outside shards", []string{"JOB_COMPLETION_INDEX=3"}, []string{"--shards", "3"}, []string{"JOB_COMPLETION_INDEX 3 is outside --shards 3"}},
+		{"resume and force", nil, []string{"--resume", "--force"}, []string{"--resume and --force exclude each other"}},
+		{"chunk zero", nil, []string{"--chunk", "0"}, []string{"--chunk must be between 1"}},
+		{"negative shards", nil, []string{"--shards=-2"}, []string{"--shards must be positive"}},
+		{"zero workers", nil, []string{"--workers", "0"}, []string{"--workers must be between 1"}},
+		{"unknown flag", nil, []string{"--shardz", "1/2"}, []string{"unknown flag: --shardz"}},
+		{"bad sweep file", nil, []string{"FILE=../../testdata/sweeps/bad/unknown-parameter.yaml"},
+			[]string{"../../testdata/sweeps/bad/unknown-parameter.yaml:7: parameters.police.skil: unknown parameter"}},
+		{"out-of-domain sweep file", nil, []string{"FILE=../../testdata/sweeps/bad/range-outside-domain.yaml"},
+			[]string{"range-outside-domain.yaml:7: parameters.police.skill", "outside the allowed range"}},
+		{"missing sweep file", nil, []string{"FILE=nosuch.yaml"}, []string{"nosuch.yaml: no such file"}},
+		{"two sweep files", nil, []string{"FILE=" + exampleSweep, "FILE=" + exampleSweep}, []string{"name one sweep file"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := []string{"sweep", "-q", "--out", out}
+			var files []string
+			for _, a := range c.args {
+				if f, ok := strings.CutPrefix(a, "FILE="); ok {
+					files = append(files, f)
+				} else {
+					args = append(args, a)
+				}
+			}
+			if files == nil {
+				files = []string{exampleSweep}
+			}
+			code, stdout, stderr := htsimProc(t, c.env, append(args, files...)...)
+			if code != 2 {
+				t.Errorf("exit code %d, want 2\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Errorf("stderr shows a panic:\n%s", stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("output folder %s was created", out)
+			}
+		})
+	}
+}
+
+// partRow is the part of a sweep row the test checks.
+type partRow struct {
+	Scenario  string  `parquet:"scenario"`
+	Point     int32   `parquet:"point"`
+	Replicate int32   `parquet:"replicate"`
+	Year      int32   `parquet:"year"`
+	Skill     float64 `parquet:"param_police_skill"`
+	Raid      float64 `parquet:"param_police_raid_monthly_sex_industry"`
+	Risk      float64 `parquet:"param_victimisation_monthly_risk_agriculture"`
+}
+
+type designRow struct {
+	Point int32   `parquet:"point"`
+	Skill float64 `parquet:"param_police_skill"`
+	Raid  float64 `parquet:"param_police_raid_monthly_sex_industry"`
+	Risk  float64 `parquet:"param_victimisation_monthly_risk_agriculture"`
+}
+
+// TestSweepOutputsColumns: a part file has the yearly table's columns with the
+// design point and one column per swept parameter, whose values are the
+// design's for that point.
+func TestSweepOutputsColumns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a quarter of the example sweep")
+	}
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "out")
+	// Files of one job; shard 0 of 4 takes chunks 0, 4, .., 28: replicate 0 of every point.
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "1", "--shard", "0/4", "--out", out, exampleSweep)
+
+	params := []string{"param_police_skill", "param_police_raid_monthly_sex_industry", "param_victimisation_monthly_risk_agriculture"}
+	want := []string{"scenario", "point"}
+	yr := reflect.TypeOf(output.YearlyRow{})
+	for i := 0; i < yr.NumField(); i++ {
+		name, _, _ := strings.Cut(yr.Field(i).Tag.Get("parquet"), ",")
+		if name != "scenario" {
+			want = append(want, name)
+		}
+	}
+	if !reflect.DeepEqual(want[:8], []string{"scenario", "point", "replicate", "year", "origin", "form", "sex", "age"}) || len(want) < 20 {
+		t.Fatalf("unexpected yearly row layout %v", want)
+	}
+	want = append(want, params...)
+
+	design, err := parquet.ReadFile[designRow](filepath.Join(out, "design.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := scenarios.LoadSweep(exampleSweep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matrix := sw.DesignMatrix()
+	if len(design) != 8 || len(matrix) != 8 {
+		t.Fatalf("design.parquet has %d rows, the design %d; want 8", len(design), len(matrix))
+	}
+	for p, d := range design {
+		if int(d.Point) != p || !reflect.DeepEqual([]float64{d.Skill, d.Raid, d.Risk}, matrix[p]) {
+			t.Errorf("design.parquet row %d = %+v, want point %d at %v", p, d, p, matrix[p])
+		}
+	}
+
+	parts := partFiles(t, out)
+	if len(parts) != 8 {
+		t.Fatalf("shard 0/4 wrote %v, want 8 files", parts)
+	}
+	for k := 0; k < 32; k += 4 {
+		path := output.ChunkPath(out, "baseline", k)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, _ := f.Stat()
+		pf, err := parquet.OpenFile(f, info.Size())
+		if err != nil {
+			f.Close()
+			t.Fatalf("%s: %v", path, err)
+		}
+		var cols []string
+		for _, fld := range pf.Schema().Fields() {
+			cols = append(cols, fld.Name())
+		}
+		f.Close()
+		if !reflect.DeepEqual(cols, want) {
+			t.Errorf("%s: columns\n%v\nwant\n%v", filepath.Base(path), cols, want)
+		}
+		rows, err := parquet.ReadFile[partRow](path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != rowsPerJob {
+			t.Errorf("%s: %d rows, want %d", filepath.Base(path), len(rows), rowsPerJob)
+		}
+		point := k / 4 // 4 replicates per point
+		d := design[point]
+		years := map[int32]int{}
+		for i, r := range rows {
+			years[r.Year]++
+			if r.Scenario != "baseline" || int(r.Point) != point || r.Replicate != 0 || r.Skill != d.Skill || r.Raid != d.Raid || r.Risk != d.Risk {
+				t.Errorf("%s row %d = %+v, want baseline, point %d, replicate 0, params of %+v", filepath.Base(path), i, r, point, d)
+				break
+			}
+		}
+		if len(years) != 21 || years[2010] != 36 || years[2030] != 36 {
+			t.Errorf("%s: years %v, want 2010-2030 with 36 cells each", filepath.Base(path), years)
+		}
+	}
+}
