@@ -14,6 +14,40 @@ import (
 //go:embed *.yaml
 var builtin embed.FS
 
+//go:embed hypotheses/*.yaml
+var hypothesesFS embed.FS
+
+// HypothesisNames lists the embedded hypothesis experiments (scenarios/hypotheses), sorted.
+func HypothesisNames() []string {
+	entries, _ := hypothesesFS.ReadDir("hypotheses")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// LoadHypothesis loads an embedded hypothesis experiment by name.
+func LoadHypothesis(name string) (*Scenario, error) {
+	data, err := hypothesesFS.ReadFile("hypotheses/" + name + ".yaml")
+	if err != nil {
+		return nil, &Error{File: name, Msg: "no hypothesis experiment of that name", Allowed: strings.Join(HypothesisNames(), ", ")}
+	}
+	f, err := Parse(name+" (built-in scenarios/hypotheses/"+name+".yaml)", data)
+	if err != nil {
+		return nil, err
+	}
+	if f.Extends == "" {
+		return root(f)
+	}
+	parent, err := load(f.Extends, "", []string{"hypothesis:" + name})
+	if err != nil {
+		return nil, err
+	}
+	return child(parent, f)
+}
+
 // DefaultFrom and DefaultTo are the horizon when neither the scenario nor the command sets one.
 var (
 	DefaultFrom = model.MonthOf(2010, 1)

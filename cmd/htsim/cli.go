@@ -42,8 +42,10 @@ statistics record of them, under today's law and under policy scenarios.
 Usage:
   htsim run [flags] SCENARIO...   simulate scenarios and write Parquet tables
   htsim compare [flags] OUT       paired comparison of each scenario with baseline
+  htsim mse [flags] OUT           multiple systems estimate of unlisted victims (or --counts FILE.csv)
   htsim sweep [flags] FILE        run an experiment design over uncertain parameters
   htsim merge --out DEST OUT...   compact a sweep's part files (from several shards)
+  htsim hypotheses [flags]        the KZ study's seven hypotheses as counterfactual experiments
   htsim reproduce [flags] OUT     rerun a sweep and compare its files byte for byte
   htsim scenarios                 list the built-in scenarios
   htsim validate FILE...          check scenario files without running them
@@ -71,12 +73,16 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "sweep":
 		err = cmdSweep(ctx, args[1:], stdout, stderr)
+	case "hypotheses":
+		err = cmdHypotheses(ctx, args[1:], stdout, stderr)
 	case "merge":
 		err = cmdMerge(args[1:], stdout, stderr)
 	case "reproduce":
 		err = cmdReproduce(ctx, args[1:], stdout, stderr)
 	case "compare":
 		err = cmdCompare(ctx, args[1:], stdout, stderr)
+	case "mse":
+		err = cmdMSE(ctx, args[1:], stdout, stderr)
 	case "scenarios":
 		err = cmdScenarios(args[1:], stdout, stderr)
 	case "validate":

@@ -1,0 +1,144 @@
+package analysis
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"htsim/sim"
+)
+
+// Outcome is a quantity a hypothesis is judged on: the sum of Num over a
+// period, divided by the sum of Den when Den is set (a rate).
+type Outcome struct {
+	Label string
+	Num   []sim.Measure
+	Den   *sim.Measure
+}
+
+func (o Outcome) value(v [sim.NumMeasures]float64) float64 {
+	x := 0.0
+	for _, m := range o.Num {
+		x += v[m]
+	}
+	if o.Den != nil {
+		return rate(x, v[*o.Den])
+	}
+	return x
+}
+
+var trueNew = sim.TrueNewVictims
+
+// Hypothesis is one of the KZ study's seven hypotheses as a counterfactual
+// experiment: the scenario Name switches the mechanism off (or strengthens
+// it), everything else and the random numbers equal. If the hypothesis holds,
+// the outcome moves in the direction Predicted (+1 up, -1 down) in the
+// counterfactual compared with the baseline.
+type Hypothesis struct {
+	Number       int
+	Name         string // embedded scenario, scenarios/hypotheses/NAME.yaml
+	Statement    string
+	StudyVerdict string
+	Outcome      Outcome
+	Predicted    int
+}
+
+// Hypotheses are the study's seven (KZ study, Formal Hypotheses and Conclusion).
+var Hypotheses = []Hypothesis{
+	{1, "h1-migration-overlap", "Overlap between migration-law violations and trafficking lowers detection", "confirmed",
+		Outcome{"recording rate (identified / true new)", []sim.Measure{sim.IdentifiedOfficial}, &trueNew}, +1},
+	{2, "h2-complex-procedure", "Complex criminal procedure lowers disclosure", "confirmed",
+		Outcome{"victims reaching court / true new", []sim.Measure{sim.ToCourt}, &trueNew}, +1},
+	{3, "h3-prostitution-prohibition", "The lack of a definite prohibition of prostitution increases trafficking", "not confirmed",
+		Outcome{"true new victims", []sim.Measure{sim.TrueNewVictims}, nil}, -1},
+	{4, "h4-corruption", "Corruption in law enforcement lowers detection", "confirmed",
+		Outcome{"recording rate (identified / true new)", []sim.Measure{sim.IdentifiedOfficial}, &trueNew}, +1},
+	{5, "h5-migration-flows", "Migration flows from Central Asia raise the probability of trafficking", "confirmed",
+		Outcome{"true new victims", []sim.Measure{sim.TrueNewVictims}, nil}, -1},
+	{6, "h6-shelter-support", "Low state support of shelters hinders the rehabilitation of victims", "confirmed",
+		Outcome{"victims in state shelters / true new", []sim.Measure{sim.StateShelter}, &trueNew}, +1},
+	{7, "h7-rising-kazakhstan", "A rising Kazakhstan attracts more trafficking from poorer neighbours", "confirmed",
+		Outcome{"true new victims", []sim.Measure{sim.TrueNewVictims}, nil}, +1},
+}
+
+// HypothesisResult is the experiment's finding for one hypothesis.
+type HypothesisResult struct {
+	Hypothesis
+	Period     Period
+	Replicates int
+	Baseline   float64  // mean outcome in the baseline
+	Effect     Interval // paired relative change of the outcome, counterfactual vs baseline, across replicates
+	Threshold  float64
+	Verdict    string
+}
+
+// Verdict rule. The interval is the 5% to 95% range of the paired relative
+// change across replicates (parameter uncertainty and chance together).
+// "supported": the whole interval lies on the predicted side of zero and the
+// mean change is at least the threshold; "contradicted": the same on the other
+// side; otherwise "no clear effect".
+func verdict(effect Interval, predicted int, threshold float64) string {
+	p := float64(predicted)
+	switch {
+	case p*effect.Lo > 0 && p*effect.Hi > 0 && p*effect.Mean >= threshold:
+		return "supported"
+	case p*effect.Lo < 0 && p*effect.Hi < 0 && -p*effect.Mean >= threshold:
+		return "contradicted"
+	}
+	return "no clear effect"
+}
+
+// EvaluateHypothesis compares the counterfactual with the baseline, replicate
+// by replicate (same random streams), over period p.
+func EvaluateHypothesis(h Hypothesis, base, cf Totals, p Period, threshold float64) (HypothesisResult, error) {
+	reps := base.Replicates()
+	if len(reps) == 0 || len(reps) != len(cf.Replicates()) {
+		return HypothesisResult{}, fmt.Errorf("hypothesis %d: baseline and counterfactual hold different replicates", h.Number)
+	}
+	rel := make([]float64, 0, len(reps))
+	mean := 0.0
+	for _, r := range reps {
+		b := h.Outcome.value(base.sum(r, p))
+		c := h.Outcome.value(cf.sum(r, p))
+		mean += b / float64(len(reps))
+		if b == 0 {
+			continue
+		}
+		rel = append(rel, (c-b)/b)
+	}
+	if len(rel) == 0 {
+		return HypothesisResult{}, fmt.Errorf("hypothesis %d: the baseline outcome is zero in every replicate", h.Number)
+	}
+	res := HypothesisResult{Hypothesis: h, Period: p, Replicates: len(reps), Baseline: mean, Effect: IntervalOf(rel), Threshold: threshold}
+	res.Verdict = verdict(res.Effect, h.Predicted, threshold)
+	return res, nil
+}
+
+// WriteHypothesesTable prints one line per hypothesis: the outcome, the
+// effect of the counterfactual with its interval, the verdict and the study's.
+func WriteHypothesesTable(w io.Writer, rs []HypothesisResult) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "The KZ study's hypotheses as counterfactual experiments, %s, %d paired replicates.\n", rs[0].Period.Label, rs[0].Replicates)
+	fmt.Fprintf(w, "Effect: relative change of the outcome when the mechanism is switched off (or strengthened), mean [5%%, 95%%] across replicates.\n")
+	fmt.Fprintf(w, "Verdict: supported if the whole interval is on the side the hypothesis predicts and the mean change is at least %.0f%%.\n\n", 100*rs[0].Threshold)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\thypothesis\toutcome\tbaseline\teffect of counterfactual\tpredicted\tverdict\tstudy")
+	for _, r := range rs {
+		dir := "up"
+		if r.Predicted < 0 {
+			dir = "down"
+		}
+		base := num(r.Baseline)
+		if r.Outcome.Den != nil {
+			base = fmt.Sprintf("%.3f%%", 100*r.Baseline)
+		}
+		fmt.Fprintf(tw, "H%d\t%s\t%s\t%s\t%s [%s, %s]\t%s\t%s\t%s\n", r.Number, r.Statement, r.Outcome.Label, base,
+			pct(r.Effect.Mean), pct(r.Effect.Lo), pct(r.Effect.Hi), dir, r.Verdict, r.StudyVerdict)
+	}
+	return tw.Flush()
+}
+
+var _ = math.NaN

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"htsim/analysis"
+	"htsim/model"
+	"htsim/scenarios"
+	"htsim/sim"
+)
+
+const hypothesesUsage = `Usage: htsim hypotheses [flags]
+
+Tests the KZ study's seven hypotheses as counterfactual experiments: each
+switches one mechanism off (or strengthens it) in the baseline, all else and
+the random numbers equal (scenarios/hypotheses/*.yaml). For each, the paired
+relative change of the outcome the hypothesis is about, with its 5%-95% range
+across replicates, a verdict at --threshold, and the study's own verdict.
+`
+
+type hypothesesOptions struct {
+	replicates int
+	seed       uint64
+	workers    int
+	from, to   string
+	period     string
+	threshold  float64
+	format     string
+}
+
+func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := hypothesesOptions{}
+	fs := newFlags("hypotheses", hypothesesUsage, stderr)
+	fs.IntVarP(&o.replicates, "replicates", "n", 40, "paired replicates per experiment")
+	fs.Uint64VarP(&o.seed, "seed", "s", 1, "master seed")
+	fs.IntVarP(&o.workers, "workers", "w", defaultWorkers(), "replicates simulated in parallel")
+	fs.StringVar(&o.from, "from", "2013-01", "first month simulated and recorded")
+	fs.StringVar(&o.to, "to", "2020-12", "last month")
+	fs.StringVar(&o.period, "period", "2015-2020", "years the outcomes are summed over, FROM-TO")
+	fs.Float64Var(&o.threshold, "threshold", 0.05, "smallest mean relative change that counts as an effect")
+	fs.StringVar(&o.format, "format", "table", "table, csv or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("hypotheses: takes no arguments")
+	}
+	if o.replicates < 2 || o.replicates > 100000 {
+		return usagef("hypotheses: --replicates must be between 2 and 100000")
+	}
+	if o.workers < 1 || o.threshold < 0 || o.threshold > 10 {
+		return usagef("hypotheses: --workers must be >= 1 and --threshold in [0, 10]")
+	}
+	if o.format != "table" && o.format != "csv" && o.format != "json" {
+		return usagef("hypotheses: --format must be table, csv or json")
+	}
+	from, err1 := model.ParseMonth(o.from)
+	to, err2 := model.ParseMonth(o.to)
+	if err1 != nil || err2 != nil || from > to {
+		return usagef("hypotheses: --from and --to must be months YYYY-MM with from <= to")
+	}
+	var py0, py1 int
+	if _, err := fmt.Sscanf(o.period, "%d-%d", &py0, &py1); err != nil || py0 > py1 || py0 < from.Year() || py1 > to.Year() {
+		return usagef("hypotheses: --period %q must be YEAR-YEAR within %d-%d", o.period, from.Year(), to.Year())
+	}
+	results, err := runHypotheses(ctx, o, from, to, analysis.Period{Label: o.period, From: py0, To: py1})
+	if err != nil {
+		return err
+	}
+	switch o.format {
+	case "json":
+		type rec struct {
+			Number       int     `json:"number"`
+			Statement    string  `json:"statement"`
+			Scenario     string  `json:"scenario"`
+			Outcome      string  `json:"outcome"`
+			Baseline     float64 `json:"baseline"`
+			EffectMean   float64 `json:"effect_mean"`
+			EffectP05    float64 `json:"effect_p05"`
+			EffectP95    float64 `json:"effect_p95"`
+			Predicted    string  `json:"predicted"`
+			Verdict      string  `json:"verdict"`
+			StudyVerdict string  `json:"study_verdict"`
+			Replicates   int     `json:"replicates"`
+			Period       string  `json:"period"`
+		}
+		var recs []rec
+		for _, r := range results {
+			dir := "up"
+			if r.Predicted < 0 {
+				dir = "down"
+			}
+			recs = append(recs, rec{r.Number, r.Statement, r.Name, r.Outcome.Label, r.Baseline, r.Effect.Mean, r.Effect.Lo, r.Effect.Hi, dir, r.Verdict, r.StudyVerdict, r.Replicates, r.Period.Label})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(recs)
+	case "csv":
+		w := csv.NewWriter(stdout)
+		w.Write([]string{"number", "statement", "scenario", "outcome", "baseline", "effect_mean", "effect_p05", "effect_p95", "verdict", "study_verdict"})
+		f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+		for _, r := range results {
+			w.Write([]string{strconv.Itoa(r.Number), r.Statement, r.Name, r.Outcome.Label, f(r.Baseline), f(r.Effect.Mean), f(r.Effect.Lo), f(r.Effect.Hi), r.Verdict, r.StudyVerdict})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	return analysis.WriteHypothesesTable(stdout, results)
+}
+
+// runHypotheses simulates the baseline and every counterfactual with the same
+// replicates and evaluates each hypothesis.
+func runHypotheses(ctx context.Context, o hypothesesOptions, from, to model.Month, period analysis.Period) ([]analysis.HypothesisResult, error) {
+	base, err := scenarios.Load("baseline")
+	if err != nil {
+		return nil, err
+	}
+	cfgs := []*sim.Config{{Scenario: base, From: from, To: to, Seed: o.seed}}
+	for _, h := range analysis.Hypotheses {
+		sc, err := scenarios.LoadHypothesis(h.Name)
+		if err != nil {
+			return nil, err
+		}
+		cfgs = append(cfgs, &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed})
+	}
+	totals := map[string]analysis.Totals{}
+	for _, c := range cfgs {
+		totals[c.Scenario.Name] = analysis.Totals{}
+	}
+	reps := make([]int, o.replicates)
+	for i := range reps {
+		reps[i] = i
+	}
+	err = sim.RunScenarios(ctx, cfgs, reps, o.workers, func(res *sim.Result) error {
+		t := totals[res.Scenario]
+		for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
+			for c := 0; c < sim.CellsPerYear; c++ {
+				t.Add(res.Replicate, res.FirstYear+y, res.Counts.At(y, c))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []analysis.HypothesisResult
+	for _, h := range analysis.Hypotheses {
+		r, err := analysis.EvaluateHypothesis(h, totals["baseline"], totals[h.Name], period, o.threshold)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
