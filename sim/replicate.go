@@ -201,6 +201,9 @@ func (r *replicate) schedule(t int32, e event) {
 	r.calendar[i] = append(r.calendar[i], e)
 }
 
+// wait draws a waiting time in months (at least 1) with monthly hazard h from stream g.
+func (r *replicate) wait(g *rng, h hazard) int32 { return g.wait(h) }
+
 // tables are lookups derived from the parameters in force, computed once per phase.
 type tables struct {
 	regionCum   [model.NumOrigins][model.NumRegions]float64 // cumulative region weights
@@ -209,6 +212,7 @@ type tables struct {
 	raid        [model.NumRegions][model.NumSectors]hazard
 	retraffick  hazard                    // delay before re-trafficking
 	first       [model.NumSectors]hazard  // first of exit and third-party contact
+	siteSize    [model.NumSectors]hazard  // sites hold a geometric number of victims with this "hazard" (1/mean)
 	exitFirst   [model.NumSectors]float64 // probability that the first event is the exit
 	interceptAt [model.NumOrigins]float64
 }
@@ -239,6 +243,13 @@ func (r *replicate) buildTables() {
 		}
 	}
 	t.retraffick = mkHazard(model.HazardForMean(p.Exploitation.RetraffickingDelayMonths))
+	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
+		if mean := p.Exploitation.MeanSiteSize.Of(sec); mean > 1 {
+			t.siteSize[sec] = mkHazard(1 / mean)
+		} else {
+			t.siteSize[sec] = mkHazard(1)
+		}
+	}
 	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
 		he, hc := t.exitHazard[sec].p, t.contact[sec].p
 		h := 1 - (1-he)*(1-hc)
@@ -386,10 +397,10 @@ func (r *replicate) refreshHazards(t int32) {
 			s := model.StratumAt(int(v.stratum))
 			r.unplan(int32(i))
 			if exitChanged {
-				r.moveExit(v, t-1+v.wait(r.tab.exitHazard[s.Sector]))
+				r.moveExit(v, t-1+r.wait(&v.rng, r.tab.exitHazard[s.Sector]))
 			}
 			if contactChanged {
-				v.tContact = t - 1 + v.wait(r.contactHazard(s))
+				v.tContact = t - 1 + r.wait(&v.rng, r.contactHazard(s))
 			}
 			r.plan(int32(i), t)
 		}
@@ -508,7 +519,7 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 	start := t
 	if person == -2 {
 		// Left-truncated: time already spent is geometric too (stationary, memoryless).
-		start = t + 1 - g.wait(r.tab.exitHazard[s.Sector])
+		start = t + 1 - r.wait(&g, r.tab.exitHazard[s.Sector])
 	} else {
 		r.count(t, cell, TrueNewVictims, 1)
 		if person >= 0 {
@@ -528,12 +539,12 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 	// Competing risks in one draw: the first of exit and third-party contact
 	// comes after a geometric time with the combined hazard; exit wins ties.
 	var tExit, tContact int32
-	first := t - 1 + g.wait(r.tab.first[s.Sector])
+	first := t - 1 + r.wait(&g, r.tab.first[s.Sector])
 	if g.float64() < r.tab.exitFirst[s.Sector] {
 		tExit, tContact = first, never
 	} else {
 		tContact = first
-		tExit = first + g.wait(r.tab.exitHazard[s.Sector])
+		tExit = first + r.wait(&g, r.tab.exitHazard[s.Sector])
 	}
 	v := &r.victims[id]
 	v.rng, v.region, v.start, v.tExit, v.tContact, v.state = g, region, start, tExit, tContact, Exploited
@@ -628,7 +639,7 @@ func (r *replicate) plan(id int32, t int32) {
 	if v.flags&fRetraffickDrawn == 0 {
 		v.flags |= fRetraffickDrawn
 		if v.bern(ex.RetraffickingProb) {
-			r.schedule(v.tExit+v.wait(r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
+			r.schedule(v.tExit+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
 		}
 	}
 }
@@ -715,7 +726,7 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 		mean := r.p.Exploitation.MeanSiteSize.Of(sec)
 		st.target = 1
 		if mean > 1 && !abroad {
-			st.target = st.geom(1 / mean) // geometric on 1, 2, ... with mean `mean`
+			st.target = r.wait(&st.rng, r.tab.siteSize[sec]) // geometric on 1, 2, ... with mean `mean`
 		}
 		st.complicit = !abroad && st.bern(r.p.Exploitation.ComplicitSiteShare.Of(sec))
 		if !abroad {
@@ -742,7 +753,7 @@ func (r *replicate) raidHazard(st *site) hazard {
 
 func (r *replicate) scheduleRaid(sid int32, after int32) {
 	st := &r.sites[sid]
-	t := after + st.wait(r.raidHazard(st))
+	t := after + r.wait(&st.rng, r.raidHazard(st))
 	if t <= int32(r.to) {
 		r.schedule(t, event{kind: evSiteRaid, id: sid, gen: st.gen})
 	}
@@ -763,7 +774,7 @@ func (r *replicate) handle(e event, t int32) {
 			if !v.bern(r.p.Contact.ThirdPartyToPolice) {
 				ch = model.Hotline
 			}
-			v.tContact = t + v.wait(r.contactHazard(s))
+			v.tContact = t + r.wait(&v.rng, r.contactHazard(s))
 			r.contact(e.id, ch, t)
 			if r.victims[e.id].state == Exploited {
 				r.plan(e.id, t)
@@ -850,7 +861,7 @@ func (r *replicate) maybeRetraffick(id int32, t int32) {
 	v.flags |= fRetraffickDrawn
 	p := &r.p.Exploitation
 	if v.bern(p.RetraffickingProb) {
-		r.schedule(t+v.wait(r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
+		r.schedule(t+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
 	}
 }
 
@@ -1087,9 +1098,9 @@ func (r *replicate) returnToSite(id int32, t int32) {
 	v.state = Exploited
 	cell := r.vcell(v)
 	r.addStock(t, cell, 1)
-	v.tExit = t + v.wait(r.tab.exitHazard[s.Sector])
+	v.tExit = t + r.wait(&v.rng, r.tab.exitHazard[s.Sector])
 	r.addStock(v.tExit, cell, -1)
-	v.tContact = t + v.wait(r.contactHazard(s))
+	v.tContact = t + r.wait(&v.rng, r.contactHazard(s))
 	r.planExit(v, s)
 	r.plan(id, t)
 }

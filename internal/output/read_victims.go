@@ -1,0 +1,115 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"htsim/model"
+)
+
+// VictimListsRow is the part of a victims-table row that multiple systems
+// estimation reads: when the spell began and the lists it is on.
+type VictimListsRow struct {
+	Replicate   int32 `parquet:"replicate"`
+	StartMonth  int32 `parquet:"start_month,date"`
+	ListPolice  bool  `parquet:"list_police"`
+	ListArt128  bool  `parquet:"list_art128"`
+	ListNGO     bool  `parquet:"list_ngo"`
+	ListHotline bool  `parquet:"list_hotline"`
+	ListIOM     bool  `parquet:"list_iom"`
+	ListShelter bool  `parquet:"list_shelter"`
+	ListCourt   bool  `parquet:"list_court"`
+}
+
+// Lists returns the lists the spell is on as a model.List bit set.
+func (r *VictimListsRow) Lists() model.List {
+	var l model.List
+	for _, b := range []struct {
+		on  bool
+		bit model.List
+	}{{r.ListPolice, model.ListPolice}, {r.ListArt128, model.ListArt128}, {r.ListNGO, model.ListNGO},
+		{r.ListHotline, model.ListHotline}, {r.ListIOM, model.ListIOM}, {r.ListShelter, model.ListShelter}, {r.ListCourt, model.ListCourt}} {
+		if b.on {
+			l |= b.bit
+		}
+	}
+	return l
+}
+
+// StartYear returns the calendar year of the spell's start month.
+func (r *VictimListsRow) StartYear() int {
+	return time.Unix(int64(r.StartMonth)*86400, 0).UTC().Year()
+}
+
+// VictimScenarios lists the scenarios that have a victims table under out, sorted.
+func VictimScenarios(out string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(out, "victims"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if name, ok := strings.CutPrefix(e.Name(), "scenario="); ok && e.IsDir() {
+			if _, err := os.Stat(TablePath(out, "victims", name)); err == nil {
+				names = append(names, name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// EachVictimLists streams the replicate, start month and list columns of one
+// scenario's victims table through fn, in file order. A file that is not a
+// readable victims table gives an error, not a panic.
+func EachVictimLists(out, scenario string, fn func(*VictimListsRow) error) (err error) {
+	path := TablePath(out, "victims", scenario)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	for _, col := range []string{"replicate", "start_month", "list_police", "list_art128", "list_ngo", "list_hotline", "list_iom", "list_shelter", "list_court"} {
+		if _, ok := pf.Schema().Lookup(col); !ok {
+			return fmt.Errorf("reading %s: no column %s: not a victims table of htsim run --victims", path, col)
+		}
+	}
+	defer func() {
+		// parquet-go panics when the file's columns cannot be converted.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("reading %s: not a victims table with list columns: %v", path, r)
+		}
+	}()
+	r := parquet.NewGenericReader[VictimListsRow](pf)
+	defer r.Close()
+	buf := make([]VictimListsRow, 4096)
+	for {
+		n, err := r.Read(buf)
+		for i := 0; i < n; i++ {
+			if e := fn(&buf[i]); e != nil {
+				return e
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
+}
