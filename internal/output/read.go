@@ -46,12 +46,26 @@ func YearlyScenarios(out string) ([]string, error) {
 }
 
 // EachYearlyRow streams the yearly table of one scenario through fn, in file order.
-func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) error {
-	f, err := os.Open(TablePath(out, "yearly", scenario))
+// A file that is not valid Parquet (or not a yearly table) is an error naming it.
+func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) {
+	path := TablePath(out, "yearly", scenario)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if _, err := parquet.OpenFile(f, info.Size()); err != nil {
+		return fmt.Errorf("%s is not a readable Parquet file: %v", path, err)
+	}
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%s is not a yearly table htsim can read: %v", path, x)
+		}
+	}()
 	r := parquet.NewGenericReader[YearlyRow](f)
 	defer r.Close()
 	buf := make([]YearlyRow, 4096)
