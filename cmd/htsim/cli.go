@@ -46,6 +46,7 @@ Usage:
   htsim sweep [flags] FILE        run an experiment design over uncertain parameters
   htsim merge --out DEST OUT...   compact a sweep's part files (from several shards)
   htsim hypotheses [flags]        the KZ study's seven hypotheses as counterfactual experiments
+  htsim calibrate [flags]         fit uncertain parameters to data/official.csv (ABC)
   htsim reproduce [flags] OUT     rerun a sweep and compare its files byte for byte
   htsim scenarios                 list the built-in scenarios
   htsim validate FILE...          check scenario files without running them
@@ -73,6 +74,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "sweep":
 		err = cmdSweep(ctx, args[1:], stdout, stderr)
+	case "calibrate":
+		err = cmdCalibrate(ctx, args[1:], stdout, stderr)
 	case "hypotheses":
 		err = cmdHypotheses(ctx, args[1:], stdout, stderr)
 	case "merge":

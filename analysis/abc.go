@@ -1,0 +1,183 @@
+package analysis
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"htsim/sim"
+)
+
+// Target is one observed figure a calibration fits: a quantity in a year.
+type Target struct {
+	Year     int
+	Quantity string // as in data/official.csv, e.g. gov_identified_victims
+	Value    float64
+	Source   string
+	Holdout  bool // kept out of the fit, reported separately
+}
+
+// QuantityMeasures maps the quantities of data/official.csv (breakdown "all")
+// to the simulated measures they are compared with (summed over cells).
+// Walk Free's stock estimate is compared with the victims in exploitation at
+// the end of the year.
+var QuantityMeasures = map[string]sim.Measure{
+	"gov_identified_victims":          sim.IdentifiedOfficial,
+	"ngo_assisted_victims":            sim.NGOAssisted,
+	"cases_investigated":              sim.CasesRegisteredArt128,
+	"cases_registered_art128":         sim.CasesRegisteredArt128,
+	"victims_in_modern_slavery_stock": sim.TrueVictimsStock,
+}
+
+// ReadTargets reads data/official.csv (columns year, quantity, breakdown,
+// value, source) and keeps the rows with breakdown "all" whose quantity has a
+// simulated counterpart and whose year lies in [from, to].
+func ReadTargets(r io.Reader, name string, from, to int) ([]Target, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != "year,quantity,breakdown,value,source" {
+		return nil, fmt.Errorf("%s:1: the header must be year,quantity,breakdown,value,source", name)
+	}
+	var out []Target
+	for i, row := range rows[1:] {
+		line := i + 2
+		if len(row) != 5 {
+			return nil, fmt.Errorf("%s:%d: %d fields, want 5", name, line, len(row))
+		}
+		year, err1 := strconv.Atoi(row[0])
+		value, err2 := strconv.ParseFloat(row[3], 64)
+		if err1 != nil || err2 != nil || value < 0 || math.IsNaN(value) || math.IsInf(value, 0) {
+			return nil, fmt.Errorf("%s:%d: year and value must be numbers (value >= 0)", name, line)
+		}
+		if row[2] != "all" || year < from || year > to {
+			continue
+		}
+		if _, ok := QuantityMeasures[row[1]]; !ok {
+			continue
+		}
+		out = append(out, Target{Year: year, Quantity: row[1], Value: value, Source: row[4]})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Quantity != out[j].Quantity {
+			return out[i].Quantity < out[j].Quantity
+		}
+		return out[i].Year < out[j].Year
+	})
+	return out, nil
+}
+
+// Simulated returns the simulated value of a target from one replicate's totals.
+func Simulated(t Target, years map[int]*[sim.NumMeasures]float64) float64 {
+	v, ok := years[t.Year]
+	if !ok {
+		return math.NaN()
+	}
+	return v[QuantityMeasures[t.Quantity]]
+}
+
+// Distance is the calibration's distance between simulated and observed
+// figures: the root mean square of log((sim+1)/(obs+1)) over the fitted
+// (not held-out) targets. Logs put a stock of 75,000 and 40 identified
+// victims on one scale; +1 keeps zeros finite.
+func Distance(targets []Target, sims []float64) float64 {
+	s, n := 0.0, 0
+	for i, t := range targets {
+		if t.Holdout {
+			continue
+		}
+		d := math.Log((sims[i] + 1) / (t.Value + 1))
+		s += d * d
+		n++
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return math.Sqrt(s / float64(n))
+}
+
+// Draw is one prior draw of a rejection-ABC calibration and its simulation.
+type Draw struct {
+	Params   []float64 // in the order of the calibrated parameters
+	Sims     []float64 // simulated value of each target
+	Distance float64
+}
+
+// Accept keeps the fraction q of draws closest to the data (rejection ABC with
+// a quantile threshold), sorted by distance. It keeps at least one draw.
+func Accept(draws []Draw, q float64) []Draw {
+	s := append([]Draw(nil), draws...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Distance < s[j].Distance })
+	n := int(math.Ceil(q * float64(len(s))))
+	if n < 1 {
+		n = 1
+	}
+	if n > len(s) {
+		n = len(s)
+	}
+	return s[:n]
+}
+
+// Posterior summarises the accepted values of one parameter.
+type Posterior struct {
+	Path                string
+	PriorLo, PriorHi    float64
+	Mean, P05, P50, P95 float64
+	P025, P975          float64
+}
+
+// Summarise returns the posterior summary of parameter k over accepted draws.
+func Summarise(path string, k int, priorLo, priorHi float64, accepted []Draw) Posterior {
+	xs := make([]float64, len(accepted))
+	for i, d := range accepted {
+		xs[i] = d.Params[k]
+	}
+	sort.Float64s(xs)
+	q := func(p float64) float64 { return quantileSorted(xs, p) }
+	mean := 0.0
+	for _, x := range xs {
+		mean += x / float64(len(xs))
+	}
+	return Posterior{Path: path, PriorLo: priorLo, PriorHi: priorHi, Mean: mean, P05: q(0.05), P50: q(0.5), P95: q(0.95), P025: q(0.025), P975: q(0.975)}
+}
+
+// quantileSorted is the linear-interpolation quantile (type 7) of sorted xs.
+func quantileSorted(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	h := p * float64(len(xs)-1)
+	lo := int(math.Floor(h))
+	hi := int(math.Ceil(h))
+	return xs[lo] + (h-float64(lo))*(xs[hi]-xs[lo])
+}
+
+// FitRow compares one target with the accepted draws' simulations.
+type FitRow struct {
+	Target
+	SimMedian, SimP05, SimP95 float64
+	Covered                   bool // the observed value lies in [SimP05, SimP95]
+}
+
+// Fit returns, per target, the median and 90% range of the accepted draws' simulations.
+func Fit(targets []Target, accepted []Draw) []FitRow {
+	out := make([]FitRow, len(targets))
+	for i, t := range targets {
+		xs := make([]float64, len(accepted))
+		for j, d := range accepted {
+			xs[j] = d.Sims[i]
+		}
+		sort.Float64s(xs)
+		r := FitRow{Target: t, SimMedian: quantileSorted(xs, 0.5), SimP05: quantileSorted(xs, 0.05), SimP95: quantileSorted(xs, 0.95)}
+		r.Covered = t.Value >= r.SimP05 && t.Value <= r.SimP95
+		out[i] = r
+	}
+	return out
+}

@@ -1,0 +1,413 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"htsim/analysis"
+	"htsim/data"
+	"htsim/internal/output"
+	"htsim/model"
+	"htsim/scenarios"
+	"htsim/sim"
+)
+
+const calibrateUsage = `Usage: htsim calibrate [flags]
+
+Fits uncertain parameters of a scenario (default baseline) to the official and
+NGO series of data/official.csv by rejection approximate Bayesian computation:
+--draws parameter sets from the prior (the scenario's own distribution, or
+--prior KEY=LO:HI), one national replicate each, distance = root mean square of
+log((simulated+1)/(observed+1)) over the fitted figures, and the --accept
+fraction of closest draws kept as the posterior. The --holdout years are left
+out of the fit and reported separately. Writes, under --out:
+  calibrated.yaml   a scenario extending the input, with posterior distributions
+  posterior.csv     the accepted draws
+  fit.csv           each figure: observed, simulated median and 90% range, held out or not
+`
+
+var defaultCalibrated = []string{
+	"police.raid_monthly.sex_industry",
+	"police.skill",
+	"contact.help_seeking_at_exit.foreign",
+	"contact.help_seeking_at_exit.domestic",
+	"victimisation.monthly_risk.agriculture",
+}
+
+type calibrateOptions struct {
+	scenario string
+	data     string
+	params   []string
+	priors   []string
+	draws    int
+	accept   float64
+	seed     uint64
+	workers  int
+	from, to string
+	holdout  []int
+	out      string
+	quiet    bool
+}
+
+type prior struct {
+	path   string
+	dist   scenarios.Dist
+	lo, hi float64
+	note   string
+}
+
+func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o calibrateOptions
+	fs := newFlags("calibrate", calibrateUsage, stderr)
+	fs.StringVar(&o.scenario, "scenario", "baseline", "scenario to calibrate (built-in name or file)")
+	fs.StringVar(&o.data, "data", "", "targets CSV (default: the embedded data/official.csv)")
+	fs.StringSliceVar(&o.params, "params", defaultCalibrated, "parameters to fit (dotted keys)")
+	fs.StringArrayVar(&o.priors, "prior", nil, "uniform prior KEY=LO:HI (repeatable); default: the scenario's distribution, or 0.5x to 2x a fixed value")
+	fs.IntVar(&o.draws, "draws", 1000, "prior draws (one national replicate each)")
+	fs.Float64Var(&o.accept, "accept", 0.05, "fraction of the closest draws kept")
+	fs.Uint64VarP(&o.seed, "seed", "s", 1, "seed of the prior draws and the simulations")
+	fs.IntVarP(&o.workers, "workers", "w", defaultWorkers(), "simulations in parallel")
+	fs.StringVar(&o.from, "from", "2010-01", "first month simulated")
+	fs.StringVar(&o.to, "to", "2022-12", "last month simulated")
+	fs.IntSliceVar(&o.holdout, "holdout", []int{2021, 2022}, "years left out of the fit")
+	fs.StringVarP(&o.out, "out", "o", filepath.Join("results", "calibration"), "output folder")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("calibrate: takes no arguments (use --scenario)")
+	}
+	if o.draws < 10 || o.draws > 10_000_000 {
+		return usagef("calibrate: --draws must be between 10 and 10000000")
+	}
+	if !(o.accept > 0 && o.accept <= 1) {
+		return usagef("calibrate: --accept must be in (0, 1]")
+	}
+	if o.workers < 1 {
+		return usagef("calibrate: --workers must be >= 1")
+	}
+	from, err1 := model.ParseMonth(o.from)
+	to, err2 := model.ParseMonth(o.to)
+	if err1 != nil || err2 != nil || from > to {
+		return usagef("calibrate: --from and --to must be months YYYY-MM, from <= to")
+	}
+	sc, err := scenarios.Load(o.scenario)
+	if err != nil {
+		return err
+	}
+	if len(sc.Phases) != 1 {
+		return usagef("calibrate: %s has a policy phase; calibrate a scenario without one (baseline)", sc.Name)
+	}
+	priors, err := makePriors(sc, o.params, o.priors)
+	if err != nil {
+		return err
+	}
+	raw, name := data.OfficialCSV, "data/official.csv (embedded)"
+	if o.data != "" {
+		if raw, err = os.ReadFile(o.data); err != nil {
+			return usagef("calibrate: --data: %v", err)
+		}
+		name = o.data
+	}
+	targets, err := analysis.ReadTargets(bytes.NewReader(raw), name, from.Year(), to.Year())
+	if err != nil {
+		return usageError{err}
+	}
+	fitted := 0
+	for i := range targets {
+		for _, y := range o.holdout {
+			if targets[i].Year == y {
+				targets[i].Holdout = true
+			}
+		}
+		if !targets[i].Holdout {
+			fitted++
+		}
+	}
+	if fitted == 0 {
+		return usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years", name, from.Year(), to.Year())
+	}
+	if err := prepareOutFolder(o.out); err != nil {
+		return err
+	}
+	draws, err := runCalibration(ctx, sc, priors, targets, o, from, to)
+	if err != nil {
+		return err
+	}
+	accepted := analysis.Accept(draws, o.accept)
+	var post []analysis.Posterior
+	for k, p := range priors {
+		post = append(post, analysis.Summarise(p.path, k, p.lo, p.hi, accepted))
+	}
+	fit := analysis.Fit(targets, accepted)
+	if err := writeCalibration(o, sc, priors, post, accepted, fit, name, len(draws)); err != nil {
+		return err
+	}
+	if o.quiet {
+		return nil
+	}
+	return printCalibration(stdout, post, fit, len(draws), len(accepted), o.out)
+}
+
+// makePriors resolves each calibrated parameter's prior.
+func makePriors(sc *scenarios.Scenario, paths, flags []string) ([]prior, error) {
+	given := map[string][2]float64{}
+	for _, f := range flags {
+		key, rng, ok := strings.Cut(f, "=")
+		lo, hi, ok2 := strings.Cut(rng, ":")
+		a, e1 := strconv.ParseFloat(lo, 64)
+		b, e2 := strconv.ParseFloat(hi, 64)
+		if !ok || !ok2 || e1 != nil || e2 != nil || !(a < b) {
+			return nil, usagef("calibrate: --prior %q must be KEY=LO:HI with LO < HI", f)
+		}
+		given[key] = [2]float64{a, b}
+	}
+	var out []prior
+	seen := map[string]bool{}
+	for _, path := range paths {
+		if seen[path] {
+			return nil, usagef("calibrate: parameter %s listed twice", path)
+		}
+		seen[path] = true
+		idx := -1
+		for i, l := range scenarios.Schema {
+			if l.Path == path {
+				idx = i
+				if l.Kind == scenarios.KindBool || l.Kind == scenarios.KindSeries {
+					return nil, usagef("calibrate: %s is not a numeric parameter", path)
+				}
+			}
+		}
+		if idx < 0 {
+			return nil, usagef("calibrate: unknown parameter %q (a dotted key as in scenarios/baseline.yaml)", path)
+		}
+		kind := scenarios.Schema[idx].Kind
+		d := sc.Phases[0].Params[idx].Dist
+		p := prior{path: path}
+		switch {
+		case given[path] != [2]float64{}:
+			r := given[path]
+			p.dist = scenarios.Dist{Kind: "uniform", Min: r[0], Max: r[1]}
+			p.note = "uniform prior from --prior"
+		case d.Uncertain():
+			p.dist = d
+			p.note = "prior: the scenario's distribution " + d.String()
+		default:
+			lo, hi := d.Value/2, d.Value*2
+			if kind == scenarios.KindProb {
+				hi = math.Min(hi, 1)
+			}
+			if !(lo < hi) {
+				return nil, usagef("calibrate: %s is fixed at %g; give a range with --prior %s=LO:HI", path, d.Value, path)
+			}
+			p.dist = scenarios.Dist{Kind: "uniform", Min: lo, Max: hi}
+			p.note = fmt.Sprintf("prior: uniform from half to twice the scenario's value %g (assumption)", d.Value)
+		}
+		p.lo, p.hi = p.dist.Support()
+		if !scenarioKindOK(kind, p.lo, p.hi) {
+			return nil, usagef("calibrate: prior [%g, %g] of %s is outside the allowed range for it", p.lo, p.hi, path)
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, usagef("calibrate: name at least one parameter with --params")
+	}
+	return out, nil
+}
+
+func scenarioKindOK(k scenarios.Kind, lo, hi float64) bool {
+	switch k {
+	case scenarios.KindProb:
+		return lo >= 0 && hi <= 1
+	case scenarios.KindMonths:
+		return lo >= 1
+	}
+	return lo >= 0
+}
+
+// runCalibration draws parameter sets from the priors and simulates one replicate for each.
+func runCalibration(ctx context.Context, sc *scenarios.Scenario, priors []prior, targets []analysis.Target, o calibrateOptions, from, to model.Month) ([]analysis.Draw, error) {
+	rng := rand.New(rand.NewPCG(o.seed, 0x616263)) // "abc"
+	sweep := make([]scenarios.SweepParam, len(priors))
+	for k, p := range priors {
+		sweep[k] = scenarios.SweepParam{Path: p.path}
+	}
+	values := make([][]float64, o.draws)
+	for i := range values {
+		values[i] = make([]float64, len(priors))
+		for k, p := range priors {
+			values[i][k] = p.dist.Sample(rng)
+		}
+	}
+	draws := make([]analysis.Draw, o.draws)
+	err := sim.RunJobs(ctx, o.draws, o.workers, func(i int, scratch *sim.Scratch) (*sim.Result, error) {
+		cfg := &sim.Config{Scenario: scenarios.WithPoint(sc, sweep, values[i]), From: from, To: to, Seed: o.seed}
+		return sim.RunReplicate(cfg, i, scratch)
+	}, func(i int, res *sim.Result) error {
+		t := analysis.Totals{}
+		for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
+			for c := 0; c < sim.CellsPerYear; c++ {
+				t.Add(0, res.FirstYear+y, res.Counts.At(y, c))
+			}
+		}
+		sims := make([]float64, len(targets))
+		for j, tg := range targets {
+			sims[j] = analysis.Simulated(tg, t[0])
+		}
+		draws[i] = analysis.Draw{Params: values[i], Sims: sims, Distance: analysis.Distance(targets, sims)}
+		return nil
+	})
+	return draws, err
+}
+
+// prepareOutFolder accepts a new or empty folder, or one holding an earlier calibration.
+func prepareOutFolder(out string) error {
+	entries, err := os.ReadDir(out)
+	if err != nil || len(entries) == 0 {
+		return nil
+	}
+	for _, e := range entries {
+		switch e.Name() {
+		case "calibrated.yaml", "posterior.csv", "fit.csv":
+		default:
+			return usagef("calibrate: --out %s holds other files; choose another folder", out)
+		}
+	}
+	return nil
+}
+
+func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior, post []analysis.Posterior, accepted []analysis.Draw, fit []analysis.FitRow, dataName string, nDraws int) error {
+	// calibrated.yaml: a child of the calibrated scenario, one triangular
+	// posterior per parameter (2.5%, median, 97.5% of the accepted draws).
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Calibrated by htsim calibrate: rejection ABC, %d prior draws, the closest %d accepted,\n", nDraws, len(accepted))
+	fmt.Fprintf(&b, "# fitted to %s (held out: %v). Each distribution summarises the posterior as\n", dataName, o.holdout)
+	fmt.Fprintf(&b, "# triangular(2.5%%, median, 97.5%%); posterior.csv holds the accepted draws.\n")
+	fmt.Fprintf(&b, "name: calibrated\ndescription: \"%s calibrated to the official and NGO series (rejection ABC).\"\n", sc.Name)
+	parent := o.scenario
+	if scenarios.IsPath(parent) {
+		if abs, err := filepath.Abs(parent); err == nil {
+			parent = abs
+		}
+	}
+	fmt.Fprintf(&b, "extends: %q\nparameters:\n", parent)
+	type leaf struct {
+		path string
+		text string
+	}
+	var leaves []leaf
+	for k, p := range post {
+		src := fmt.Sprintf("htsim calibrate: ABC posterior (%s; seed %d)", priors[k].note, o.seed)
+		var v string
+		if p.P025 < p.P975 {
+			v = fmt.Sprintf("{dist: triangular, min: %s, mode: %s, max: %s, source: %q}", g(p.P025), g(math.Min(math.Max(p.P50, p.P025), p.P975)), g(p.P975), src)
+		} else {
+			v = fmt.Sprintf("{value: %s, source: %q}", g(p.P50), src)
+		}
+		leaves = append(leaves, leaf{p.Path, v})
+	}
+	sort.Slice(leaves, func(i, j int) bool { return leaves[i].path < leaves[j].path })
+	var prev []string
+	for _, l := range leaves {
+		parts := strings.Split(l.path, ".")
+		common := 0
+		for common < len(prev)-1 && common < len(parts)-1 && prev[common] == parts[common] {
+			common++
+		}
+		for d := common; d < len(parts)-1; d++ {
+			fmt.Fprintf(&b, "%s%s:\n", strings.Repeat("  ", d+1), parts[d])
+		}
+		fmt.Fprintf(&b, "%s%s: %s\n", strings.Repeat("  ", len(parts)), parts[len(parts)-1], l.text)
+		prev = parts
+	}
+	if err := writeFileAtomic(filepath.Join(o.out, "calibrated.yaml"), []byte(b.String())); err != nil {
+		return err
+	}
+	// posterior.csv
+	var pb bytes.Buffer
+	w := csv.NewWriter(&pb)
+	head := []string{"rank", "distance"}
+	for _, p := range priors {
+		head = append(head, p.path)
+	}
+	w.Write(head)
+	for i, d := range accepted {
+		row := []string{strconv.Itoa(i + 1), g(d.Distance)}
+		for _, v := range d.Params {
+			row = append(row, g(v))
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	if err := writeFileAtomic(filepath.Join(o.out, "posterior.csv"), pb.Bytes()); err != nil {
+		return err
+	}
+	// fit.csv
+	var fb bytes.Buffer
+	w = csv.NewWriter(&fb)
+	w.Write([]string{"year", "quantity", "observed", "sim_median", "sim_p05", "sim_p95", "covered", "held_out", "source"})
+	for _, r := range fit {
+		w.Write([]string{strconv.Itoa(r.Year), r.Quantity, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), strconv.FormatBool(r.Covered), strconv.FormatBool(r.Holdout), r.Source})
+	}
+	w.Flush()
+	return writeFileAtomic(filepath.Join(o.out, "fit.csv"), fb.Bytes())
+}
+
+func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+
+func writeFileAtomic(path string, data []byte) error {
+	f, err := output.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.FitRow, nDraws, nAcc int, out string) error {
+	fmt.Fprintf(w, "Rejection ABC: %d draws, %d accepted.\n\n", nDraws, nAcc)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "parameter\tprior\tposterior median [2.5%, 97.5%]")
+	for _, p := range post {
+		fmt.Fprintf(tw, "%s\t[%s, %s]\t%s [%s, %s]\n", p.Path, g(p.PriorLo), g(p.PriorHi), g(p.P50), g(p.P025), g(p.P975))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "year\tquantity\tobserved\tsimulated median [5%, 95%]\tin range\t\t")
+	var inFit, nFit, inHold, nHold int
+	for _, r := range fit {
+		mark := ""
+		if r.Holdout {
+			mark = "held out"
+			nHold++
+			if r.Covered {
+				inHold++
+			}
+		} else {
+			nFit++
+			if r.Covered {
+				inFit++
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s [%s, %s]\t%v\t%s\t\n", r.Year, r.Quantity, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), r.Covered, mark)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nobserved within the 90%% simulated range: %d of %d fitted figures, %d of %d held-out figures\nwrote %s\n", inFit, nFit, inHold, nHold, out)
+	return nil
+}
