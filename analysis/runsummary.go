@@ -71,11 +71,16 @@ func (iv Interval) String() string {
 	return fmt.Sprintf("%s [%s, %s]", num(iv.Mean), num(iv.Lo), num(iv.Hi))
 }
 
+// num formats a count or mean for tables: whole numbers from 100, one decimal from 10, two significant digits below.
 func num(x float64) string {
+	a := x
+	if a < 0 {
+		a = -a
+	}
 	switch {
-	case x >= 100:
+	case a >= 100:
 		return fmt.Sprintf("%.0f", x)
-	case x >= 10:
+	case a >= 10:
 		return fmt.Sprintf("%.1f", x)
 	default:
 		return fmt.Sprintf("%.2g", x)

@@ -42,6 +42,8 @@ statistics record of them, under today's law and under policy scenarios.
 Usage:
   htsim run [flags] SCENARIO...   simulate scenarios and write Parquet tables
   htsim compare [flags] OUT       paired comparison of each scenario with baseline
+  htsim summarize [flags] OUT     mean, median, quantiles and recording rate across replicates
+  htsim sensitivity [flags] OUT   Sobol indices (S1, ST) from a Saltelli sweep's folder
   htsim mse [flags] OUT           multiple systems estimate of unlisted victims (or --counts FILE.csv)
   htsim sweep [flags] FILE        run an experiment design over uncertain parameters
   htsim merge --out DEST OUT...   compact a sweep's part files (from several shards)
@@ -84,6 +86,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 		err = cmdReproduce(ctx, args[1:], stdout, stderr)
 	case "compare":
 		err = cmdCompare(ctx, args[1:], stdout, stderr)
+	case "summarize":
+		err = cmdSummarize(ctx, args[1:], stdout, stderr)
+	case "sensitivity":
+		err = cmdSensitivity(ctx, args[1:], stdout, stderr)
 	case "mse":
 		err = cmdMSE(ctx, args[1:], stdout, stderr)
 	case "scenarios":
@@ -404,7 +410,7 @@ func prepareOut(out string, force bool) error {
 			return usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
 		}
 	}
-	for _, name := range []string{"yearly", "parameters", "victims", "manifest.json"} {
+	for _, name := range []string{"yearly", "parameters", "victims", "manifest.json", "compare.parquet", "summary.parquet", "report"} {
 		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"htsim/analysis"
 	"htsim/internal/output"
 	"htsim/model"
-	"htsim/sim"
 )
 
 const compareUsage = `Usage: htsim compare [flags] OUT
@@ -136,5 +135,3 @@ func compareOut(out string, o compareOptions, stdout io.Writer, known map[string
 		return horizon
 	})
 }
-
-var _ = sim.NumMeasures

@@ -418,7 +418,7 @@ func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
 	same := prev.SweepFile.SHA256 == m.SweepFile.SHA256 && prev.Chunk == m.Chunk && prev.Revision == m.Revision
 	switch {
 	case o.force:
-		for _, name := range []string{"yearly", "design.parquet", "manifest.json"} {
+		for _, name := range []string{"yearly", "design.parquet", "manifest.json", "sensitivity.parquet", "report"} {
 			if err := os.RemoveAll(filepath.Join(o.out, name)); err != nil {
 				return err
 			}

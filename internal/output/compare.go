@@ -4,7 +4,6 @@ import (
 	"math"
 	"path/filepath"
 
-	"github.com/parquet-go/parquet-go"
 	"htsim/analysis"
 )
 
@@ -54,5 +53,3 @@ func WriteCompare(out string, cs []analysis.Comparison) error {
 	}
 	return t.commit()
 }
-
-var _ = parquet.Compression
