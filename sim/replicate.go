@@ -142,7 +142,7 @@ type replicate struct {
 	cases      []kase
 	open       []int32   // open cases
 	calendar   [][]event // events of each month, in the order scheduled
-	members    []int32   // site members: each site owns target consecutive slots
+	members    []member  // site members: each site owns target consecutive slots
 	tab        tables    // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
@@ -358,7 +358,7 @@ func (r *replicate) reserve() {
 		r.sites = make([]site, 0, n/3+1024)
 	}
 	if cap(r.members) < n+1024 {
-		r.members = make([]int32, 0, n+1024)
+		r.members = make([]member, 0, n+1024)
 	}
 }
 
@@ -398,6 +398,7 @@ func (r *replicate) refreshHazards(t int32) {
 			r.unplan(int32(i))
 			if exitChanged {
 				r.moveExit(v, t-1+r.wait(&v.rng, r.tab.exitHazard[s.Sector]))
+				r.noteExit(int32(i))
 			}
 			if contactChanged {
 				v.tContact = t - 1 + r.wait(&v.rng, r.contactHazard(s))
@@ -739,9 +740,9 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 	v.site = sid
 	if st.joined == 1 {
 		st.first = int32(len(r.members))
-		r.members = append(r.members, make([]int32, st.target)...)
+		r.members = append(r.members, make([]member, st.target)...)
 	}
-	r.members[st.first+st.joined-1] = id
+	r.members[st.first+st.joined-1] = member{id: id, tExit: v.tExit}
 }
 
 func (r *replicate) raidHazard(st *site) hazard {
@@ -786,10 +787,10 @@ func (r *replicate) handle(e event, t int32) {
 			return
 		}
 		found := false
-		for _, id := range r.siteMembers(st) {
-			if r.exploitedAt(id, t) {
+		for _, m := range r.siteMembers(st) {
+			if m.tExit > t && r.exploitedAt(m.id, t) {
 				found = true
-				r.contact(id, model.PoliceRaid, t)
+				r.contact(m.id, model.PoliceRaid, t)
 			}
 		}
 		// A site that still holds or may still recruit victims stays under the raid hazard.
@@ -807,9 +808,29 @@ func (r *replicate) handle(e event, t int32) {
 	}
 }
 
+// member is a victim a site recruited, with an upper bound on the month it
+// leaves exploitation: a raid skips members whose bound has passed without
+// reading the victim (most have left long before).
+type member struct{ id, tExit int32 }
+
 // siteMembers returns the victims a site has recruited (a view, not a copy).
-func (r *replicate) siteMembers(st *site) []int32 {
+func (r *replicate) siteMembers(st *site) []member {
 	return r.members[st.first : st.first+st.joined]
+}
+
+// noteExit records a victim's later planned exit in its site's member list.
+func (r *replicate) noteExit(id int32) {
+	v := &r.victims[id]
+	if v.site < 0 {
+		return
+	}
+	ms := r.siteMembers(&r.sites[v.site])
+	for i := range ms {
+		if ms[i].id == id {
+			ms[i].tExit = v.tExit
+			return
+		}
+	}
 }
 
 // leaveExploitation takes a victim out of its site.
@@ -1100,6 +1121,7 @@ func (r *replicate) returnToSite(id int32, t int32) {
 	r.addStock(t, cell, 1)
 	v.tExit = t + r.wait(&v.rng, r.tab.exitHazard[s.Sector])
 	r.addStock(v.tExit, cell, -1)
+	r.noteExit(id)
 	v.tContact = t + r.wait(&v.rng, r.contactHazard(s))
 	r.planExit(v, s)
 	r.plan(id, t)
@@ -1127,13 +1149,13 @@ func (r *replicate) openCase(id int32, t int32) {
 	if v.site >= 0 {
 		st := &r.sites[v.site]
 		st.closed = true
-		for _, j := range r.siteMembers(st) {
-			if r.exploitedAt(j, t) {
-				r.contact(j, model.PoliceRaid, t)
+		for _, m := range r.siteMembers(st) {
+			if m.tExit > t && r.exploitedAt(m.id, t) {
+				r.contact(m.id, model.PoliceRaid, t)
 			}
 		}
-		for _, j := range r.siteMembers(st) {
-			if r.exploitedAt(j, t) {
+		for _, m := range r.siteMembers(st) {
+			if j := m.id; m.tExit > t && r.exploitedAt(j, t) {
 				r.leaveExploitation(j, t, Free)
 				if r.victims[j].outcome < model.AssistedOnly {
 					r.victims[j].outcome = model.AssistedOnly

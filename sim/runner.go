@@ -51,7 +51,7 @@ type VictimRecord struct {
 type Scratch struct {
 	victims  []victim
 	sites    []site
-	members  []int32
+	members  []member
 	calendar [][]event
 }
 
