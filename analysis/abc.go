@@ -24,13 +24,25 @@ type Target struct {
 // QuantityMeasures maps the quantities of data/official.csv (breakdown "all")
 // to the simulated measures they are compared with (summed over cells).
 // Walk Free's stock estimate is compared with the victims in exploitation at
-// the end of the year.
+// the end of the year. A trafficker convicted is an offender convicted; a
+// prosecution initiated (a case) is a case sent to court.
+//
+// Quantities without a counterpart are skipped by ReadTargets: persons_prosecuted
+// (defendants) has none, because the simulation counts offenders only when
+// they are convicted (offenders_convicted) and counts cases and victims, not
+// defendants, at the transfer to court; the broader "trafficking-related"
+// counts (cases_initiated_trafficking_related,
+// offences_registered_trafficking_related) also cover brothel, pimping and
+// organ offences the model does not simulate; hotline_calls counts calls, not
+// victims; see data/README.md.
 var QuantityMeasures = map[string]sim.Measure{
 	"gov_identified_victims":          sim.IdentifiedOfficial,
 	"ngo_assisted_victims":            sim.NGOAssisted,
 	"cases_investigated":              sim.CasesRegisteredArt128,
 	"cases_registered_art128":         sim.CasesRegisteredArt128,
 	"victims_in_modern_slavery_stock": sim.TrueVictimsStock,
+	"traffickers_convicted":           sim.OffendersConvicted,
+	"prosecutions_initiated":          sim.CasesToCourt,
 }
 
 // ReadTargets reads data/official.csv (columns year, quantity, breakdown,
