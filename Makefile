@@ -1,4 +1,5 @@
-# htsim: build, run, test. Everything the project needs comes from the Go module proxy.
+# htsim: build, run, test. Everything the project needs comes from the Go module proxy, but for
+# the report's browser test, which needs Debian's chromium (scripts/ensure-chromium.sh installs it).
 GO        ?= go
 BIN       := bin/htsim
 REPLICATES ?= 200
@@ -12,12 +13,18 @@ build:
 	$(GO) build -o $(BIN) ./cmd/htsim
 
 ## run: the default study: baseline and every built-in policy scenario, $(REPLICATES) replicates,
-## into $(OUT)/, then true against recorded counts and the paired comparison with baseline.
+## into $(OUT)/, then true against recorded counts and the paired comparison with baseline, the
+## study's hypotheses ($(OUT)/hypotheses.json), and the report ($(OUT)/report/index.html).
 run: build
 	./$(BIN) run --replicates $(REPLICATES) --out $(OUT) --force --compare $$(./$(BIN) scenarios | cut -d' ' -f1)
+	./$(BIN) hypotheses --out $(OUT)
+	./$(BIN) report $(OUT)
+	@echo "Report: $(abspath $(OUT))/report/index.html"
 
-## test: all tests: vet, unit and statistical tests, and the DuckDB reading check (its own module).
+## test: all tests: vet, unit and statistical tests, the report in headless Chromium (installed
+## by scripts/ensure-chromium.sh when missing), and the DuckDB reading check (its own module).
 test:
+	bash scripts/ensure-chromium.sh
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(MAKE) duckdb-test

@@ -45,6 +45,7 @@ Usage:
   htsim summarize [flags] OUT     mean, median, quantiles and recording rate across replicates
   htsim sensitivity [flags] OUT   Sobol indices (S1, ST) from a Saltelli sweep's folder
   htsim mse [flags] OUT           multiple systems estimate of unlisted victims (or --counts FILE.csv)
+  htsim report [flags] OUT        charts and one HTML page of a run folder (OUT/report/index.html)
   htsim sweep [flags] FILE        run an experiment design over uncertain parameters
   htsim merge --out DEST OUT...   compact a sweep's part files (from several shards)
   htsim hypotheses [flags]        the KZ study's seven hypotheses as counterfactual experiments
@@ -92,6 +93,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 		err = cmdSensitivity(ctx, args[1:], stdout, stderr)
 	case "mse":
 		err = cmdMSE(ctx, args[1:], stdout, stderr)
+	case "report":
+		err = cmdReport(ctx, args[1:], stdout, stderr)
 	case "scenarios":
 		err = cmdScenarios(args[1:], stdout, stderr)
 	case "validate":

@@ -6,9 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
+	"time"
 
 	"htsim/analysis"
+	"htsim/internal/output"
+	"htsim/internal/report"
 	"htsim/model"
 	"htsim/scenarios"
 	"htsim/sim"
@@ -21,6 +28,8 @@ switches one mechanism off (or strengthens it) in the baseline, all else and
 the random numbers equal (scenarios/hypotheses/*.yaml). For each, the paired
 relative change of the outcome the hypothesis is about, with its 5%-95% range
 across replicates, a verdict at --threshold, and the study's own verdict.
+With --out DIR, also writes the settings and results to DIR/hypotheses.json,
+which htsim report DIR shows.
 `
 
 type hypothesesOptions struct {
@@ -31,6 +40,7 @@ type hypothesesOptions struct {
 	period     string
 	threshold  float64
 	format     string
+	out        string
 }
 
 func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,6 +54,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&o.period, "period", "2015-2020", "years the outcomes are summed over, FROM-TO")
 	fs.Float64Var(&o.threshold, "threshold", 0.05, "smallest mean relative change that counts as an effect")
 	fs.StringVar(&o.format, "format", "table", "table, csv or json")
+	fs.StringVarP(&o.out, "out", "o", "", "also write the results to DIR/hypotheses.json (for htsim report DIR)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -71,6 +82,11 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	results, err := runHypotheses(ctx, o, from, to, analysis.Period{Label: o.period, From: py0, To: py1})
 	if err != nil {
 		return err
+	}
+	if o.out != "" {
+		if err := writeHypothesesFile(o, args, results); err != nil {
+			return fmt.Errorf("writing %s: %w", filepath.Join(o.out, report.HypothesesName), err)
+		}
 	}
 	switch o.format {
 	case "json":
@@ -111,6 +127,30 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return w.Error()
 	}
 	return analysis.WriteHypothesesTable(stdout, results)
+}
+
+// writeHypothesesFile writes the settings and results to OUT/hypotheses.json.
+func writeHypothesesFile(o hypothesesOptions, args []string, results []analysis.HypothesisResult) error {
+	f := &report.HypothesesFile{Tool: "htsim", GoVersion: runtime.Version(), Created: time.Now().UTC().Format(time.RFC3339),
+		Command: append([]string{"htsim"}, os.Args[1:]...), Seed: o.seed, Replicates: o.replicates, From: o.from, To: o.to,
+		Period: o.period, Threshold: o.threshold,
+		VerdictRule: fmt.Sprintf("supported if the whole 5%%-95%% range of the paired relative change lies on the side the hypothesis predicts "+
+			"and the mean change is at least %g%%; contradicted if the same holds on the other side; otherwise no clear effect", 100*o.threshold)}
+	if len(os.Args) == 0 || !(strings.HasSuffix(os.Args[0], "htsim") || strings.HasSuffix(os.Args[0], "htsim.exe")) {
+		f.Command = append([]string{"htsim", "hypotheses"}, args...)
+	}
+	f.Version, f.Revision, f.Modified = output.BuildInfo()
+	for _, r := range results {
+		dir := "up"
+		if r.Predicted < 0 {
+			dir = "down"
+		}
+		f.Hypotheses = append(f.Hypotheses, report.HypothesisRecord{Number: r.Number, Statement: r.Statement, Scenario: r.Name,
+			Outcome: r.Outcome.Label, OutcomeIsRate: r.Outcome.Den != nil, Baseline: r.Baseline, EffectMean: r.Effect.Mean,
+			EffectP05: r.Effect.Lo, EffectP95: r.Effect.Hi, Predicted: dir, Verdict: r.Verdict, StudyVerdict: r.StudyVerdict,
+			Replicates: r.Replicates, Period: r.Period.Label})
+	}
+	return report.WriteHypotheses(o.out, f)
 }
 
 // runHypotheses simulates the baseline and every counterfactual with the same

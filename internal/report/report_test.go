@@ -1,0 +1,272 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"htsim/analysis"
+	"htsim/internal/output"
+	"htsim/sim"
+)
+
+func TestFormats(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{Count(0), "0"},
+		{Count(3), "3"},
+		{Count(3.456), "3.46"},
+		{Count(12.34), "12.3"},
+		{Count(1234.5), "1,234"}, // round half to even
+		{Count(1234567), "1,234,567"},
+		{Count(-1234567.8), "-1,234,568"},
+		{Count(-0.001), "0.00"},
+		{Count(math.NaN()), "n/a"},
+		{Signed(5.5), "+5.50"},
+		{Signed(-20.7), "-20.7"},
+		{Signed(0), "0"},
+		{Percent(0.00191, 3), "0.191"},
+		{SignedPercent(-0.00001, 1), "0.0"},
+		{SignedPercent(0.247, 1), "+24.7"},
+		{Fixed(0.12345, 3), "0.123"},
+		{rateText(0.0951), "9.51%"},
+		{rateText(0.000571), "0.057%"},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("case %d: got %q, want %q", i, c.got, c.want)
+		}
+	}
+	for _, s := range []string{"1,234", "+57.8", "-0.016", "0.00"} {
+		v, tol, err := ParseShown(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s -> %v ± %v", s, v, tol)
+	}
+	if v, tol, _ := ParseShown("+1,234.5"); v != 1234.5 || tol != 0.05 {
+		t.Errorf("ParseShown(+1,234.5) = %v, %v", v, tol)
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	for _, r := range [][2]float64{{0, 52000}, {-37, 190}, {-0.02, 0.75}, {0, 1}, {2010, 2030}, {-5, -1}} {
+		ts := niceTicks(r[0], r[1])
+		major := 0
+		for _, tk := range ts {
+			if tk.Value < r[0]-1e-9 || tk.Value > r[1]+1e-9 {
+				t.Errorf("%v: tick %v outside the range", r, tk.Value)
+			}
+			if tk.Label != "" {
+				major++
+			}
+		}
+		if major < 2 || major > 7 {
+			t.Errorf("%v: %d labelled ticks: %v", r, major, ts)
+		}
+	}
+}
+
+// synthSummary makes summary rows of one scenario over 2020-2022 and the
+// horizon, with distinct values per measure and period.
+func synthSummary(scen string) []analysis.Summary {
+	periods := analysis.SummaryPeriods(2020, 2022)
+	var out []analysis.Summary
+	for pi, p := range periods {
+		for m := sim.Measure(0); m < sim.NumMeasures; m++ {
+			base := 30000 / math.Pow(3, float64(int(m)%8)) * float64(pi+1)
+			s := analysis.Summary{Scenario: scen, Measure: m, Period: p, Replicates: 5, Mean: base, Median: base * 0.98,
+				P05: base * 0.6, P25: base * 0.8, P75: base * 1.2, P95: base * 1.5,
+				Rate: analysis.Interval{Mean: base / 30000, Lo: base / 60000, Hi: base / 20000}}
+			if m == sim.Convicted {
+				s.Mean, s.P05, s.Median = 0.4, 0, 0 // a stage that is often zero
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestChartsFromRows(t *testing.T) {
+	rows := synthSummary("baseline")
+	byKey := map[string]analysis.Summary{}
+	for _, s := range rows {
+		byKey[SummaryKey(s)] = s
+	}
+	tc, err := TrendChart("baseline", rows, "2021-07")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := FunnelChart("baseline", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tc.Points) != 2*3 || len(fc.Points) != len(FunnelMeasures) {
+		t.Fatalf("trend has %d points, funnel %d", len(tc.Points), len(fc.Points))
+	}
+	for _, c := range []*Chart{tc, fc} {
+		for _, p := range c.Points {
+			s, ok := byKey[p.Src]
+			if !ok {
+				t.Fatalf("%s: point %s is not a row", c.ID, p.Src)
+			}
+			want := map[string]float64{"mean": s.Mean, "p05": s.P05, "p95": s.P95, "rate_mean": s.Rate.Mean}
+			for f, v := range p.Values {
+				if v != want[f] {
+					t.Errorf("%s: %s %s = %v, row holds %v", c.ID, p.Src, f, v, want[f])
+				}
+			}
+		}
+		svg, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, err := c.PNG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(svg, []byte("<svg")) || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+			t.Errorf("%s: SVG or PNG is not one", c.ID)
+		}
+		in := InlineSVG(svg, c.Title)
+		if !strings.HasPrefix(in, "<svg ") || strings.Contains(in, "<?xml") || strings.Contains(in, `width="`) && strings.Index(in, `width="`) < strings.Index(in, "viewBox") {
+			t.Errorf("%s: inline SVG starts %q", c.ID, in[:min(len(in), 200)])
+		}
+	}
+	// The funnel labels its bars with the values it was given.
+	svg, _ := fc.SVG()
+	for _, want := range []string{Count(fc.Points[0].Values["mean"]), "0.40 (", "mean (share of true)"} {
+		if !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("funnel SVG lacks %q", want)
+		}
+	}
+	if _, err := TrendChart("nosuch", rows, ""); err == nil {
+		t.Error("a trend chart of a scenario without rows did not fail")
+	}
+}
+
+func TestEffectAndSobolCharts(t *testing.T) {
+	rel := 0.1
+	var rows []output.CompareRow
+	for _, scen := range []string{"palermo", "training"} {
+		for _, p := range []struct {
+			label    string
+			from, to int32
+		}{{"2024", 2024, 2024}, {"2020-2030", 2020, 2030}, {"2025-2030", 2025, 2030}} {
+			for _, m := range EffectMeasures {
+				rows = append(rows, output.CompareRow{Scenario: scen, Against: "baseline", Measure: m.String(), Period: p.label,
+					FirstYear: p.from, LastYear: p.to, Replicates: 9, DiffMean: float64(p.from) + 0.5, DiffP05: -3, DiffP95: 40,
+					RelChange: &rel, RateDiffMean: 0.001, RateDiffP05: -0.0005, RateDiffP95: 0.002})
+			}
+		}
+	}
+	c, err := EffectChart("identified_official", rows, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Points) != 2 {
+		t.Fatalf("%d points, want one per scenario", len(c.Points))
+	}
+	for _, p := range c.Points {
+		if !strings.HasSuffix(p.Src, "|2025-2030") || p.Values["diff_mean"] != 2025.5 || p.Values["diff_p95"] != 40 {
+			t.Errorf("effect point %+v: want the policy period 2025-2030", p)
+		}
+	}
+	rc, err := EffectChart("identified_official", rows, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc.Points[0].Values["rate_diff_p95"] != 0.002 {
+		t.Errorf("rate point %+v", rc.Points[0])
+	}
+	sens := []output.SensitivityRow{
+		{Scenario: "baseline", Output: "recording_rate", Period: "2020-2021", Parameter: "police.skill", S1: 0.4, S1Lo: 0.1, S1Hi: 0.7, ST: 0.6, STLo: 0.3, STHi: 1.1, Level: 0.95, BaseRows: 8, Replicates: 1, Resamples: 100},
+		{Scenario: "baseline", Output: "recording_rate", Period: "2020-2021", Parameter: "contact.awareness", S1: -0.05, S1Lo: -0.2, S1Hi: 0.1, ST: 0.02, STLo: 0, STHi: 0.05, Level: 0.95, BaseRows: 8, Replicates: 1, Resamples: 100},
+	}
+	sc, err := SobolChart(sens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Chart{c, rc, sc} {
+		if _, err := c.SVG(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PNG(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sc.Points[1].Values["s1_lo"] != -0.2 || sc.Points[0].Src != "sensitivity|baseline|recording_rate|2020-2021|police.skill" {
+		t.Errorf("sobol points %+v", sc.Points)
+	}
+	tab := SobolTable(sens)
+	if len(tab.Rows) != 2 {
+		t.Errorf("sobol table has %d rows", len(tab.Rows))
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	got := commandLine([]string{"htsim", "run", "baseline", "--out", "my results", "it's"})
+	if want := `bin/htsim run baseline --out 'my results' 'it'\''s'`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// TestLayoutCheck renders a report built from synthetic rows in headless
+// Chromium, and checks that the layout check passes it and catches a chart
+// that is missing, one of no size and one wider than the page.
+func TestLayoutCheck(t *testing.T) {
+	chromium, err := Chromium()
+	if err != nil {
+		if testing.Short() {
+			t.Skipf("-short: %v", err)
+		}
+		t.Fatalf("this test needs headless Chromium: %v\n(as root: bash scripts/ensure-chromium.sh, or make test)", err)
+	}
+	in := &Inputs{Out: "synthetic", Summary: append(synthSummary("baseline"), synthSummary("palermo")...)}
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := r.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	index := filepath.Join(dir, IndexName)
+	good, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	measure := func(page string) []string {
+		t.Helper()
+		if err := os.WriteFile(index, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		l, _, err := MeasureLayout(ctx, chromium, index, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Problems(4)
+	}
+	if ps := measure(string(good)); len(ps) != 0 {
+		t.Fatalf("the synthetic report has layout problems: %v", ps)
+	}
+	for _, c := range []struct {
+		name, from, to, want string
+	}{
+		{"missing chart", `<figure class="chart" id="funnel-palermo"`, `<figure class="gone" id="funnel-palermo"`, "shows 3 charts, want 4"},
+		{"flat chart", "</style>", "#trend-baseline svg{height:0}</style>", "trend-baseline is"},
+		{"too wide", "</style>", "#funnel-baseline svg{width:1500px}</style>", "beyond the page width"},
+	} {
+		page := strings.Replace(string(good), c.from, c.to, 1)
+		ps := measure(page)
+		if !strings.Contains(strings.Join(ps, "\n"), c.want) {
+			t.Errorf("%s: problems %q, want one with %q", c.name, ps, c.want)
+		}
+	}
+}
