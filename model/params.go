@@ -154,7 +154,7 @@ type Victimisation struct {
 
 // Exploitation describes sites and how exploitation ends.
 type Exploitation struct {
-	// MeanSiteSize is the mean number of victims a site recruits (sites hold 1 + a geometric number).
+	// MeanSiteSize is the mean number of victims a site recruits (a geometric number on 1, 2, ... with this mean).
 	MeanSiteSize BySector `yaml:"mean_site_size" kind:"count"`
 	// MeanDurationMonths is the mean time in exploitation before escape, release or death.
 	MeanDurationMonths BySector `yaml:"mean_duration_months" kind:"months"`
@@ -307,7 +307,8 @@ type PreTrial struct {
 	RetractionMonthly float64 `yaml:"retraction_monthly" kind:"prob"`
 	// LeaveMonthlyForeign is the monthly hazard that a foreign victim without shelter or residence leaves the country.
 	LeaveMonthlyForeign float64 `yaml:"leave_monthly_foreign" kind:"prob"`
-	// ShelterProtection multiplies retraction and leaving hazards for sheltered victims or those with temporary residence.
+	// ShelterProtection multiplies the retraction and leaving hazards of sheltered victims, and (again) the
+	// leaving hazard of foreign victims with temporary residence.
 	ShelterProtection float64 `yaml:"shelter_protection" kind:"factor"`
 }
 
@@ -323,7 +324,7 @@ type Court struct {
 	TestimonyChange float64 `yaml:"testimony_change" kind:"prob"`
 	// MeanOffendersPerCase is the mean number of offenders per case (1 + Poisson).
 	MeanOffendersPerCase float64 `yaml:"mean_offenders_per_case" kind:"count"`
-	// ConditionalShare is the share of convictions that end in a conditional sentence.
+	// ConditionalShare is the probability that a convicted offender gets a conditional sentence.
 	ConditionalShare float64 `yaml:"conditional_share" kind:"prob"`
 }
 
@@ -331,7 +332,8 @@ type Court struct {
 type Assistance struct {
 	// NGOAccepts is the probability that a victim reached by an NGO or the hotline accepts assistance.
 	NGOAccepts float64 `yaml:"ngo_accepts" kind:"prob"`
-	// IOMForeign is the probability that an NGO-assisted foreign victim is helped home by IOM.
+	// IOMForeign is the probability that an NGO-assisted foreign victim is also on IOM's list (return help).
+	// It is counted; the victim's path does not change with it.
 	IOMForeign float64 `yaml:"iom_foreign" kind:"prob"`
 	// FundedShelters is the number of NGO shelters funded by the state each year.
 	FundedShelters Series `yaml:"funded_shelters" kind:"series"`

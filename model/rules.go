@@ -205,7 +205,8 @@ func ShelterEligible(v Victimhood, law *Law, registered, reported, passesGrading
 
 // ReportProb is the probability that an identified victim gives a statement to
 // police (MODEL.md step 4). Odds multiply: fear of deportation, a lost season,
-// stigma and distrust lower them; a shelter place and NGO support raise them.
+// stigma and distrust lower them; a shelter place, NGO support and the
+// compensation a victim can expect raise them.
 func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float64, shelterOpen bool, compensationMRP float64) float64 {
 	odds := c.ReportOdds
 	if v.Origin == Foreign {

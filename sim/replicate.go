@@ -396,13 +396,12 @@ func (r *replicate) refreshHazards(t int32) {
 			}
 			s := model.StratumAt(int(v.stratum))
 			r.unplan(int32(i))
-			if exitChanged {
-				r.moveExit(v, t-1+r.wait(&v.rng, r.tab.exitHazard[s.Sector]))
-				r.noteExit(int32(i))
-			}
-			if contactChanged {
-				v.tContact = t - 1 + r.wait(&v.rng, r.contactHazard(s))
-			}
+			// Exit and contact were drawn together (competing risks), so a
+			// change to either redraws both from month t: exact, by memorylessness.
+			tExit, tContact := r.exitOrContact(&v.rng, s.Sector, t)
+			r.moveExit(v, tExit)
+			v.tContact = tContact
+			r.noteExit(int32(i))
 			r.plan(int32(i), t)
 		}
 	}
@@ -537,16 +536,7 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 			return id
 		}
 	}
-	// Competing risks in one draw: the first of exit and third-party contact
-	// comes after a geometric time with the combined hazard; exit wins ties.
-	var tExit, tContact int32
-	first := t - 1 + r.wait(&g, r.tab.first[s.Sector])
-	if g.float64() < r.tab.exitFirst[s.Sector] {
-		tExit, tContact = first, never
-	} else {
-		tContact = first
-		tExit = first + r.wait(&g, r.tab.exitHazard[s.Sector])
-	}
+	tExit, tContact := r.exitOrContact(&g, s.Sector, t)
 	v := &r.victims[id]
 	v.rng, v.region, v.start, v.tExit, v.tContact, v.state = g, region, start, tExit, tContact, Exploited
 	r.joinSite(id, *s, t)
@@ -576,6 +566,20 @@ var (
 // re-trafficking (keyed by the earlier spell).
 func (r *replicate) victimSeed(purpose uint64, stratum uint16, t int32, k uint64) uint64 {
 	return Key(r.seedHi, purposeVictim, purpose, uint64(stratum), uint64(t), k)
+}
+
+// exitOrContact draws, for a victim in exploitation from month t on, the
+// month of its exit and of its next third-party contact, as competing risks
+// in one draw: the first event comes after a geometric time with the combined
+// hazard, and is the exit with probability exitFirst (exit wins ties). After
+// a contact first, the exit is drawn anew (memoryless); after an exit first,
+// no contact is pending.
+func (r *replicate) exitOrContact(g *rng, sec model.Sector, t int32) (tExit, tContact int32) {
+	first := t - 1 + r.wait(g, r.tab.first[sec])
+	if g.float64() < r.tab.exitFirst[sec] {
+		return first, never
+	}
+	return first + r.wait(g, r.tab.exitHazard[sec]), first
 }
 
 // addStock records a change of n victims in exploitation from month t on.

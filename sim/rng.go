@@ -54,23 +54,6 @@ func (r *rng) bern(p float64) bool { return r.float64() < p }
 // never is the waiting time of an event whose hazard is zero.
 const never = math.MaxInt32 / 2
 
-// geom returns a waiting time in months (at least 1) for an event with
-// monthly hazard h: a geometric variable with mean 1/h.
-func (r *rng) geom(h float64) int32 {
-	if h <= 0 {
-		return never
-	}
-	if h >= 1 {
-		return 1
-	}
-	u := 1 - r.float64() // in (0, 1]
-	t := 1 + math.Floor(math.Log(u)/math.Log1p(-h))
-	if t > never {
-		return never
-	}
-	return int32(t)
-}
-
 // hazard is a monthly hazard with log(1-p) precomputed, so that drawing a
 // waiting time costs one logarithm.
 type hazard struct{ p, lnq float64 }
@@ -85,7 +68,8 @@ func mkHazard(p float64) hazard {
 	return hazard{p: p, lnq: math.Log1p(-p)}
 }
 
-// wait is geom for a precomputed hazard.
+// wait returns a waiting time in months (at least 1) for an event with
+// monthly hazard h: a geometric variable with mean 1/h.
 func (r *rng) wait(h hazard) int32 {
 	if h.p <= 0 {
 		return never

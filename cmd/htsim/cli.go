@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -297,12 +298,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	err = sim.RunScenarios(ctx, cfgs, reps, o.workers, func(res *sim.Result) error {
 		summary[res.Scenario].Add(res)
-		if o.compare {
-			t := totals[res.Scenario]
-			for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
-				for c := 0; c < sim.CellsPerYear; c++ {
-					t.Add(res.Replicate, res.FirstYear+y, res.Counts.At(y, c))
-				}
+		t := totals[res.Scenario]
+		for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
+			for c := 0; c < sim.CellsPerYear; c++ {
+				t.Add(res.Replicate, res.FirstYear+y, res.Counts.At(y, c))
 			}
 		}
 		if bar != nil {
@@ -325,6 +324,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if err := manifest.Write(o.out); err != nil {
 		return fmt.Errorf("writing manifest: %w", err)
+	}
+	// summary.parquet from the totals in memory, in scenario name order as htsim summarize writes it.
+	names := make([]string, 0, len(scs))
+	for _, sc := range scs {
+		names = append(names, sc.Name)
+	}
+	sort.Strings(names)
+	var ss []analysis.Summary
+	for _, name := range names {
+		rows, err := analysis.Summarize(name, totals[name], analysis.SummaryPeriods(from.Year(), to.Year()))
+		if err != nil {
+			return err
+		}
+		ss = append(ss, rows...)
+	}
+	if err := output.WriteSummary(o.out, ss); err != nil {
+		return fmt.Errorf("writing summary.parquet: %w", err)
 	}
 	if !o.quiet {
 		if err := analysis.WriteTable(stdout, sums); err != nil {

@@ -420,3 +420,27 @@ func TestSensitivityErrors(t *testing.T) {
 		t.Errorf("sensitivity of the complete sweep: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestRunWritesSummary: htsim run writes summary.parquet from the totals it
+// holds; htsim summarize rebuilds it from the yearly tables; both files are
+// byte-identical.
+func TestRunWritesSummary(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "3", "--from", "2024-01", "--to", "2026-12", "--out", out, "baseline", "palermo"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	fromRun, err := os.ReadFile(filepath.Join(out, "summary.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "summarize", "--format", "csv", out); code != 0 {
+		t.Fatalf("summarize: exit %d: %s", code, stderr)
+	}
+	fromFiles, err := os.ReadFile(filepath.Join(out, "summary.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(fromRun, fromFiles) {
+		t.Fatal("summary.parquet written by run differs from the one htsim summarize writes")
+	}
+}
