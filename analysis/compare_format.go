@@ -79,7 +79,11 @@ func pct(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "n/a"
 	}
-	return fmt.Sprintf("%+.1f%%", 100*x)
+	v := math.Round(1000*x) / 10 // one decimal of a percentage, without a "-0.0"
+	if v == 0 {
+		v = 0
+	}
+	return fmt.Sprintf("%+.1f%%", v)
 }
 
 // compareRecord is the machine-readable form of a Comparison (CSV and JSON).
