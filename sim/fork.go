@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
-	"sync"
 
 	"htsim/model"
 	"htsim/scenarios"
@@ -176,86 +175,17 @@ func runGroup(cfgs []*Config, rep int, main, spare *Scratch) (out []*Result, err
 // a policy month reuse its simulation of the months before. The results are
 // the same as running each scenario alone with Run.
 func RunScenarios(ctx context.Context, cfgs []*Config, replicates []int, workers int, emit func(*Result) error) error {
-	if workers < 1 {
-		workers = 1
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type item struct {
-		i   int
-		res []*Result
-		err error
-	}
-	jobs := make(chan int)
-	results := make(chan item, workers)
-	window := make(chan struct{}, 2*workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			main, spare := new(Scratch), new(Scratch)
-			for i := range jobs {
-				res, err := runGroup(cfgs, replicates[i], main, spare)
-				select {
-				case results <- item{i, res, err}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for i := range replicates {
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
+	return RunJobs(ctx, len(replicates), workers, func(i int, scratch *Scratch) ([]*Result, error) {
+		if scratch.spare == nil {
+			scratch.spare = new(Scratch)
+		}
+		return runGroup(cfgs, replicates[i], scratch, scratch.spare)
+	}, func(_ int, res []*Result) error {
+		for _, r := range res {
+			if err := emit(r); err != nil {
+				return err
 			}
 		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-	pending := map[int][]*Result{}
-	next := 0
-	var firstErr error
-	for it := range results {
-		if firstErr != nil {
-			continue
-		}
-		if it.err != nil {
-			firstErr = it.err
-			cancel()
-			continue
-		}
-		pending[it.i] = it.res
-		for firstErr == nil {
-			res, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			<-window
-			for _, r := range res {
-				if err := emit(r); err != nil {
-					firstErr = err
-					cancel()
-					break
-				}
-			}
-		}
-	}
-	if firstErr != nil {
-		return firstErr
-	}
-	if err := ctx.Err(); err != nil && next < len(replicates) {
-		return err
-	}
-	return nil
+		return nil
+	})
 }

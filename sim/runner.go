@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime/debug"
-	"sync"
 
 	"htsim/model"
 	"htsim/scenarios"
@@ -53,6 +52,7 @@ type Scratch struct {
 	sites    []site
 	members  []member
 	calendar [][]event
+	spare    *Scratch // a second set, for the policies forked from a replicate
 }
 
 // ParamStream is the random source of parameter path in replicate rep.
@@ -140,85 +140,7 @@ func (r *replicate) census(t int32) [NumStates]int {
 // in), from a single goroutine. At most 2*workers results wait in memory.
 // It stops at the first error, from a replicate or from emit, or when ctx ends.
 func Run(ctx context.Context, cfg *Config, replicates []int, workers int, emit func(*Result) error) error {
-	if workers < 1 {
-		workers = 1
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type item struct {
-		i   int
-		res *Result
-		err error
-	}
-	jobs := make(chan int)
-	results := make(chan item, workers)
-	window := make(chan struct{}, 2*workers) // bounds finished-but-not-emitted results
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			scratch := new(Scratch)
-			for i := range jobs {
-				res, err := RunReplicate(cfg, replicates[i], scratch)
-				select {
-				case results <- item{i, res, err}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for i := range replicates {
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-
-	pending := map[int]*Result{}
-	next := 0
-	var firstErr error
-	for it := range results {
-		if firstErr != nil {
-			continue
-		}
-		if it.err != nil {
-			firstErr = it.err
-			cancel()
-			continue
-		}
-		pending[it.i] = it.res
-		for {
-			res, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			<-window
-			if err := emit(res); err != nil {
-				firstErr = err
-				cancel()
-				break
-			}
-		}
-	}
-	if firstErr != nil {
-		return firstErr
-	}
-	if err := ctx.Err(); err != nil && next < len(replicates) {
-		return err
-	}
-	return nil
+	return RunJobs(ctx, len(replicates), workers, func(i int, scratch *Scratch) (*Result, error) {
+		return RunReplicate(cfg, replicates[i], scratch)
+	}, func(_ int, res *Result) error { return emit(res) })
 }
