@@ -10,7 +10,7 @@ OUT       ?= results
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/htsim
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/htsim
 
 ## run: the default study: baseline and every built-in policy scenario, $(REPLICATES) replicates,
 ## into $(OUT)/, then true against recorded counts and the paired comparison with baseline, the
