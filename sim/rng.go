@@ -77,7 +77,9 @@ func (r *rng) wait(h hazard) int32 {
 	if h.p >= 1 {
 		return 1
 	}
-	t := 1 + math.Floor(math.Log(1-r.float64())/h.lnq)
+	// Geometric on 1, 2, ... with mean 1/p: 1 + floor(E/lambda), E exponential,
+	// lambda = -log(1-p). The ziggurat spares a logarithm per draw.
+	t := 1 + math.Floor(r.exp()/-h.lnq)
 	if t > never {
 		return never
 	}

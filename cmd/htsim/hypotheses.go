@@ -97,6 +97,8 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 			Outcome      string  `json:"outcome"`
 			Baseline     float64 `json:"baseline"`
 			EffectMean   float64 `json:"effect_mean"`
+			MeanCILo     float64 `json:"mean_ci_lo"`
+			MeanCIHi     float64 `json:"mean_ci_hi"`
 			EffectP05    float64 `json:"effect_p05"`
 			EffectP95    float64 `json:"effect_p95"`
 			Predicted    string  `json:"predicted"`
@@ -111,7 +113,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 			if r.Predicted < 0 {
 				dir = "down"
 			}
-			recs = append(recs, rec{r.Number, r.Statement, r.Name, r.Outcome.Label, r.Baseline, r.Effect.Mean, r.Effect.Lo, r.Effect.Hi, dir, r.Verdict, r.StudyVerdict, r.Replicates, r.Period.Label})
+			recs = append(recs, rec{r.Number, r.Statement, r.Name, r.Outcome.Label, r.Baseline, r.Effect.Mean, r.MeanLo, r.MeanHi, r.Effect.Lo, r.Effect.Hi, dir, r.Verdict, r.StudyVerdict, r.Replicates, r.Period.Label})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -134,7 +136,7 @@ func writeHypothesesFile(o hypothesesOptions, args []string, results []analysis.
 	f := &report.HypothesesFile{Tool: "htsim", GoVersion: runtime.Version(), Created: time.Now().UTC().Format(time.RFC3339),
 		Command: append([]string{"htsim"}, os.Args[1:]...), Seed: o.seed, Replicates: o.replicates, From: o.from, To: o.to,
 		Period: o.period, Threshold: o.threshold,
-		VerdictRule: fmt.Sprintf("supported if the whole 5%%-95%% range of the paired relative change lies on the side the hypothesis predicts "+
+		VerdictRule: fmt.Sprintf("supported if the 90%% confidence interval of the mean paired relative change lies on the side the hypothesis predicts "+
 			"and the mean change is at least %g%%; contradicted if the same holds on the other side; otherwise no clear effect", 100*o.threshold)}
 	if len(os.Args) == 0 || !(strings.HasSuffix(os.Args[0], "htsim") || strings.HasSuffix(os.Args[0], "htsim.exe")) {
 		f.Command = append([]string{"htsim", "hypotheses"}, args...)
@@ -147,7 +149,7 @@ func writeHypothesesFile(o hypothesesOptions, args []string, results []analysis.
 		}
 		f.Hypotheses = append(f.Hypotheses, report.HypothesisRecord{Number: r.Number, Statement: r.Statement, Scenario: r.Name,
 			Outcome: r.Outcome.Label, OutcomeIsRate: r.Outcome.Den != nil, Baseline: r.Baseline, EffectMean: r.Effect.Mean,
-			EffectP05: r.Effect.Lo, EffectP95: r.Effect.Hi, Predicted: dir, Verdict: r.Verdict, StudyVerdict: r.StudyVerdict,
+			MeanCILo: r.MeanLo, MeanCIHi: r.MeanHi, EffectP05: r.Effect.Lo, EffectP95: r.Effect.Hi, Predicted: dir, Verdict: r.Verdict, StudyVerdict: r.StudyVerdict,
 			Replicates: r.Replicates, Period: r.Period.Label})
 	}
 	return report.WriteHypotheses(o.out, f)

@@ -43,6 +43,8 @@ type HypothesisRecord struct {
 	OutcomeIsRate bool    `json:"outcome_is_rate"`
 	Baseline      float64 `json:"baseline"`
 	EffectMean    float64 `json:"effect_mean"`
+	MeanCILo      float64 `json:"mean_ci_lo"` // 90% confidence interval of the mean: the verdict's basis
+	MeanCIHi      float64 `json:"mean_ci_hi"`
 	EffectP05     float64 `json:"effect_p05"`
 	EffectP95     float64 `json:"effect_p95"`
 	Predicted     string  `json:"predicted"`

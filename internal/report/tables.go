@@ -270,7 +270,7 @@ func CompareTable(rows []output.CompareRow, measures []sim.Measure, id, caption 
 func HypothesesTable(h *HypothesesFile) *Table {
 	t := &Table{ID: "hypotheses", Class: "data",
 		Caption: fmt.Sprintf("The KZ study's hypotheses as paired counterfactual experiments, outcomes over %s, %d paired replicates (seed %d). "+
-			"Effect: relative change of the outcome when the mechanism is switched off (or strengthened), mean [5%%, 95%%] across replicates, in %%.",
+			"Effect: relative change of the outcome when the mechanism is switched off (or strengthened), in %%: mean (90%% confidence interval of the mean, on which the verdict rests) [5%%, 95%% across replicates].",
 			h.Period, h.Replicates, h.Seed),
 		Head: []string{"#", "hypothesis", "outcome", "baseline", "effect of the counterfactual %", "predicted", "verdict (simulation)", "study's verdict"}}
 	for _, r := range h.Hypotheses {
@@ -280,7 +280,9 @@ func HypothesesTable(h *HypothesesFile) *Table {
 			base = Cell{Num: true, Parts: []Part{pctVal(k, "baseline", Percent(r.Baseline, rateDecimals)), {Text: "%"}}}
 		}
 		t.Rows = append(t.Rows, Row{Cells: []Cell{head("H" + strconv.Itoa(r.Number)), txt(r.Statement), txt(r.Outcome), base,
-			{Num: true, Parts: []Part{pctVal(k, "effect_mean", SignedPercent(r.EffectMean, 1)), {Text: " [", Small: true},
+			{Num: true, Parts: []Part{pctVal(k, "effect_mean", SignedPercent(r.EffectMean, 1)), {Text: " (", Small: true},
+				{Text: SignedPercent(r.MeanCILo, 1), Src: k, Field: "mean_ci_lo", Scale: 100, Small: true}, {Text: " to ", Small: true},
+				{Text: SignedPercent(r.MeanCIHi, 1), Src: k, Field: "mean_ci_hi", Scale: 100, Small: true}, {Text: ") [", Small: true},
 				{Text: SignedPercent(r.EffectP05, 1), Src: k, Field: "effect_p05", Scale: 100, Small: true}, {Text: ", ", Small: true},
 				{Text: SignedPercent(r.EffectP95, 1), Src: k, Field: "effect_p95", Scale: 100, Small: true}, {Text: "]", Small: true}}},
 			txt(r.Predicted), {Parts: []Part{{Text: r.Verdict}}}, txt(r.StudyVerdict)}})
