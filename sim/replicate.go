@@ -341,21 +341,37 @@ func (r *replicate) advance(to int32) {
 	}
 }
 
-// reserve sizes the victim and site arrays for the expected number of spells,
-// so that growing them does not copy tens of megabytes several times.
+// reserve sizes the victim and site arrays for the expected number of spells
+// (arrivals year by year under the first phase, the initial stock, and
+// re-trafficking, with a margin), so that growing them does not copy tens of
+// megabytes, and leave them as garbage, several times a replicate.
 func (r *replicate) reserve() {
 	expected := 0.0
-	for s := 0; s < model.NumStrata; s++ {
-		st := model.StratumAt(s)
-		months := float64(r.to - r.start + 1)
-		expected += r.stratumPop[s] * r.strataRisk[s] * (months + r.p.Exploitation.MeanDurationMonths.Of(st.Sector))
+	law := &r.p.Law
+	for y := r.start.Year(); y <= r.to.Year(); y++ {
+		months := 12.0
+		if y == r.start.Year() {
+			months = float64(13 - r.start.MonthNumber())
+		}
+		if y == r.to.Year() {
+			months -= float64(12 - r.to.MonthNumber())
+		}
+		for s := 0; s < model.NumStrata; s++ {
+			st := model.StratumAt(s)
+			risk := model.MonthlyRisk(st, float64(y)+0.5, &r.p.Victimisation, law)
+			expected += model.PopulationAt(st, float64(y)+0.5, &r.p.Population) * risk * months
+		}
 	}
-	n := int(expected*1.25) + 1024
+	for s := 0; s < model.NumStrata; s++ {
+		expected += r.stratumPop[s] * r.strataRisk[s] * r.p.Exploitation.MeanDurationMonths.Of(model.StratumAt(s).Sector)
+	}
+	expected *= 1 + r.p.Exploitation.RetraffickingProb
+	n := int(expected*1.15) + 1024
 	if cap(r.victims) < n {
 		r.victims = make([]victim, 0, n)
 	}
-	if cap(r.sites) < n/3+1024 {
-		r.sites = make([]site, 0, n/3+1024)
+	if cap(r.sites) < n*2/5+1024 {
+		r.sites = make([]site, 0, n*2/5+1024)
 	}
 	if cap(r.members) < n+1024 {
 		r.members = make([]member, 0, n+1024)
