@@ -66,9 +66,13 @@ func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) 
 			err = fmt.Errorf("%s is not a yearly table htsim can read: %v", path, x)
 		}
 	}()
-	r := parquet.NewGenericReader[YearlyRow](f)
+	return eachRow(parquet.NewGenericReader[YearlyRow](f), path, fn)
+}
+
+// eachRow streams every row of r through fn in batches; errors name path.
+func eachRow[T any](r *parquet.GenericReader[T], path string, fn func(*T) error) error {
 	defer r.Close()
-	buf := make([]YearlyRow, 4096)
+	buf := make([]T, 4096)
 	for {
 		n, err := r.Read(buf)
 		for i := 0; i < n; i++ {
@@ -80,7 +84,7 @@ func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) 
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", TablePath(out, "yearly", scenario), err)
+			return fmt.Errorf("reading %s: %w", path, err)
 		}
 	}
 }

@@ -1,9 +1,7 @@
 package output
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -95,21 +93,5 @@ func EachVictimLists(out, scenario string, fn func(*VictimListsRow) error) (err 
 			err = fmt.Errorf("reading %s: not a victims table with list columns: %v", path, r)
 		}
 	}()
-	r := parquet.NewGenericReader[VictimListsRow](pf)
-	defer r.Close()
-	buf := make([]VictimListsRow, 4096)
-	for {
-		n, err := r.Read(buf)
-		for i := 0; i < n; i++ {
-			if e := fn(&buf[i]); e != nil {
-				return e
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", path, err)
-		}
-	}
+	return eachRow(parquet.NewGenericReader[VictimListsRow](pf), path, fn)
 }
