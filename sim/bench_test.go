@@ -2,6 +2,7 @@ package sim
 
 import (
 	"testing"
+	"time"
 )
 
 // BenchmarkReplicate times one national-scale baseline replicate (2010-2030
@@ -31,4 +32,30 @@ func BenchmarkReplicateNaive(b *testing.B) {
 		r.arrive = naiveArrivals(r)
 		r.run()
 	}
+}
+
+// BenchmarkSpeedup times the exact engine and the per-person reference on the
+// same replicates in the same run and reports their ratio (the brief asks for
+// ratios against a baseline measured alongside).
+func BenchmarkSpeedup(b *testing.B) {
+	cfg := &Config{Scenario: baseline(b), Seed: 1}
+	cfg.From, cfg.To = cfg.Scenario.From, cfg.Scenario.To
+	scratch := new(Scratch)
+	var exact, naive time.Duration
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		if _, err := RunReplicate(cfg, i%8, scratch); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		r := newReplicate(cfg, i%8)
+		r.arrive = naiveArrivals(r)
+		r.run()
+		exact += t1.Sub(t0)
+		naive += time.Since(t1)
+	}
+	b.ReportMetric(float64(exact.Milliseconds())/float64(b.N), "ms/exact")
+	b.ReportMetric(float64(naive.Milliseconds())/float64(b.N), "ms/naive")
+	b.ReportMetric(float64(naive)/float64(exact), "speedup")
+	b.ReportMetric(0, "ns/op")
 }
