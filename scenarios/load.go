@@ -601,27 +601,37 @@ func (d *decoder) series(n ast.Node, key string) (*model.Series, bool) {
 	return s, true
 }
 
-// ReadFile reads and parses a scenario file from disk.
-func ReadFile(path string) (*File, error) {
+// readInput reads a scenario or sweep file (what names the kind in messages),
+// refusing what is not a regular file of at most MaxFileBytes.
+func readInput(path, what, missingAllowed string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{File: path, Msg: "no such file", Allowed: "a path to a scenario file, or a built-in name: " + strings.Join(BuiltinNames(), ", ")}
+			return nil, &Error{File: path, Msg: "no such file", Allowed: missingAllowed}
 		}
 		return nil, &Error{File: path, Msg: err.Error()}
 	}
 	if info.IsDir() {
-		return nil, &Error{File: path, Msg: "is a directory", Allowed: "a scenario file"}
+		return nil, &Error{File: path, Msg: "is a directory", Allowed: "a " + what}
 	}
 	if !info.Mode().IsRegular() {
-		return nil, &Error{File: path, Msg: "not a regular file", Allowed: "a scenario file"}
+		return nil, &Error{File: path, Msg: "not a regular file", Allowed: "a " + what}
 	}
 	if info.Size() > MaxFileBytes {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes; a scenario file is at most %d", info.Size(), MaxFileBytes)}
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes; a %s is at most %d", info.Size(), what, MaxFileBytes)}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: err.Error()}
+	}
+	return data, nil
+}
+
+// ReadFile reads and parses a scenario file from disk.
+func ReadFile(path string) (*File, error) {
+	data, err := readInput(path, "scenario file", "a path to a scenario file, or a built-in name: "+strings.Join(BuiltinNames(), ", "))
+	if err != nil {
+		return nil, err
 	}
 	f, err := Parse(path, data)
 	if err != nil {

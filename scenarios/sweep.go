@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -52,19 +51,9 @@ const MaxSweepJobs = 10_000_000
 // LoadSweep reads and checks a sweep file: every error names the file, the
 // line and the key, and says what is allowed.
 func LoadSweep(path string) (*Sweep, error) {
-	info, err := os.Stat(path)
+	data, err := readInput(path, "sweep file", "a path to a sweep file")
 	if err != nil {
-		return nil, &Error{File: path, Msg: "no such file", Allowed: "a path to a sweep file"}
-	}
-	if !info.Mode().IsRegular() {
-		return nil, &Error{File: path, Msg: "not a regular file", Allowed: "a sweep file"}
-	}
-	if info.Size() > MaxFileBytes {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes; a sweep file is at most %d", info.Size(), MaxFileBytes)}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &Error{File: path, Msg: err.Error()}
+		return nil, err
 	}
 	return ParseSweep(path, data)
 }

@@ -90,31 +90,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	switch o.format {
 	case "json":
-		type rec struct {
-			Number       int     `json:"number"`
-			Statement    string  `json:"statement"`
-			Scenario     string  `json:"scenario"`
-			Outcome      string  `json:"outcome"`
-			Baseline     float64 `json:"baseline"`
-			EffectMean   float64 `json:"effect_mean"`
-			MeanCILo     float64 `json:"mean_ci_lo"`
-			MeanCIHi     float64 `json:"mean_ci_hi"`
-			EffectP05    float64 `json:"effect_p05"`
-			EffectP95    float64 `json:"effect_p95"`
-			Predicted    string  `json:"predicted"`
-			Verdict      string  `json:"verdict"`
-			StudyVerdict string  `json:"study_verdict"`
-			Replicates   int     `json:"replicates"`
-			Period       string  `json:"period"`
-		}
-		var recs []rec
-		for _, r := range results {
-			dir := "up"
-			if r.Predicted < 0 {
-				dir = "down"
-			}
-			recs = append(recs, rec{r.Number, r.Statement, r.Name, r.Outcome.Label, r.Baseline, r.Effect.Mean, r.MeanLo, r.MeanHi, r.Effect.Lo, r.Effect.Hi, dir, r.Verdict, r.StudyVerdict, r.Replicates, r.Period.Label})
-		}
+		recs := hypothesisRecords(results)
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(recs)
@@ -142,17 +118,25 @@ func writeHypothesesFile(o hypothesesOptions, args []string, results []analysis.
 		f.Command = append([]string{"htsim", "hypotheses"}, args...)
 	}
 	f.Version, f.Revision, f.Modified = output.BuildInfo()
+	f.Hypotheses = hypothesisRecords(results)
+	return report.WriteHypotheses(o.out, f)
+}
+
+// hypothesisRecords is the machine-readable form of the results, shared by
+// --format json and hypotheses.json.
+func hypothesisRecords(results []analysis.HypothesisResult) []report.HypothesisRecord {
+	var out []report.HypothesisRecord
 	for _, r := range results {
 		dir := "up"
 		if r.Predicted < 0 {
 			dir = "down"
 		}
-		f.Hypotheses = append(f.Hypotheses, report.HypothesisRecord{Number: r.Number, Statement: r.Statement, Scenario: r.Name,
+		out = append(out, report.HypothesisRecord{Number: r.Number, Statement: r.Statement, Scenario: r.Name,
 			Outcome: r.Outcome.Label, OutcomeIsRate: r.Outcome.Den != nil, Baseline: r.Baseline, EffectMean: r.Effect.Mean,
-			MeanCILo: r.MeanLo, MeanCIHi: r.MeanHi, EffectP05: r.Effect.Lo, EffectP95: r.Effect.Hi, Predicted: dir, Verdict: r.Verdict, StudyVerdict: r.StudyVerdict,
-			Replicates: r.Replicates, Period: r.Period.Label})
+			MeanCILo: r.MeanLo, MeanCIHi: r.MeanHi, EffectP05: r.Effect.Lo, EffectP95: r.Effect.Hi, Predicted: dir,
+			Verdict: r.Verdict, StudyVerdict: r.StudyVerdict, Replicates: r.Replicates, Period: r.Period.Label})
 	}
-	return report.WriteHypotheses(o.out, f)
+	return out
 }
 
 // runHypotheses simulates the baseline and every counterfactual with the same
