@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -72,7 +73,14 @@ func BuiltinNames() []string {
 func ReadBuiltin(name string) (*File, error) {
 	data, err := builtin.ReadFile(name + ".yaml")
 	if err != nil {
-		return nil, &Error{File: name, Msg: "no built-in scenario of that name", Allowed: strings.Join(BuiltinNames(), ", ") + ", or a path to a .yaml file"}
+		allowed := strings.Join(BuiltinNames(), ", ") + ", or a path to a .yaml file"
+		for _, guess := range []string{name + ".yaml", name + ".yml", name} {
+			if info, err := os.Stat(guess); err == nil && info.Mode().IsRegular() {
+				allowed = fmt.Sprintf("a built-in name, or a path: did you mean ./%s?", guess)
+				break
+			}
+		}
+		return nil, &Error{File: name, Msg: "no built-in scenario of that name", Allowed: allowed}
 	}
 	return Parse(name+" (built-in scenarios/"+name+".yaml)", data)
 }

@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -223,13 +224,27 @@ func (w *ScenarioWriter) Close() error {
 
 // Abort removes every temporary file; nothing of the scenario becomes visible.
 func (w *ScenarioWriter) Abort() {
-	if w.yearly != nil {
-		w.yearly.file.Abort()
+	for _, f := range []*AtomicFile{w.yearly.fileOrNil(), w.params.fileOrNil(), w.victims.fileOrNil()} {
+		if f != nil {
+			f.Abort()
+			removeEmptyDirs(filepath.Dir(f.final), 2) // scenario=NAME and its table folder, if nothing else is there
+		}
 	}
-	if w.params != nil {
-		w.params.file.Abort()
+}
+
+func (t *table[T]) fileOrNil() *AtomicFile {
+	if t == nil {
+		return nil
 	}
-	if w.victims != nil {
-		w.victims.file.Abort()
+	return t.file
+}
+
+// removeEmptyDirs removes dir and then up to levels-1 of its parents while they are empty.
+func removeEmptyDirs(dir string, levels int) {
+	for i := 0; i < levels; i++ {
+		if os.Remove(dir) != nil { // fails unless empty
+			return
+		}
+		dir = filepath.Dir(dir)
 	}
 }
