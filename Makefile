@@ -35,9 +35,12 @@ test-short:
 duckdb-test:
 	cd internal/duckdbcheck && $(GO) test -count=1 ./... # never cached: it runs the htsim CLI, which the test cache cannot see
 
-## bench: speed and memory benchmarks (one replicate against the naive per-person reference).
+## bench: speed and memory: one national replicate against the naive per-person reference (and
+## their ratio, measured in the same run), sweep throughput at 1 and 2 workers with the parallel
+## efficiency, and peak memory for a sweep ten times larger.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 10x ./sim/
+	$(GO) test -run '^$$' -bench 'Sweep' -benchtime 3x ./cmd/htsim/
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
