@@ -48,13 +48,6 @@ type Summary struct {
 	Rate Interval
 }
 
-// Sum returns the measures of one replicate over a period: counts summed over
-// the period's years, except true_victims_stock, which is the stock at the
-// end of the period's last year.
-func (t Totals) Sum(replicate int, p Period) [sim.NumMeasures]float64 {
-	return t.sum(replicate, p)
-}
-
 // SummaryPeriods returns the periods htsim summarize reports: every year from
 // firstYear to lastYear, then the whole horizon.
 func SummaryPeriods(firstYear, lastYear int) []Period {

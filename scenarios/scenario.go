@@ -307,7 +307,11 @@ func (ph *Phase) Draw(src func(path string) rand.Source, values []float64) *mode
 	for i := range Schema {
 		l := &Schema[i]
 		prm := ph.Params[i]
-		v := prm.Dist.Sample(src(l.Path))
+		var s rand.Source
+		if prm.Dist.Uncertain() { // fixed values draw nothing: no stream to derive
+			s = src(l.Path)
+		}
+		v := prm.Dist.Sample(s)
 		l.set(p, prm.Dist, v)
 		if values != nil {
 			values[i] = v

@@ -309,7 +309,7 @@ func (r *replicate) advance(to int32) {
 			r.refreshHazards(t)
 			r.refreshYear(t, true)
 		}
-		if model.Month(t).MonthNumber() == 1 || t == int32(r.start) {
+		if model.Month(t).MonthNumber() == 1 && t != int32(r.start) { // init already opened the first year
 			r.newYear(t)
 		}
 		if r.arrive != nil {

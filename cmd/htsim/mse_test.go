@@ -244,7 +244,7 @@ func TestMSEEndToEnd(t *testing.T) {
 	// A victims file that is not Parquet, or not a victims table: exit 2, naming the file.
 	victims := output.TablePath(out, "victims", "baseline")
 	yearly, _ := os.ReadFile(output.TablePath(out, "yearly", "baseline"))
-	for content, want := range map[string]string{"garbage": "reading " + victims, string(yearly): "no column start_month"} {
+	for content, want := range map[string]string{"garbage": victims + " is not a readable Parquet file", string(yearly): "no column start_month"} {
 		os.WriteFile(victims, []byte(content), 0o644)
 		code, _, stderr = runCLI(t, "mse", out, "--lists", "police,ngo")
 		if code != 2 || !strings.Contains(stderr, want) || strings.Contains(stderr, "internal error") {

@@ -30,43 +30,67 @@ func ReadManifest(out string) (*Manifest, error) {
 }
 
 // YearlyScenarios lists the scenarios that have a yearly table under out, sorted.
-func YearlyScenarios(out string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(out, "yearly"))
+func YearlyScenarios(out string) ([]string, error) { return tableScenarios(out, "yearly", false) }
+
+// tableScenarios lists the scenario=NAME folders of a table under out, sorted;
+// withPart keeps only those holding the single part file of a run.
+func tableScenarios(out, table string, withPart bool) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(out, table))
 	if err != nil {
 		return nil, err
 	}
 	var names []string
 	for _, e := range entries {
-		if name, ok := strings.CutPrefix(e.Name(), "scenario="); ok && e.IsDir() {
-			names = append(names, name)
+		name, ok := strings.CutPrefix(e.Name(), "scenario=")
+		if !ok || !e.IsDir() {
+			continue
 		}
+		if withPart {
+			if _, err := os.Stat(TablePath(out, table, name)); err != nil {
+				continue
+			}
+		}
+		names = append(names, name)
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// openParquet opens a Parquet file; a file that is not Parquet is an error naming it.
+// The caller closes f.
+func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
+	if f, err = os.Open(path); err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err == nil {
+		pf, err = parquet.OpenFile(f, info.Size())
+		if err != nil {
+			err = fmt.Errorf("%s is not a readable Parquet file: %v", path, err)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, pf, nil
 }
 
 // EachYearlyRow streams the yearly table of one scenario through fn, in file order.
 // A file that is not valid Parquet (or not a yearly table) is an error naming it.
 func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) {
 	path := TablePath(out, "yearly", scenario)
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if _, err := parquet.OpenFile(f, info.Size()); err != nil {
-		return fmt.Errorf("%s is not a readable Parquet file: %v", path, err)
-	}
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("%s is not a yearly table htsim can read: %v", path, x)
 		}
 	}()
-	return eachRow(parquet.NewGenericReader[YearlyRow](f), path, fn)
+	return eachRow(parquet.NewGenericReader[YearlyRow](pf), path, fn)
 }
 
 // eachRow streams every row of r through fn in batches; errors name path.

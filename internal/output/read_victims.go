@@ -2,10 +2,6 @@ package output
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -47,41 +43,18 @@ func (r *VictimListsRow) StartYear() int {
 }
 
 // VictimScenarios lists the scenarios that have a victims table under out, sorted.
-func VictimScenarios(out string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(out, "victims"))
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range entries {
-		if name, ok := strings.CutPrefix(e.Name(), "scenario="); ok && e.IsDir() {
-			if _, err := os.Stat(TablePath(out, "victims", name)); err == nil {
-				names = append(names, name)
-			}
-		}
-	}
-	sort.Strings(names)
-	return names, nil
-}
+func VictimScenarios(out string) ([]string, error) { return tableScenarios(out, "victims", true) }
 
 // EachVictimLists streams the replicate, start month and list columns of one
 // scenario's victims table through fn, in file order. A file that is not a
 // readable victims table gives an error, not a panic.
 func EachVictimLists(out, scenario string, fn func(*VictimListsRow) error) (err error) {
 	path := TablePath(out, "victims", scenario)
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	pf, err := parquet.OpenFile(f, info.Size())
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
 	for _, col := range []string{"replicate", "start_month", "list_police", "list_art128", "list_ngo", "list_hotline", "list_iom", "list_shelter", "list_court"} {
 		if _, ok := pf.Schema().Lookup(col); !ok {
 			return fmt.Errorf("reading %s: no column %s: not a victims table of htsim run --victims", path, col)

@@ -128,19 +128,9 @@ func WriteSensitivity(out string, rows []SensitivityRow) error {
 
 // openDynamicParquet opens a Parquet file with its own schema.
 func openDynamicParquet(path string) (*os.File, *parquet.Reader, error) {
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	pf, err := parquet.OpenFile(f, info.Size())
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, parquet.NewReader(pf), nil
 }

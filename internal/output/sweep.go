@@ -168,19 +168,6 @@ func RemoveChunkTemps(out, scenario string, k int) error {
 	return nil
 }
 
-// RemoveStaleTemps deletes temporary files a killed run left under out.
-func RemoveStaleTemps(out string) error {
-	return filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if !d.IsDir() && strings.HasPrefix(d.Name(), ".") && strings.Contains(d.Name(), ".tmp-") {
-			return os.Remove(p)
-		}
-		return nil
-	})
-}
-
 // MergeParts copies every part file of a scenario's yearly table found under
 // the given folders, in chunk order, into one file dest. Each chunk may appear
 // once: a chunk found in two folders must have identical content.
