@@ -39,7 +39,7 @@ duckdb-test:
 ## their ratio, measured in the same run), sweep throughput at 1 and 2 workers with the parallel
 ## efficiency, and peak memory for a sweep ten times larger.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 10x ./sim/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 32x ./sim/
 	$(GO) test -run '^$$' -bench 'Sweep' -benchtime 3x ./cmd/htsim/
 
 lint:
