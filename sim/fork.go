@@ -92,10 +92,6 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 	c.calendar = cal
 	c.stockDelta = append([][CellsPerYear]int32(nil), r.stockDelta...)
 	c.counts = append(Counts(nil), r.counts...)
-	for s := range c.arrivalSrc {
-		p := *r.arrivalSrc[s]
-		c.arrivalSrc[s] = &p
-	}
 	return &c, true
 }
 

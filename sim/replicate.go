@@ -2,9 +2,7 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 
-	"gonum.org/v1/gonum/stat/distuv"
 	"htsim/model"
 )
 
@@ -147,7 +145,8 @@ type replicate struct {
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
 
-	arrivalSrc [model.NumStrata]*rand.PCG
+	arrivalSrc [model.NumStrata]rng
+	arrivalN   [model.NumStrata]binomial // this year's arrival distribution per stratum
 	stratumPop [model.NumStrata]float64
 	strataRisk [model.NumStrata]float64
 
@@ -291,7 +290,7 @@ func (r *replicate) init() {
 		}
 	}
 	for s := 0; s < model.NumStrata; s++ {
-		r.arrivalSrc[s] = rand.NewPCG(r.seedHi, Key(r.seedHi, Purpose("arrivals"), uint64(s)))
+		r.arrivalSrc[s].seed(r.seedHi, Key(r.seedHi, Purpose("arrivals"), uint64(s)))
 	}
 	r.setPhase(r.start)
 	r.newYear(int32(r.start))
@@ -471,6 +470,7 @@ func (r *replicate) refreshYear(t int32, midYear bool) {
 		st := model.StratumAt(s)
 		r.stratumPop[s] = model.PopulationAt(st, y+0.5, &r.p.Population)
 		r.strataRisk[s] = model.MonthlyRisk(st, y+0.5, &r.p.Victimisation, law)
+		r.arrivalN[s] = newBinomial(math.Floor(r.stratumPop[s]), r.strataRisk[s])
 	}
 }
 
@@ -478,12 +478,10 @@ func (r *replicate) refreshYear(t int32, midYear bool) {
 // draw over the people at risk) and creates them.
 func (r *replicate) arrivals(t int32) {
 	for s := 0; s < model.NumStrata; s++ {
-		n := math.Floor(r.stratumPop[s])
-		risk := r.strataRisk[s]
-		if n <= 0 || risk <= 0 {
+		k := int(r.arrivalN[s].draw(&r.arrivalSrc[s]))
+		if k == 0 {
 			continue
 		}
-		k := int(distuv.Binomial{N: n, P: risk, Src: r.arrivalSrc[s]}.Rand())
 		base := r.victimSeed(0, uint16(s), t, 0)
 		for j := 0; j < k; j++ {
 			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -1)
@@ -495,7 +493,8 @@ func (r *replicate) arrivals(t int32) {
 // stationary process would hold: per stratum a binomial draw with the
 // probability of being in exploitation (risk times mean duration).
 func (r *replicate) initialStock(t int32) {
-	src := rand.NewPCG(r.seedHi, Key(r.seedHi, Purpose("initial-stock")))
+	var src rng
+	src.seed(r.seedHi, Key(r.seedHi, Purpose("initial-stock")))
 	for s := 0; s < model.NumStrata; s++ {
 		n := math.Floor(r.stratumPop[s])
 		st := model.StratumAt(s)
@@ -503,7 +502,8 @@ func (r *replicate) initialStock(t int32) {
 		if n <= 0 || q <= 0 {
 			continue
 		}
-		k := int(distuv.Binomial{N: n, P: math.Min(q, 1), Src: src}.Rand())
+		d := newBinomial(n, math.Min(q, 1))
+		k := int(d.draw(&src))
 		base := r.victimSeed(1, uint16(s), t, 0)
 		for j := 0; j < k; j++ {
 			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -2)

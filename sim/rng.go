@@ -54,9 +54,10 @@ func (r *rng) bern(p float64) bool { return r.float64() < p }
 // never is the waiting time of an event whose hazard is zero.
 const never = math.MaxInt32 / 2
 
-// hazard is a monthly hazard with log(1-p) precomputed, so that drawing a
-// waiting time costs one logarithm.
-type hazard struct{ p, lnq float64 }
+// hazard is a monthly hazard with the scale of its waiting time, 1/-log(1-p),
+// precomputed, so that drawing a waiting time costs one exponential variate
+// and a multiplication.
+type hazard struct{ p, scale float64 }
 
 func mkHazard(p float64) hazard {
 	if p <= 0 {
@@ -65,7 +66,7 @@ func mkHazard(p float64) hazard {
 	if p >= 1 {
 		return hazard{p: 1}
 	}
-	return hazard{p: p, lnq: math.Log1p(-p)}
+	return hazard{p: p, scale: -1 / math.Log1p(-p)}
 }
 
 // wait returns a waiting time in months (at least 1) for an event with
@@ -78,12 +79,13 @@ func (r *rng) wait(h hazard) int32 {
 		return 1
 	}
 	// Geometric on 1, 2, ... with mean 1/p: 1 + floor(E/lambda), E exponential,
-	// lambda = -log(1-p). The ziggurat spares a logarithm per draw.
-	t := 1 + math.Floor(r.exp()/-h.lnq)
-	if t > never {
+	// lambda = -log(1-p). The ziggurat spares a logarithm per draw; x is not
+	// negative, so truncation is the floor.
+	x := r.exp() * h.scale
+	if x >= never-1 {
 		return never
 	}
-	return int32(t)
+	return 1 + int32(x)
 }
 
 // poisson returns a Poisson variable with a small mean (Knuth's method).
