@@ -214,6 +214,16 @@ type tables struct {
 	siteSize    [model.NumSectors]hazard  // sites hold a geometric number of victims with this "hazard" (1/mean)
 	exitFirst   [model.NumSectors]float64 // probability that the first event is the exit
 	interceptAt [model.NumOrigins]float64
+	seekAtExit  [model.NumOrigins]float64 // probability of seeking help at a planned exit
+
+	// The same probabilities as thresholds on 32 random bits (prob32), for
+	// the creation of a spell.
+	regionCum32  [model.NumOrigins][model.NumRegions]uint64
+	intercept32  [model.NumOrigins]uint64
+	seek32       [model.NumOrigins]uint64
+	exitFirst32  [model.NumSectors]uint64
+	death32      uint64
+	retraffick32 uint64
 }
 
 func (r *replicate) buildTables() {
@@ -232,8 +242,16 @@ func (r *replicate) buildTables() {
 			sum += w.Of(g)
 			t.regionCum[o][g] = sum
 		}
+		for g := model.Region(0); g < model.NumRegions; g++ {
+			t.regionCum32[o][g] = prob32(t.regionCum[o][g] / sum)
+		}
 		t.interceptAt[o] = p.Contact.CheckpointInterception.Of(o)
+		t.intercept32[o] = prob32(t.interceptAt[o])
+		t.seekAtExit[o] = math.Min(1, p.Contact.HelpSeekingAtExit.Of(o)*p.Contact.Awareness)
+		t.seek32[o] = prob32(t.seekAtExit[o])
 	}
+	t.death32 = prob32(p.Exploitation.DeathShare)
+	t.retraffick32 = prob32(p.Exploitation.RetraffickingProb)
 	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
 		t.exitHazard[sec] = mkHazard(model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(sec)))
 		t.contact[sec] = mkHazard(math.Min(1, p.Contact.ThirdPartyMonthly.Of(sec)*p.Contact.Awareness))
@@ -257,6 +275,7 @@ func (r *replicate) buildTables() {
 		if h > 0 {
 			t.exitFirst[sec] = he / h
 		}
+		t.exitFirst32[sec] = prob32(t.exitFirst[sec])
 	}
 }
 
@@ -531,7 +550,11 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 		r.victims[id].person = r.persons
 		r.persons++
 	}
-	region := r.pickRegion(&g, s.Origin)
+	// Three words of random bits decide, in pairs: region and interception;
+	// whether the exit comes before a third-party contact, and death at the
+	// exit; help seeking at the exit, and re-trafficking after a silent exit.
+	u := g.bits()
+	region := r.pickRegion32(hi32(u), s.Origin)
 	start := t
 	if person == -2 {
 		// Left-truncated: time already spent is geometric too (stationary, memoryless).
@@ -541,7 +564,7 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 		if person >= 0 {
 			r.count(t, cell, Retrafficked, 1)
 		}
-		if g.bern(r.tab.interceptAt[s.Origin]) {
+		if lo32(u) < r.tab.intercept32[s.Origin] {
 			// Intercepted in transit: recruited and deceived, exploitation not yet begun.
 			v := &r.victims[id]
 			v.rng, v.region = g, region
@@ -552,17 +575,42 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 			return id
 		}
 	}
-	tExit, tContact := r.exitOrContact(&g, s.Sector, t)
+	// Exit and third-party contact as competing risks, as in exitOrContact.
+	tExit := t - 1 + r.wait(&g, r.tab.first[s.Sector])
+	tContact := int32(never)
+	u = g.bits()
+	if hi32(u) >= r.tab.exitFirst32[s.Sector] {
+		tExit, tContact = tExit+r.wait(&g, r.tab.exitHazard[s.Sector]), tExit
+	}
+	flags := fExploitationStarted
+	if lo32(u) < r.tab.death32 {
+		flags |= fDiesAtExit
+	}
+	u = g.bits()
+	if flags&fDiesAtExit == 0 && hi32(u) < r.tab.seek32[s.Origin] {
+		flags |= fSeeksAtExit
+	}
+	retraffick := drawNo
+	if lo32(u) < r.tab.retraffick32 {
+		retraffick = drawYes
+	}
 	v := &r.victims[id]
-	v.rng, v.region, v.start, v.tExit, v.tContact, v.state = g, region, start, tExit, tContact, Exploited
+	v.rng, v.region, v.start, v.tExit, v.tContact, v.state, v.flags = g, region, start, tExit, tContact, Exploited, flags
 	r.joinSite(id, *s, t)
 	r.addStock(t, cell, 1)
 	r.addStock(tExit, cell, -1)
-	v = &r.victims[id]
-	r.planExit(v, *s)
-	r.plan(id, t)
+	r.planDrawn(id, t, retraffick)
 	return id
 }
+
+// drawn is a random decision made in advance, or not yet made.
+type drawn uint8
+
+const (
+	drawLater drawn = iota // not drawn: draw from the agent's stream when needed
+	drawNo
+	drawYes
+)
 
 // strata decodes every stratum index once.
 var strata = func() (s [model.NumStrata]model.Stratum) {
@@ -623,8 +671,7 @@ func (r *replicate) planExit(v *victim, s model.Stratum) {
 		v.flags |= fDiesAtExit
 		return
 	}
-	seek := math.Min(1, p.Contact.HelpSeekingAtExit.Of(s.Origin)*p.Contact.Awareness)
-	if v.bern(seek) {
+	if v.bern(r.tab.seekAtExit[s.Origin]) {
 		v.flags |= fSeeksAtExit
 	}
 }
@@ -634,7 +681,11 @@ func (r *replicate) planExit(v *victim, s model.Stratum) {
 // for them the exit is counted in advance and no event is scheduled at all
 // (a silent exit); a raid or a returned victim undoes it with unplan. This
 // keeps the engine's work proportional to the victims something happens to.
-func (r *replicate) plan(id int32, t int32) {
+func (r *replicate) plan(id int32, t int32) { r.planDrawn(id, t, drawLater) }
+
+// planDrawn is plan with the re-trafficking decision after a silent exit
+// possibly drawn in advance (by newVictim).
+func (r *replicate) planDrawn(id int32, t int32, retraffick drawn) {
 	v := &r.victims[id]
 	v.gen++
 	if v.tContact < v.tExit || v.flags&fSeeksAtExit != 0 {
@@ -659,7 +710,7 @@ func (r *replicate) plan(id int32, t int32) {
 	ex := &r.p.Exploitation
 	if v.flags&fRetraffickDrawn == 0 {
 		v.flags |= fRetraffickDrawn
-		if v.bern(ex.RetraffickingProb) {
+		if retraffick == drawYes || retraffick == drawLater && v.bern(ex.RetraffickingProb) {
 			r.schedule(v.tExit+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
 		}
 	}
@@ -710,11 +761,11 @@ func (r *replicate) exploitedAt(id int32, t int32) bool {
 	return false
 }
 
-func (r *replicate) pickRegion(g *rng, o model.Origin) model.Region {
-	cum := &r.tab.regionCum[o]
-	u := g.float64() * cum[model.NumRegions-1]
+// pickRegion32 draws the region of a victim of origin o from 32 random bits.
+func (r *replicate) pickRegion32(bits uint64, o model.Origin) model.Region {
+	cum := &r.tab.regionCum32[o]
 	for g := model.Region(0); g < model.NumRegions-1; g++ {
-		if u < cum[g] {
+		if bits < cum[g] {
 			return g
 		}
 	}

@@ -51,6 +51,29 @@ func (r *rng) float64() float64 { return float64(r.pcg.Uint64()>>11) * 0x1p-53 }
 // bern returns true with probability p.
 func (r *rng) bern(p float64) bool { return r.float64() < p }
 
+// bits returns 64 random bits. The creation of a victim spell, the engine's
+// innermost step, splits them into two 32-bit halves, each an independent
+// Bernoulli decision against a threshold from prob32: half the generator
+// calls of a float64 per decision.
+func (r *rng) bits() uint64 { return r.pcg.Uint64() }
+
+// lo32 and hi32 are the two independent halves of 64 random bits.
+func lo32(x uint64) uint64 { return x & 0xffffffff }
+func hi32(x uint64) uint64 { return x >> 32 }
+
+// prob32 turns probability p into a threshold on 32 random bits: a uniform
+// 32-bit value is below it with probability p rounded to the nearest multiple
+// of 2^-32 (an error below 1.2e-10, far below any parameter's precision).
+func prob32(p float64) uint64 {
+	switch {
+	case !(p > 0):
+		return 0
+	case p >= 1:
+		return 1 << 32
+	}
+	return uint64(math.Round(p * (1 << 32)))
+}
+
 // never is the waiting time of an event whose hazard is zero.
 const never = math.MaxInt32 / 2
 
