@@ -224,6 +224,15 @@ type tables struct {
 	exitFirst32  [model.NumSectors]uint64
 	death32      uint64
 	retraffick32 uint64
+
+	// Rules evaluated once per phase instead of once per contact.
+	recognition  [model.NumForms]float64
+	acceptance   [model.NumForms][model.NumSexes]float64 // model.AcceptanceProb
+	helpToPolice [model.NumOrigins]float64
+	complicit    [model.NumSectors]float64
+	// model.ReportProb by origin, documentation, form, NGO support, an open
+	// shelter place and region.
+	report [model.NumOrigins][model.NumDocumentations][model.NumForms][2][2][model.NumRegions]float64
 }
 
 func (r *replicate) buildTables() {
@@ -251,6 +260,31 @@ func (r *replicate) buildTables() {
 		t.seek32[o] = prob32(t.seekAtExit[o])
 	}
 	t.death32 = prob32(p.Exploitation.DeathShare)
+	for f := model.Form(0); f < model.NumForms; f++ {
+		t.recognition[f] = p.Police.Recognition.Of(f)
+		for sx := model.Sex(0); sx < model.NumSexes; sx++ {
+			t.acceptance[f][sx] = model.AcceptanceProb(model.Victimhood{Form: f, Sex: sx}, &p.Victims)
+		}
+	}
+	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
+		t.complicit[sec] = p.Exploitation.ComplicitSiteShare.Of(sec)
+	}
+	for o := model.Origin(0); o < model.NumOrigins; o++ {
+		t.helpToPolice[o] = p.Contact.HelpAtExitToPolice.Of(o)
+		for d := model.Documentation(0); d < model.NumDocumentations; d++ {
+			for f := model.Form(0); f < model.NumForms; f++ {
+				for ngo := 0; ngo < 2; ngo++ {
+					for open := 0; open < 2; open++ {
+						for g := model.Region(0); g < model.NumRegions; g++ {
+							h := model.Victimhood{Origin: o, Doc: d, Form: f, NGOSupported: ngo == 1}
+							t.report[o][d][f][ngo][open][g] = model.ReportProb(h, &p.Victims, &p.Law,
+								p.Police.Corruption.Of(g), open == 1, p.Assistance.CompensationFundMRP)
+						}
+					}
+				}
+			}
+		}
+	}
 	t.retraffick32 = prob32(p.Exploitation.RetraffickingProb)
 	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
 		t.exitHazard[sec] = mkHazard(model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(sec)))
@@ -280,9 +314,16 @@ func (r *replicate) buildTables() {
 }
 
 func (r *replicate) hood(v *victim) model.Victimhood {
-	s := model.StratumAt(int(v.stratum))
+	s := &strata[v.stratum]
 	return model.Victimhood{Origin: s.Origin, Sex: s.Sex, Age: s.Age, Form: s.Form(), Doc: s.Doc,
 		Exploited: v.flags&fExploitationStarted != 0, NGOSupported: v.flags&fNGO != 0}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // run simulates the replicate from the warm-up to the end of the horizon.
@@ -428,7 +469,7 @@ func (r *replicate) refreshHazards(t int32) {
 			if !r.exploitedAt(int32(i), t) {
 				continue
 			}
-			s := model.StratumAt(int(v.stratum))
+			s := strata[v.stratum]
 			r.unplan(int32(i))
 			// Exit and contact were drawn together (competing risks), so a
 			// change to either redraws both from month t: exact, by memorylessness.
@@ -800,7 +841,7 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 		if mean > 1 && !abroad {
 			st.target = r.wait(&st.rng, r.tab.siteSize[sec]) // geometric on 1, 2, ... with mean `mean`
 		}
-		st.complicit = !abroad && st.bern(r.p.Exploitation.ComplicitSiteShare.Of(sec))
+		st.complicit = !abroad && st.bern(r.tab.complicit[sec])
 		if !abroad {
 			r.recruiting[g][sec] = sid
 		}
@@ -841,7 +882,7 @@ func (r *replicate) handle(e event, t int32) {
 		if v.tExit <= v.tContact {
 			r.exitExploitation(e.id, t)
 		} else {
-			s := model.StratumAt(int(v.stratum))
+			s := strata[v.stratum]
 			ch := model.ThirdParty
 			if !v.bern(r.p.Contact.ThirdPartyToPolice) {
 				ch = model.Hotline
@@ -963,7 +1004,7 @@ func (r *replicate) toPolice(v *victim, ch model.Channel) bool {
 	case model.PoliceRaid, model.Checkpoint, model.ThirdParty:
 		return true
 	case model.SelfReport:
-		return v.bern(r.p.Contact.HelpAtExitToPolice.Of(model.StratumAt(int(v.stratum)).Origin))
+		return v.bern(r.tab.helpToPolice[strata[v.stratum].Origin])
 	}
 	return false
 }
@@ -1014,7 +1055,7 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 		}
 		// Help without a police case, where the law allows it.
 		r.tryShelter(id, t, false, false)
-		if !v.bern(model.AcceptanceProb(h, &p.Victims)) {
+		if !v.bern(r.tab.acceptance[h.Form][h.Sex]) {
 			r.afterNoReport(id, t)
 			return
 		}
@@ -1027,8 +1068,8 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 		return
 	}
 	// Police: recognition, then the victim's acceptance of the status.
-	recognised := v.flags&fRecognised != 0 || v.bern(p.Police.Recognition.Of(h.Form))
-	accepted := recognised && (v.flags&fAccepted != 0 || v.bern(model.AcceptanceProb(h, &p.Victims)))
+	recognised := v.flags&fRecognised != 0 || v.bern(r.tab.recognition[h.Form])
+	accepted := recognised && (v.flags&fAccepted != 0 || v.bern(r.tab.acceptance[h.Form][h.Sex]))
 	if recognised {
 		v.flags |= fRecognised
 	}
@@ -1084,7 +1125,7 @@ func (r *replicate) afterNoReport(id int32, t int32) {
 func (r *replicate) reportProb(v *victim, h model.Victimhood) float64 {
 	p := r.p
 	open := r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
-	return model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(v.region), open, p.Assistance.CompensationFundMRP)
+	return r.tab.report[h.Origin][h.Doc][h.Form][b2i(h.NGOSupported)][b2i(open)][v.region]
 }
 
 // report: the victim gives a statement; the investigator qualifies the case.
@@ -1186,7 +1227,7 @@ func (r *replicate) classify(id int32, class model.Classification, t int32) {
 // returnToSite puts a victim back into exploitation at its site.
 func (r *replicate) returnToSite(id int32, t int32) {
 	v := &r.victims[id]
-	s := model.StratumAt(int(v.stratum))
+	s := strata[v.stratum]
 	v.state = Exploited
 	cell := r.vcell(v)
 	r.addStock(t, cell, 1)
@@ -1205,7 +1246,7 @@ func (r *replicate) openCase(id int32, t int32) {
 	r.cases = append(r.cases, kase{})
 	c := &r.cases[cid]
 	c.seed(r.seedHi, Key(r.seedHi, Purpose("case"), uint64(v.site+1), uint64(id)))
-	c.region, c.form, c.cell = v.region, model.StratumAt(int(v.stratum)).Form(), r.vcell(v)
+	c.region, c.form, c.cell = v.region, strata[v.stratum].Form(), r.vcell(v)
 	c.opened = t
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
 	r.open = append(r.open, cid)

@@ -301,3 +301,39 @@ func TestForkEqualsStandalone(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleTables checks that the rules the engine tabulates once per phase
+// (acceptance and reporting probabilities) equal the model's rules for every
+// victim they can be asked about, under the baseline and every built-in
+// policy: a rule that starts to depend on another attribute fails here.
+func TestRuleTables(t *testing.T) {
+	for _, name := range scenarios.BuiltinNames() {
+		cfg := &Config{Scenario: loadScenario(t, name), Seed: 1}
+		cfg.From, cfg.To = cfg.Scenario.From, cfg.Scenario.To
+		r := newReplicate(cfg, 0)
+		for ph, p := range r.params {
+			r.p = p
+			r.buildTables()
+			for s := range strata {
+				st := strata[s]
+				for _, ngo := range []bool{false, true} {
+					for _, exploited := range []bool{false, true} {
+						h := model.Victimhood{Origin: st.Origin, Sex: st.Sex, Age: st.Age, Form: st.Form(), Doc: st.Doc,
+							Exploited: exploited, NGOSupported: ngo}
+						if got, want := r.tab.acceptance[h.Form][h.Sex], model.AcceptanceProb(h, &p.Victims); got != want {
+							t.Fatalf("%s phase %d: acceptance table %v, rule %v for %+v", name, ph, got, want, h)
+						}
+						for _, open := range []bool{false, true} {
+							for g := model.Region(0); g < model.NumRegions; g++ {
+								want := model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(g), open, p.Assistance.CompensationFundMRP)
+								if got := r.tab.report[h.Origin][h.Doc][h.Form][b2i(ngo)][b2i(open)][g]; got != want {
+									t.Fatalf("%s phase %d: report table %v, rule %v for %+v in %v", name, ph, got, want, h, g)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
