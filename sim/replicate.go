@@ -84,7 +84,6 @@ type site struct {
 	region    model.Region
 	sector    model.Sector
 	gen       uint32 // raid schedule generation: a new schedule stales pending raids
-	abroad    bool
 	complicit bool
 	closed    bool
 }
@@ -663,7 +662,9 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 	}
 	v := &r.victims[id]
 	v.rng, v.region, v.start, v.tExit, v.tContact, v.state, v.flags = g, region, start, tExit, tContact, Exploited, flags
-	r.joinSite(id, *s, t)
+	if s.Origin != model.Abroad {
+		r.joinSite(id, *s, t)
+	}
 	r.addStock(t, cell, 1)
 	r.addStock(tExit, cell, -1)
 	r.planDrawn(id, t, retraffick)
@@ -839,38 +840,31 @@ func (r *replicate) pickRegion32(bits uint64, o model.Origin) model.Region {
 	return model.NumRegions - 1
 }
 
-// joinSite puts a victim in the recruiting site of its region and sector,
-// opening a new site when that one is full.
+// joinSite puts a victim exploited in Kazakhstan in the recruiting site of
+// its region and sector, opening a new site when that one is full. Victims
+// exploited abroad are in no site: no Kazakh raid or case reaches where they
+// are, and a site of one would change nothing (it once cost a fifth of the
+// sites).
 func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 	v := &r.victims[id]
-	abroad := s.Origin == model.Abroad
 	g, sec := v.region, s.Sector
 	sid := r.recruiting[g][sec]
-	if abroad {
-		sid = -1 // sites abroad are not shared with domestic sites; each abroad victim has its own
-	}
 	if sid < 0 || r.sites[sid].joined >= r.sites[sid].target || r.sites[sid].closed {
 		sid = int32(len(r.sites))
 		r.sites = append(r.sites, site{})
 		st := &r.sites[sid]
 		seq := r.siteSeq[g][sec]
 		r.siteSeq[g][sec]++
-		ab := uint64(0)
-		if abroad {
-			ab = 1
-		}
-		st.seed(r.seedHi, splitmix64(r.seedHi^purposeSite^(uint64(g)<<56|uint64(sec)<<48|ab<<40|uint64(seq))))
-		st.region, st.sector, st.abroad = g, sec, abroad
+		st.seed(r.seedHi, splitmix64(r.seedHi^purposeSite^(uint64(g)<<56|uint64(sec)<<48|uint64(seq))))
+		st.region, st.sector = g, sec
 		st.kase, st.qualMonth = -1, -1
 		mean := r.p.Exploitation.MeanSiteSize.Of(sec)
 		st.target = 1
-		if mean > 1 && !abroad {
+		if mean > 1 {
 			st.target = r.wait(&st.rng, r.tab.siteSize[sec]) // geometric on 1, 2, ... with mean `mean`
 		}
-		st.complicit = !abroad && st.bern(r.tab.complicit[sec])
-		if !abroad {
-			r.recruiting[g][sec] = sid
-		}
+		st.complicit = st.bern(r.tab.complicit[sec])
+		r.recruiting[g][sec] = sid
 		r.scheduleRaid(sid, t-1)
 	}
 	st := &r.sites[sid]
@@ -884,9 +878,6 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 }
 
 func (r *replicate) raidHazard(st *site) hazard {
-	if st.abroad {
-		return hazard{}
-	}
 	return r.tab.raid[st.region][st.sector]
 }
 
@@ -1230,7 +1221,8 @@ func (r *replicate) classify(id int32, class model.Classification, t int32) {
 		r.count(t, cell, ClosedCorruption, 1)
 		v.outcome = model.ClosedCorruption
 		// Some are returned to the exploiter ("brought back to the owner by the police", KZ study 2.2).
-		if v.flags&fExploitationStarted != 0 && v.site >= 0 && !r.sites[v.site].closed && v.bern(r.p.Police.ReturnToExploiter) {
+		// (Victims abroad are in no site; a closed site has no exploiter left.)
+		if v.flags&fExploitationStarted != 0 && (v.site < 0 || !r.sites[v.site].closed) && v.bern(r.p.Police.ReturnToExploiter) {
 			r.returnToSite(id, t)
 			return
 		}
