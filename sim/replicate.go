@@ -567,6 +567,7 @@ func (r *replicate) arrivals(t int32) {
 		if k == 0 {
 			continue
 		}
+		r.count(t, stratumCell[s], TrueNewVictims, int64(k))
 		base := r.victimSeed(0, uint16(s), t, 0)
 		for j := 0; j < k; j++ {
 			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -1)
@@ -602,71 +603,70 @@ func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int
 	// Draws use a local copy of the victim's stream, stored into the agent at
 	// the end: the agent's cache line is written once instead of being read
 	// back for every draw.
-	var g rng
-	g.seed(r.seedHi, seedLo)
+	// The record is built here and appended once, complete: a replicate
+	// writes some 600,000 of them, tens of megabytes.
+	nv := victim{stratum: stratum, kase: -1, site: -1, start: t}
+	nv.seed(r.seedHi, seedLo)
+	g := &nv.rng
 	s := &strata[stratum]
 	cell := stratumCell[stratum]
 	id := int32(len(r.victims))
-	r.victims = append(r.victims, victim{stratum: stratum, kase: -1, site: -1, start: t, flags: fExploitationStarted})
 	if person >= 0 {
 		prev := &r.victims[person]
-		r.victims[id].person, r.victims[id].spell = prev.person, prev.spell+1
+		nv.person, nv.spell = prev.person, prev.spell+1
 		prev.state = NewSpell
 	} else {
-		r.victims[id].person = r.persons
+		nv.person = r.persons
 		r.persons++
 	}
 	// Three words of random bits decide, in pairs: region and interception;
 	// whether the exit comes before a third-party contact, and death at the
 	// exit; help seeking at the exit, and re-trafficking after a silent exit.
 	u := g.bits()
-	region := r.pickRegion32(hi32(u), s.Origin)
-	start := t
+	nv.region = r.pickRegion32(hi32(u), s.Origin)
 	if person == -2 {
 		// Left-truncated: time already spent is geometric too (stationary, memoryless).
-		start = t + 1 - r.wait(&g, r.tab.exitHazard[s.Sector])
+		nv.start = t + 1 - g.wait(r.tab.exitHazard[s.Sector])
 	} else {
-		r.count(t, cell, TrueNewVictims, 1)
-		if person >= 0 {
+		if person >= 0 { // new arrivals are counted by arrivals, all at once
+			r.count(t, cell, TrueNewVictims, 1)
 			r.count(t, cell, Retrafficked, 1)
 		}
 		if lo32(u) < r.tab.intercept32[s.Origin] {
 			// Intercepted in transit: recruited and deceived, exploitation not yet begun.
-			v := &r.victims[id]
-			v.rng, v.region = g, region
-			v.flags &^= fExploitationStarted
-			v.state = Free
-			v.tExit = t
+			nv.state = Free
+			nv.tExit = t
+			r.victims = append(r.victims, nv)
 			r.contact(id, model.Checkpoint, t)
 			return id
 		}
 	}
 	// Exit and third-party contact as competing risks, as in exitOrContact.
-	tExit := t - 1 + r.wait(&g, r.tab.first[s.Sector])
-	tContact := int32(never)
+	nv.tExit = t - 1 + g.wait(r.tab.first[s.Sector])
+	nv.tContact = never
 	u = g.bits()
 	if hi32(u) >= r.tab.exitFirst32[s.Sector] {
-		tExit, tContact = tExit+r.wait(&g, r.tab.exitHazard[s.Sector]), tExit
+		nv.tExit, nv.tContact = nv.tExit+g.wait(r.tab.exitHazard[s.Sector]), nv.tExit
 	}
-	flags := fExploitationStarted
+	nv.flags = fExploitationStarted
 	if lo32(u) < r.tab.death32 {
-		flags |= fDiesAtExit
+		nv.flags |= fDiesAtExit
 	}
 	u = g.bits()
-	if flags&fDiesAtExit == 0 && hi32(u) < r.tab.seek32[s.Origin] {
-		flags |= fSeeksAtExit
+	if nv.flags&fDiesAtExit == 0 && hi32(u) < r.tab.seek32[s.Origin] {
+		nv.flags |= fSeeksAtExit
 	}
 	retraffick := drawNo
 	if lo32(u) < r.tab.retraffick32 {
 		retraffick = drawYes
 	}
-	v := &r.victims[id]
-	v.rng, v.region, v.start, v.tExit, v.tContact, v.state, v.flags = g, region, start, tExit, tContact, Exploited, flags
+	nv.state = Exploited
 	if s.Origin != model.Abroad {
-		r.joinSite(id, *s, t)
+		nv.site = r.joinSite(id, nv.region, s.Sector, nv.tExit, t)
 	}
+	r.victims = append(r.victims, nv)
 	r.addStock(t, cell, 1)
-	r.addStock(tExit, cell, -1)
+	r.addStock(nv.tExit, cell, -1)
 	r.planDrawn(id, t, retraffick)
 	return id
 }
@@ -844,10 +844,8 @@ func (r *replicate) pickRegion32(bits uint64, o model.Origin) model.Region {
 // its region and sector, opening a new site when that one is full. Victims
 // exploited abroad are in no site: no Kazakh raid or case reaches where they
 // are, and a site of one would change nothing (it once cost a fifth of the
-// sites).
-func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
-	v := &r.victims[id]
-	g, sec := v.region, s.Sector
+// sites). It returns the site; tExit is the victim's planned exit.
+func (r *replicate) joinSite(id int32, g model.Region, sec model.Sector, tExit int32, t int32) int32 {
 	sid := r.recruiting[g][sec]
 	if sid < 0 || r.sites[sid].joined >= r.sites[sid].target || r.sites[sid].closed {
 		sid = int32(len(r.sites))
@@ -869,12 +867,12 @@ func (r *replicate) joinSite(id int32, s model.Stratum, t int32) {
 	}
 	st := &r.sites[sid]
 	st.joined++
-	v.site = sid
 	if st.joined == 1 {
 		st.first = int32(len(r.members))
 		r.members = append(r.members, make([]member, st.target)...)
 	}
-	r.members[st.first+st.joined-1] = member{id: id, tExit: v.tExit}
+	r.members[st.first+st.joined-1] = member{id: id, tExit: tExit}
+	return sid
 }
 
 func (r *replicate) raidHazard(st *site) hazard {

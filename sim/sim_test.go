@@ -169,6 +169,7 @@ func naiveArrivals(r *replicate) func(t int32) {
 			rng := src[s]
 			for i := 0; i < n; i++ {
 				if rng.Float64() < risk {
+					r.count(t, stratumCell[s], TrueNewVictims, 1)
 					r.newVictim(uint16(s), t, uint64(k), -1)
 					k++
 				}
