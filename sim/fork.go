@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"maps"
 	"runtime/debug"
 
 	"htsim/model"
@@ -81,6 +82,7 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 		c.cases[i].victims = append([]int32(nil), r.cases[i].victims...)
 	}
 	c.open = append([]int32(nil), r.open...)
+	c.caseOf = maps.Clone(r.caseOf)
 	cal := scratch.calendar
 	if cap(cal) < len(r.calendar) {
 		cal = make([][]event, len(r.calendar))

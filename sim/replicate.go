@@ -50,18 +50,21 @@ func (v *victim) endMonth() int32 {
 	return v.tExit // leaving exploitation moves the planned exit to the month it happened
 }
 
-// victim is one victimisation spell (one agent). Kept small: a replicate holds
-// every victim of the horizon.
+// victim is one victimisation spell (one agent). Kept to 48 bytes: a
+// replicate writes some 600,000 of them, and the engine is bound by memory
+// traffic (the case a victim is registered in lives in replicate.caseOf).
 type victim struct {
 	rng
 	person   int32
-	site     int32 // -1 when intercepted before reaching a site
-	kase     int32 // -1 when in no case
+	site     int32 // -1 when intercepted before reaching a site, or exploited abroad
 	start    int32 // month exploitation started (or interception month)
 	tExit    int32 // month of the next exit from exploitation
 	tContact int32 // month of the next third-party contact
-	gen      uint32
-	stratum  uint16
+	// gen counts the plans of the victim's next event; an event carrying an
+	// older gen is stale. 16 bits do not wrap while an event is pending: a
+	// victim is replanned a few times a month at most.
+	gen      uint16
+	stratum  uint8 // model.NumStrata is 168
 	region   model.Region
 	spell    uint8
 	state    State
@@ -138,6 +141,7 @@ type replicate struct {
 	sites      []site
 	cases      []kase
 	open       []int32   // open cases
+	caseOf     map[int32]int32 // the case each registered victim is in
 	calendar   [][]event // events of each month, in the order scheduled
 	members    []member  // site members: each site owns target consecutive slots
 	tab        tables    // per-phase lookup tables
@@ -568,9 +572,9 @@ func (r *replicate) arrivals(t int32) {
 			continue
 		}
 		r.count(t, stratumCell[s], TrueNewVictims, int64(k))
-		base := r.victimSeed(0, uint16(s), t, 0)
+		base := r.victimSeed(0, uint8(s), t, 0)
 		for j := 0; j < k; j++ {
-			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -1)
+			r.newVictim(uint8(s), t, splitmix64(base^uint64(j)), -1)
 		}
 	}
 }
@@ -590,22 +594,22 @@ func (r *replicate) initialStock(t int32) {
 		}
 		d := newBinomial(n, math.Min(q, 1))
 		k := int(d.draw(&src))
-		base := r.victimSeed(1, uint16(s), t, 0)
+		base := r.victimSeed(1, uint8(s), t, 0)
 		for j := 0; j < k; j++ {
-			r.newVictim(uint16(s), t, splitmix64(base^uint64(j)), -2)
+			r.newVictim(uint8(s), t, splitmix64(base^uint64(j)), -2)
 		}
 	}
 }
 
 // newVictim creates a victim spell. person < 0 creates a new person: -1 a new
 // arrival, -2 a member of the initial stock (already exploited for some time).
-func (r *replicate) newVictim(stratum uint16, t int32, seedLo uint64, person int32) int32 {
+func (r *replicate) newVictim(stratum uint8, t int32, seedLo uint64, person int32) int32 {
 	// Draws use a local copy of the victim's stream, stored into the agent at
 	// the end: the agent's cache line is written once instead of being read
 	// back for every draw.
 	// The record is built here and appended once, complete: a replicate
 	// writes some 600,000 of them, tens of megabytes.
-	nv := victim{stratum: stratum, kase: -1, site: -1, start: t}
+	nv := victim{stratum: stratum, site: -1, start: t}
 	nv.seed(r.seedHi, seedLo)
 	g := &nv.rng
 	s := &strata[stratum]
@@ -696,7 +700,7 @@ var (
 // victimSeed is the low seed word of a victim's stream: purpose 0 for new
 // arrivals (keyed by stratum, month and rank), 1 for the initial stock, 2 for
 // re-trafficking (keyed by the earlier spell).
-func (r *replicate) victimSeed(purpose uint64, stratum uint16, t int32, k uint64) uint64 {
+func (r *replicate) victimSeed(purpose uint64, stratum uint8, t int32, k uint64) uint64 {
 	return Key(r.seedHi, purposeVictim, purpose, uint64(stratum), uint64(t), k)
 }
 
@@ -762,7 +766,7 @@ func (r *replicate) planDrawn(id int32, t int32, retraffick drawn) {
 			at = v.tContact
 		}
 		if at <= int32(r.to) {
-			r.schedule(at, event{kind: evVictim, id: id, gen: v.gen})
+			r.schedule(at, event{kind: evVictim, id: id, gen: uint32(v.gen)})
 		}
 		return
 	}
@@ -779,7 +783,7 @@ func (r *replicate) planDrawn(id int32, t int32, retraffick drawn) {
 	if v.flags&fRetraffickDrawn == 0 {
 		v.flags |= fRetraffickDrawn
 		if retraffick == drawYes || retraffick == drawLater && v.bern(ex.RetraffickingProb) {
-			r.schedule(v.tExit+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
+			r.schedule(v.tExit+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: uint32(v.gen)})
 		}
 	}
 }
@@ -891,7 +895,7 @@ func (r *replicate) handle(e event, t int32) {
 	switch e.kind {
 	case evVictim:
 		v := &r.victims[e.id]
-		if v.gen != e.gen || v.state != Exploited {
+		if uint32(v.gen) != e.gen || v.state != Exploited {
 			return
 		}
 		if v.tExit <= v.tContact {
@@ -928,7 +932,7 @@ func (r *replicate) handle(e event, t int32) {
 	case evRetraffick:
 		r.exploitedAt(e.id, t)
 		v := &r.victims[e.id]
-		if v.state != Free || v.gen != e.gen {
+		if v.state != Free || uint32(v.gen) != e.gen {
 			return
 		}
 		r.newVictim(v.stratum, t, r.victimSeed(2, v.stratum, t, uint64(v.person)<<8|uint64(v.spell)), e.id)
@@ -1009,7 +1013,7 @@ func (r *replicate) maybeRetraffick(id int32, t int32) {
 	v.flags |= fRetraffickDrawn
 	p := &r.p.Exploitation
 	if v.bern(p.RetraffickingProb) {
-		r.schedule(t+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: v.gen})
+		r.schedule(t+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: uint32(v.gen)})
 	}
 }
 
@@ -1300,7 +1304,10 @@ func (r *replicate) register(id int32, cid int32, t int32, lead bool) {
 	cell := r.vcell(v)
 	c := &r.cases[cid]
 	c.victims = append(c.victims, id)
-	v.kase = cid
+	if r.caseOf == nil {
+		r.caseOf = map[int32]int32{}
+	}
+	r.caseOf[id] = cid
 	v.class = model.Art128
 	v.lists |= model.ListArt128
 	r.leaveExploitation(id, t, PreTrial)

@@ -105,8 +105,12 @@ func (r *replicate) records() []VictimRecord {
 		if model.Month(v.start) < r.from && (v.endMonth() < int32(r.from) && v.endMonth() != never) {
 			continue // spell ended during the warm-up
 		}
-		rec := VictimRecord{ID: int32(i), Person: v.person, Site: v.site, Case: v.kase, Spell: v.spell,
-			Stratum: model.StratumAt(int(v.stratum)), Region: v.region, Start: model.Month(v.start),
+		kase, ok := r.caseOf[int32(i)]
+		if !ok {
+			kase = -1
+		}
+		rec := VictimRecord{ID: int32(i), Person: v.person, Site: v.site, Case: kase, Spell: v.spell,
+			Stratum: strata[v.stratum], Region: v.region, Start: model.Month(v.start),
 			End: -1, ExploitationStarted: v.flags&fExploitationStarted != 0, Channel: v.channel,
 			Lists: v.lists, Class: v.class, Outcome: v.outcome, State: v.state}
 		end := int32(r.to) + 1

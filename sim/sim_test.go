@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"testing"
+	"unsafe"
 
 	"htsim/model"
 	"htsim/scenarios"
@@ -170,7 +171,7 @@ func naiveArrivals(r *replicate) func(t int32) {
 			for i := 0; i < n; i++ {
 				if rng.Float64() < risk {
 					r.count(t, stratumCell[s], TrueNewVictims, 1)
-					r.newVictim(uint16(s), t, uint64(k), -1)
+					r.newVictim(uint8(s), t, uint64(k), -1)
 					k++
 				}
 			}
@@ -336,5 +337,17 @@ func TestRuleTables(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRecordSizes pins the size of the records the engine writes by the
+// hundred thousand: the engine is bound by memory traffic, so a field that
+// grows them should be a decision, not an accident.
+func TestRecordSizes(t *testing.T) {
+	if n := unsafe.Sizeof(victim{}); n != 48 {
+		t.Errorf("victim record is %d bytes, want 48", n)
+	}
+	if model.NumStrata > math.MaxUint8+1 {
+		t.Errorf("%d strata do not fit victim.stratum (uint8)", model.NumStrata)
 	}
 }
