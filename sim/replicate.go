@@ -223,6 +223,7 @@ type tables struct {
 	// The same probabilities as thresholds on 32 random bits (prob32), for
 	// the creation of a spell.
 	regionCum32  [model.NumOrigins][model.NumRegions]uint64
+	regionByTop  [model.NumOrigins][256]int8 // the region of 32 bits from their top 8, or -1 if it depends on the rest
 	intercept32  [model.NumOrigins]uint64
 	seek32       [model.NumOrigins]uint64
 	exitFirst32  [model.NumSectors]uint64
@@ -257,6 +258,13 @@ func (r *replicate) buildTables() {
 		}
 		for g := model.Region(0); g < model.NumRegions; g++ {
 			t.regionCum32[o][g] = prob32(t.regionCum[o][g] / sum)
+		}
+		for top := range t.regionByTop[o] {
+			lo, hi := uint64(top)<<24, uint64(top+1)<<24-1
+			t.regionByTop[o][top] = -1
+			if g := t.pickRegion32(lo, model.Origin(o)); g == t.pickRegion32(hi, model.Origin(o)) {
+				t.regionByTop[o][top] = int8(g)
+			}
 		}
 		t.interceptAt[o] = p.Contact.CheckpointInterception.Of(o)
 		t.intercept32[o] = prob32(t.interceptAt[o])
@@ -833,9 +841,18 @@ func (r *replicate) exploitedAt(id int32, t int32) bool {
 	return false
 }
 
-// pickRegion32 draws the region of a victim of origin o from 32 random bits.
+// pickRegion32 draws the region of a victim of origin o from 32 random bits:
+// from their top 8 bits alone, unless they fall where two regions meet.
 func (r *replicate) pickRegion32(bits uint64, o model.Origin) model.Region {
-	cum := &r.tab.regionCum32[o]
+	if g := r.tab.regionByTop[o][bits>>24]; g >= 0 {
+		return model.Region(g)
+	}
+	return r.tab.pickRegion32(bits, o)
+}
+
+// pickRegion32 compares 32 random bits with the cumulative region thresholds.
+func (t *tables) pickRegion32(bits uint64, o model.Origin) model.Region {
+	cum := &t.regionCum32[o]
 	for g := model.Region(0); g < model.NumRegions-1; g++ {
 		if bits < cum[g] {
 			return g
