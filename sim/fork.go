@@ -93,6 +93,7 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 	}
 	c.calendar = cal
 	c.stockDelta = append([][CellsPerYear]int32(nil), r.stockDelta...)
+	c.silentExits = append([][CellsPerYear]int32(nil), r.silentExits...)
 	c.counts = append(Counts(nil), r.counts...)
 	return &c, true
 }

@@ -158,6 +158,10 @@ type replicate struct {
 	lastYearReg  [model.NumRegions]int
 	openByRegion [model.NumRegions]int
 	stockDelta   [][CellsPerYear]int32 // per month: change in victims in exploitation (planned exits included)
+	// per month: silent exits planned for it that leave uncontacted, counted
+	// into ExitedUncontacted once the month is over (a small array, where
+	// counting each at planning time touched the year table at random)
+	silentExits [][CellsPerYear]int32
 	persons      int32
 
 	onMonth func(t int32) // test hook, called at the end of each month
@@ -348,6 +352,7 @@ func (r *replicate) run() {
 func (r *replicate) init() {
 	months := int(r.to-r.start) + 1
 	r.stockDelta = make([][CellsPerYear]int32, months+1)
+	r.silentExits = make([][CellsPerYear]int32, months)
 	if cap(r.calendar) < months {
 		r.calendar = make([][]event, months)
 	}
@@ -395,6 +400,11 @@ func (r *replicate) advance(to int32) {
 			r.handle(r.calendar[i][j], t)
 		}
 		r.processCases(t)
+		for c, n := range r.silentExits[i] {
+			if n != 0 {
+				r.count(t, c, ExitedUncontacted, int64(n))
+			}
+		}
 		if r.onMonth != nil {
 			r.onMonth(t)
 		}
@@ -734,6 +744,17 @@ func (r *replicate) addStock(t int32, cell int, n int32) {
 	}
 }
 
+// addSilentExit records n planned uncontacted exits in month t (see silentExits).
+func (r *replicate) addSilentExit(t int32, cell int, n int32) {
+	if t < r.month { // that month's exits are already counted
+		r.count(t, cell, ExitedUncontacted, int64(n))
+		return
+	}
+	if i := int(t) - int(r.start); i >= 0 && i < len(r.silentExits) {
+		r.silentExits[i][cell] += n
+	}
+}
+
 // moveExit changes a victim's planned exit month, keeping the stock in step.
 func (r *replicate) moveExit(v *victim, t int32) {
 	cell := r.vcell(v)
@@ -785,7 +806,7 @@ func (r *replicate) planDrawn(id int32, t int32, retraffick drawn) {
 		return
 	}
 	if v.channel == model.NoContact {
-		r.count(v.tExit, cell, ExitedUncontacted, 1)
+		r.addSilentExit(v.tExit, cell, 1)
 	}
 	ex := &r.p.Exploitation
 	if v.flags&fRetraffickDrawn == 0 {
@@ -810,7 +831,7 @@ func (r *replicate) unplan(id int32) {
 		return
 	}
 	if v.channel == model.NoContact {
-		r.count(v.tExit, cell, ExitedUncontacted, -1)
+		r.addSilentExit(v.tExit, cell, -1)
 	}
 	v.flags &^= fRetraffickDrawn
 }
