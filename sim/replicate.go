@@ -148,6 +148,7 @@ type replicate struct {
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
 
+	victimKeys [numSeedKinds]uint64 // per kind of victim stream (cohortSeed, retraffickSeed)
 	arrivalSrc [model.NumStrata]rng
 	arrivalN   [model.NumStrata]binomial // this year's arrival distribution per stratum
 	stratumPop [model.NumStrata]float64
@@ -365,6 +366,9 @@ func (r *replicate) init() {
 		for j := range r.recruiting[i] {
 			r.recruiting[i][j] = -1
 		}
+	}
+	for k := range r.victimKeys {
+		r.victimKeys[k] = Key(r.seedHi, purposeVictim, uint64(k))
 	}
 	for s := 0; s < model.NumStrata; s++ {
 		r.arrivalSrc[s].seed(r.seedHi, Key(r.seedHi, Purpose("arrivals"), uint64(s)))
@@ -590,7 +594,7 @@ func (r *replicate) arrivals(t int32) {
 			continue
 		}
 		r.count(t, stratumCell[s], TrueNewVictims, int64(k))
-		base := r.victimSeed(0, uint8(s), t, 0)
+		base := r.cohortSeed(seedArrival, uint8(s), t)
 		for j := 0; j < k; j++ {
 			r.newVictim(uint8(s), t, splitmix64(base^uint64(j)), -1)
 		}
@@ -612,7 +616,7 @@ func (r *replicate) initialStock(t int32) {
 		}
 		d := newBinomial(n, math.Min(q, 1))
 		k := int(d.draw(&src))
-		base := r.victimSeed(1, uint8(s), t, 0)
+		base := r.cohortSeed(seedInitialStock, uint8(s), t)
 		for j := 0; j < k; j++ {
 			r.newVictim(uint8(s), t, splitmix64(base^uint64(j)), -2)
 		}
@@ -715,11 +719,27 @@ var (
 	purposeSite   = Purpose("site")
 )
 
-// victimSeed is the low seed word of a victim's stream: purpose 0 for new
-// arrivals (keyed by stratum, month and rank), 1 for the initial stock, 2 for
-// re-trafficking (keyed by the earlier spell).
-func (r *replicate) victimSeed(purpose uint64, stratum uint8, t int32, k uint64) uint64 {
-	return Key(r.seedHi, purposeVictim, purpose, uint64(stratum), uint64(t), k)
+// Kinds of victim streams.
+const (
+	seedArrival      = iota // a new arrival, keyed by stratum, month and rank
+	seedInitialStock        // a member of the initial stock, keyed the same way
+	seedRetraffick          // a re-trafficked spell, keyed by person and spell number
+	numSeedKinds
+)
+
+// cohortSeed is the seed of the victims of one kind, stratum and month: the
+// j-th has the stream of splitmix64(cohortSeed ^ j). One mixing round over
+// a replicate-level key: distinct (stratum, month) give distinct seeds
+// (splitmix64 is a bijection).
+func (r *replicate) cohortSeed(kind int, stratum uint8, t int32) uint64 {
+	return splitmix64(r.victimKeys[kind] ^ uint64(stratum)<<32 ^ uint64(uint32(t)))
+}
+
+// retraffickSeed is the seed of spell number spell of a person trafficked
+// again: keyed by person and spell alone, so that the same later spell has
+// the same stream in every scenario, whatever month it begins.
+func (r *replicate) retraffickSeed(person int32, spell uint8) uint64 {
+	return splitmix64(r.victimKeys[seedRetraffick] ^ uint64(uint32(person))<<8 ^ uint64(spell))
 }
 
 // exitOrContact draws, for a victim in exploitation from month t on, the
@@ -973,7 +993,7 @@ func (r *replicate) handle(e event, t int32) {
 		if v.state != Free || uint32(v.gen) != e.gen {
 			return
 		}
-		r.newVictim(v.stratum, t, r.victimSeed(2, v.stratum, t, uint64(v.person)<<8|uint64(v.spell)), e.id)
+		r.newVictim(v.stratum, t, r.retraffickSeed(v.person, v.spell+1), e.id)
 	}
 }
 
