@@ -43,9 +43,9 @@ func runPlan(b *testing.B, plan *sweepPlan, workers int) time.Duration {
 // (simulation and Parquet output) at 1 and 2 workers, and the parallel
 // efficiency at 2 workers (rate at 2 / (2 x rate at 1)), both timed in the same run.
 // 80 jobs: each worker's scratch arrays grow to the largest replicate it has
-// met during its first jobs, as in any sweep; over 16 jobs that growth was a
-// tenth of the time (16.4 replicates/s at 1 worker against 20.3 over 80), a
-// share a sweep of thousands does not pay.
+// met during its first jobs, as in any sweep; over 16 jobs that growth took
+// a visible share of the time (19.1 and 33.4 replicates/s at 1 and 2 workers,
+// against 20.3 and 36.7 over 80 jobs), a share a sweep of thousands does not pay.
 func BenchmarkSweepThroughput(b *testing.B) {
 	plan := benchSweep(b, 40, 2) // 80 jobs
 	n := float64(len(plan.matrix) * plan.sw.Replicates)
