@@ -73,9 +73,10 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 	c.cfg = cfg
 	c.params, c.values = fresh.params, fresh.values
 	c.p = c.params[c.phase]
-	c.victims = append(scratch.victims[:0], r.victims...)
-	c.sites = append(scratch.sites[:0], r.sites...)
-	c.members = append(scratch.members[:0], r.members...)
+	scratch.lend(&c)
+	c.victims = append(c.victims, r.victims...)
+	c.sites = append(c.sites, r.sites...)
+	c.members = append(c.members, r.members...)
 	c.cases = make([]kase, len(r.cases))
 	for i := range r.cases {
 		c.cases[i] = r.cases[i]
@@ -83,7 +84,7 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 	}
 	c.open = append([]int32(nil), r.open...)
 	c.caseOf = maps.Clone(r.caseOf)
-	cal := scratch.calendar
+	cal := c.calendar
 	if cap(cal) < len(r.calendar) {
 		cal = make([][]event, len(r.calendar))
 	}
@@ -136,7 +137,7 @@ func runGroup(cfgs []*Config, rep int, main, spare *Scratch) (out []*Result, err
 			continue
 		}
 		r := newReplicate(b, rep)
-		r.victims, r.sites, r.members, r.calendar = main.victims[:0], main.sites[:0], main.members[:0], main.calendar
+		main.lend(r)
 		r.init()
 		fs := forks[j]
 		// Forks in month order (stable: configuration order within a month).
@@ -158,11 +159,11 @@ func runGroup(cfgs []*Config, rep int, main, spare *Scratch) (out []*Result, err
 			}
 			c.advance(int32(c.to))
 			out[f.cfg] = c.result(cfgs[f.cfg])
-			spare.victims, spare.sites, spare.members, spare.calendar = c.victims[:0], c.sites[:0], c.members[:0], c.calendar
+			spare.keep(c)
 		}
 		r.advance(int32(r.to))
 		out[j] = r.result(b)
-		main.victims, main.sites, main.members, main.calendar = r.victims[:0], r.sites[:0], r.members[:0], r.calendar
+		main.keep(r)
 	}
 	return out, nil
 }

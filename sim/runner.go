@@ -55,6 +55,19 @@ type Scratch struct {
 	spare    *Scratch // a second set, for the policies forked from a replicate
 }
 
+// lend moves the scratch arrays into r. The scratch lets go of them, so
+// that an array r replaces with a larger one is garbage at once, not held
+// alive beside its replacement until the replicate ends.
+func (s *Scratch) lend(r *replicate) {
+	r.victims, r.sites, r.members, r.calendar = s.victims[:0], s.sites[:0], s.members[:0], s.calendar
+	s.victims, s.sites, s.members, s.calendar = nil, nil, nil, nil
+}
+
+// keep takes r's arrays back for the next replicate.
+func (s *Scratch) keep(r *replicate) {
+	s.victims, s.sites, s.members, s.calendar = r.victims[:0], r.sites[:0], r.members[:0], r.calendar
+}
+
 // ParamStream is the random source of parameter path in replicate rep.
 func ParamStream(seed uint64, rep int, path string) rand.Source {
 	return Stream(seed, rep, "param:"+path)
@@ -72,10 +85,8 @@ func RunReplicate(cfg *Config, rep int, scratch *Scratch) (res *Result, err erro
 		scratch = new(Scratch)
 	}
 	r := newReplicate(cfg, rep)
-	r.victims, r.sites, r.members, r.calendar = scratch.victims[:0], scratch.sites[:0], scratch.members[:0], scratch.calendar
-	defer func() {
-		scratch.victims, scratch.sites, scratch.members, scratch.calendar = r.victims[:0], r.sites[:0], r.members[:0], r.calendar
-	}()
+	scratch.lend(r)
+	defer scratch.keep(r)
 	r.run()
 	res = &Result{Scenario: cfg.Scenario.Name, Replicate: rep, FirstYear: r.firstYear, Counts: r.counts, Values: r.values}
 	if cfg.KeepVictims {
