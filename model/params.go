@@ -299,8 +299,13 @@ type PreTrial struct {
 	// EvidenceRatioLabourImplicit multiplies the evidence hazard of labour cases when labour
 	// exploitation is not named in the definition.
 	EvidenceRatioLabourImplicit float64 `yaml:"evidence_ratio_labour_implicit" kind:"factor"`
-	// CorruptionMonthly is the monthly hazard that a case is closed by corruption, at regional corruption 0.1 (scaled proportionally).
+	// CorruptionMonthly is the monthly hazard that a case is closed by corruption, at regional
+	// corruption ReferenceCorruption (scaled proportionally).
 	CorruptionMonthly float64 `yaml:"corruption_monthly" kind:"prob"`
+	// BacklogEvidenceLoss is how much faster a case loses evidence when its region's
+	// investigators are overloaded: the evidence hazard is multiplied by
+	// 1 + BacklogEvidenceLoss x (1 - speed), speed being capacity over open cases (at most 1).
+	BacklogEvidenceLoss float64 `yaml:"backlog_evidence_loss" kind:"factor"`
 	// ReconciliationMonthly is the monthly hazard that the offender buys reconciliation, where the law allows it.
 	ReconciliationMonthly float64 `yaml:"reconciliation_monthly" kind:"prob"`
 	// RetractionMonthly is the monthly hazard that a victim without shelter retracts testimony.

@@ -224,7 +224,7 @@ func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float
 	if v.NGOSupported {
 		odds *= c.NGOSupportOR
 	}
-	odds *= math.Pow(c.DistrustPerCorruption, regionCorruption/0.1)
+	odds *= math.Pow(c.DistrustPerCorruption, regionCorruption/ReferenceCorruption)
 	// Expected compensation: factor 1 at today's fund, 0.5^e with no fund, (1+k)/2 ^ e at k times today's.
 	odds *= math.Pow((compensationMRP+ReferenceCompensationMRP)/(2*ReferenceCompensationMRP), c.CompensationElasticity)
 	return odds / (1 + odds)
@@ -247,6 +247,36 @@ func EvidenceHazard(form Form, law *Law, pt *PreTrial) float64 {
 		h *= pt.EvidenceRatioLabourImplicit
 	}
 	return math.Min(h, 1)
+}
+
+// ReferenceCorruption is the regional corruption level (police.corruption) at
+// which pretrial.corruption_monthly and victims.distrust_per_corruption are
+// stated; other levels scale them (proportionally, and as a power).
+const ReferenceCorruption = 0.1
+
+// PreTrialHazards are the monthly hazards of an open investigation, applied in
+// this order to one uniform draw (MODEL.md step 6).
+type PreTrialHazards struct {
+	Corrupt   float64 // closed by corruption
+	Reconcile float64 // closed by reconciliation of the parties, where the law allows it
+	Evidence  float64 // terminated for lack of evidence
+	Complete  float64 // completed and sent to court
+}
+
+// PreTrialMonthly returns the hazards of an investigation of the given form
+// in a region with the given corruption, when the region's investigators can
+// give it a share speed in (0, 1] of the work it needs (capacity over open
+// cases): completion slows in proportion and evidence is lost faster.
+func PreTrialMonthly(form Form, corruption, speed float64, reconciliationAllowed bool, law *Law, pt *PreTrial) PreTrialHazards {
+	h := PreTrialHazards{
+		Corrupt:  pt.CorruptionMonthly * corruption / ReferenceCorruption,
+		Evidence: EvidenceHazard(form, law, pt) * (1 + pt.BacklogEvidenceLoss*(1-speed)),
+		Complete: pt.CompletionMonthly * speed,
+	}
+	if reconciliationAllowed {
+		h.Reconcile = pt.ReconciliationMonthly
+	}
+	return h
 }
 
 // CaseFacts is what the investigator's qualification rule looks at.

@@ -119,3 +119,32 @@ func ExampleGravityOf() {
 	// maximum 5 years: medium, reconciliation allowed: true
 	// maximum 10 years: grave, reconciliation allowed: false
 }
+
+func TestPreTrialMonthly(t *testing.T) {
+	pt := &model.PreTrial{CompletionMonthly: 0.1, CorruptionMonthly: 0.01, ReconciliationMonthly: 0.04, BacklogEvidenceLoss: 1,
+		EvidenceMonthly: model.ByForm{Labour: 0.03, Sexual: 0.02, Other: 0.04}, EvidenceRatioNoTransaction: 0.7, EvidenceRatioLabourImplicit: 1.5}
+	law := &model.Law{RequiresTransaction: true, LabourExplicit: true}
+	for _, c := range []struct {
+		name       string
+		corruption float64
+		speed      float64
+		recon      bool
+		want       model.PreTrialHazards
+	}{
+		{"reference corruption, full capacity", model.ReferenceCorruption, 1, true, model.PreTrialHazards{Corrupt: 0.01, Reconcile: 0.04, Evidence: 0.02, Complete: 0.1}},
+		{"twice the corruption", 2 * model.ReferenceCorruption, 1, true, model.PreTrialHazards{Corrupt: 0.02, Reconcile: 0.04, Evidence: 0.02, Complete: 0.1}},
+		{"half capacity: slower, more evidence lost", model.ReferenceCorruption, 0.5, true, model.PreTrialHazards{Corrupt: 0.01, Reconcile: 0.04, Evidence: 0.03, Complete: 0.05}},
+		{"grave crime: no reconciliation", model.ReferenceCorruption, 1, false, model.PreTrialHazards{Corrupt: 0.01, Evidence: 0.02, Complete: 0.1}},
+	} {
+		got := model.PreTrialMonthly(model.Sexual, c.corruption, c.speed, c.recon, law, pt)
+		for _, f := range []struct {
+			name      string
+			got, want float64
+		}{{"corrupt", got.Corrupt, c.want.Corrupt}, {"reconcile", got.Reconcile, c.want.Reconcile},
+			{"evidence", got.Evidence, c.want.Evidence}, {"complete", got.Complete, c.want.Complete}} {
+			if math.Abs(f.got-f.want) > 1e-12 {
+				t.Errorf("%s: %s hazard %g, want %g", c.name, f.name, f.got, f.want)
+			}
+		}
+	}
+}

@@ -1479,13 +1479,8 @@ func (r *replicate) processCases(t int32) {
 		if c.stage == stagePreTrial {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
-			corrupt := p.PreTrial.CorruptionMonthly * p.Police.Corruption.Of(c.region) / 0.1
-			recon := 0.0
-			if !grave {
-				recon = p.PreTrial.ReconciliationMonthly
-			}
-			evidence := model.EvidenceHazard(c.form, &p.Law, &p.PreTrial) * (2 - speed) // slow cases lose evidence
-			done := p.PreTrial.CompletionMonthly * speed
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, !grave, &p.Law, &p.PreTrial)
+			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {
 			case u < corrupt:
