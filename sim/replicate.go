@@ -63,16 +63,16 @@ type victim struct {
 	// gen counts the plans of the victim's next event; an event carrying an
 	// older gen is stale. 16 bits do not wrap while an event is pending: a
 	// victim is replanned a few times a month at most.
-	gen      uint16
-	stratum  uint8 // model.NumStrata is 168
-	region   model.Region
-	spell    uint8
-	state    State
-	channel  model.Channel
-	class    model.Classification
-	outcome  model.Outcome
-	lists    model.List
-	flags    uint16
+	gen     uint16
+	stratum uint8 // model.NumStrata is 168
+	region  model.Region
+	spell   uint8
+	state   State
+	channel model.Channel
+	class   model.Classification
+	outcome model.Outcome
+	lists   model.List
+	flags   uint16
 }
 
 // site is an exploitation site with its traffickers.
@@ -140,11 +140,11 @@ type replicate struct {
 	victims    []victim
 	sites      []site
 	cases      []kase
-	open       []int32   // open cases
+	open       []int32         // open cases
 	caseOf     map[int32]int32 // the case each registered victim is in
-	calendar   [][]event // events of each month, in the order scheduled
-	members    []member  // site members: each site owns target consecutive slots
-	tab        tables    // per-phase lookup tables
+	calendar   [][]event       // events of each month, in the order scheduled
+	members    []member        // site members: each site owns target consecutive slots
+	tab        tables          // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
 
@@ -163,7 +163,7 @@ type replicate struct {
 	// into ExitedUncontacted once the month is over (a small array, where
 	// counting each at planning time touched the year table at random)
 	silentExits [][CellsPerYear]int32
-	persons      int32
+	persons     int32
 
 	onMonth func(t int32) // test hook, called at the end of each month
 	arrive  func(t int32) // draws the month's new victims; tests swap in a per-person reference
