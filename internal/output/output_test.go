@@ -15,7 +15,7 @@ import (
 // TestYearlyColumns: the yearly table's count columns are sim.MeasureNames, in order, all INT64.
 func TestYearlyColumns(t *testing.T) {
 	typ := reflect.TypeOf(YearlyRow{})
-	const keys = 7
+	const keys = yearlyMeasureField
 	if typ.NumField() != keys+int(sim.NumMeasures) {
 		t.Fatalf("YearlyRow has %d fields, want %d", typ.NumField(), keys+int(sim.NumMeasures))
 	}
@@ -118,5 +118,63 @@ func TestRoundTrip(t *testing.T) {
 	params, err := parquet.ReadFile[ParamRow](TablePath(out, "parameters", "baseline"))
 	if err != nil || len(params) == 0 {
 		t.Fatalf("parameters: %v, %d rows", err, len(params))
+	}
+}
+
+// TestChunkRoundTrip: a sweep chunk written from Parquet values read back
+// by column name gives the replicate's counts, design point and parameter
+// values in every row.
+func TestChunkRoundTrip(t *testing.T) {
+	sc, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &sim.Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2011, 12), Seed: 1}
+	res, err := sim.RunReplicate(cfg, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	rows := NewSweepRows([]string{"police.skill", "contact.awareness"})
+	w, err := rows.NewChunkWriter(out, "baseline", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(res, 7, []float64{0.55, 1.25}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	path := ChunkPath(out, "baseline", 0)
+	yearly, err := parquet.ReadFile[YearlyRow](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type design struct {
+		Point     int32   `parquet:"point"`
+		Skill     float64 `parquet:"param_police_skill"`
+		Awareness float64 `parquet:"param_contact_awareness"`
+	}
+	extra, err := parquet.ReadFile[design](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(yearly) != 2*sim.CellsPerYear || len(extra) != len(yearly) {
+		t.Fatalf("%d and %d rows, want %d", len(yearly), len(extra), 2*sim.CellsPerYear)
+	}
+	for i, row := range yearly {
+		y, cell := i/sim.CellsPerYear, i%sim.CellsPerYear
+		var want YearlyRow
+		cl := sim.CellAt(cell)
+		want = YearlyRow{Scenario: "baseline", Replicate: 3, Year: int32(2010 + y),
+			Origin: cl.Origin.String(), Form: cl.Form.String(), Sex: cl.Sex.String(), Age: cl.Age.String()}
+		want.setCounts(res.Counts.At(y, cell))
+		if row != want {
+			t.Fatalf("row %d: %+v, want %+v", i, row, want)
+		}
+		if extra[i] != (design{7, 0.55, 1.25}) {
+			t.Fatalf("row %d: design columns %+v", i, extra[i])
+		}
 	}
 }

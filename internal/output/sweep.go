@@ -24,13 +24,9 @@ func ParamColumn(path string) string {
 // SweepRows builds the row types of a sweep's tables: the yearly row with the
 // design point and the swept parameters as extra columns, and the design row.
 type SweepRows struct {
-	params  []string
-	yearly  reflect.Type
-	design  reflect.Type
-	nYearly int   // fields copied from YearlyRow
-	copyTo  []int // field index in the sweep row of YearlyRow's field i
-	pointAt int   // field index of the design point
-	paramAt int   // field index of the first swept parameter
+	params []string
+	yearly reflect.Type
+	design reflect.Type
 }
 
 // NewSweepRows returns the row types for the given swept parameters (dotted keys, in order).
@@ -44,15 +40,7 @@ func NewSweepRows(params []string) *SweepRows {
 			fields = append(fields, reflect.StructField{Name: "Point", Type: reflect.TypeOf(int32(0)), Tag: `parquet:"point"`})
 		}
 	}
-	rows := &SweepRows{params: params, nYearly: base.NumField()}
-	for i, f := range fields {
-		if f.Name == "Point" {
-			rows.pointAt = i
-		} else {
-			rows.copyTo = append(rows.copyTo, i)
-		}
-	}
-	rows.paramAt = len(fields)
+	rows := &SweepRows{params: params}
 	design := []reflect.StructField{{Name: "Point", Type: reflect.TypeOf(int32(0)), Tag: `parquet:"point"`}}
 	for i, p := range params {
 		f := reflect.StructField{Name: fmt.Sprintf("P%d", i), Type: reflect.TypeOf(float64(0)), Tag: reflect.StructTag(fmt.Sprintf(`parquet:"%s"`, ParamColumn(p)))}
@@ -70,50 +58,113 @@ func ChunkPath(out, scenario string, k int) string {
 
 // ChunkWriter writes one chunk file of a sweep's yearly table.
 type ChunkWriter struct {
-	rows *SweepRows
-	file *AtomicFile
-	w    *parquet.Writer
-	buf  reflect.Value // []row
+	rows   *SweepRows
+	file   *AtomicFile
+	w      *parquet.Writer
+	col    sweepColumns
+	buf    []parquet.Row // the rows of one job, reused
+	values []parquet.Value
+}
+
+// sweepColumns are the leaf column indexes of a sweep's yearly row.
+type sweepColumns struct {
+	n                                                        int
+	scenario, point, replicate, year, origin, form, sex, age int
+	measures                                                 [sim.NumMeasures]int
+	params                                                   []int
 }
 
 // NewChunkWriter opens chunk k of scenario's yearly table under out.
 func (s *SweepRows) NewChunkWriter(out, scenario string, k int) (*ChunkWriter, error) {
+	schema := parquet.SchemaOf(reflect.New(s.yearly).Interface())
+	col, err := s.columns(schema)
+	if err != nil {
+		return nil, err
+	}
 	f, err := CreateAtomic(ChunkPath(out, scenario, k))
 	if err != nil {
 		return nil, err
 	}
-	schema := parquet.SchemaOf(reflect.New(s.yearly).Interface())
 	opts := append(writerOptions(), schema)
-	return &ChunkWriter{rows: s, file: f, w: parquet.NewWriter(f, opts...)}, nil
+	return &ChunkWriter{rows: s, file: f, w: parquet.NewWriter(f, opts...), col: col}, nil
 }
 
+// columns finds each field's leaf column in schema by its Parquet name.
+func (s *SweepRows) columns(schema *parquet.Schema) (sweepColumns, error) {
+	c := sweepColumns{n: len(schema.Columns())}
+	var missing []string
+	at := func(name string) int {
+		leaf, ok := schema.Lookup(name)
+		if !ok {
+			missing = append(missing, name)
+		}
+		return leaf.ColumnIndex
+	}
+	c.scenario, c.point, c.replicate, c.year = at("scenario"), at("point"), at("replicate"), at("year")
+	c.origin, c.form, c.sex, c.age = at("origin"), at("form"), at("sex"), at("age")
+	base := reflect.TypeOf(YearlyRow{})
+	for m := range c.measures {
+		name, _, _ := strings.Cut(base.Field(yearlyMeasureField+m).Tag.Get("parquet"), ",")
+		c.measures[m] = at(name)
+	}
+	for _, p := range s.params {
+		c.params = append(c.params, at(ParamColumn(p)))
+	}
+	if missing != nil {
+		return c, fmt.Errorf("sweep schema lacks columns %v", missing)
+	}
+	return c, nil
+}
+
+// yearlyMeasureField is the index of YearlyRow's first count field (the
+// measures follow in sim.Measure order; TestYearlyColumns checks it).
+const yearlyMeasureField = 7
+
 // Write appends one job's rows: the replicate's yearly counts at design point
-// point, whose parameter values are values.
+// point, whose parameter values are values. Rows are built as Parquet values
+// directly: the reflective path cost a twentieth of a worker's time, paid by
+// the goroutine that writes while the workers simulate.
 func (c *ChunkWriter) Write(res *sim.Result, point int, values []float64) error {
 	years := len(res.Counts) / sim.CellsPerYear
-	row := reflect.New(c.rows.yearly).Elem()
-	var y YearlyRow
-	yv := reflect.ValueOf(&y).Elem()
-	for i, v := range values {
-		row.Field(c.rows.paramAt + i).SetFloat(v)
+	rows := years * sim.CellsPerYear
+	if cap(c.values) < rows*c.col.n {
+		c.values = make([]parquet.Value, rows*c.col.n)
 	}
-	row.Field(c.rows.pointAt).SetInt(int64(point))
+	c.buf = c.buf[:0]
+	scenario := []byte(res.Scenario)
 	for yi := 0; yi < years; yi++ {
 		for cell := 0; cell < sim.CellsPerYear; cell++ {
-			cl := sim.CellAt(cell)
-			y = YearlyRow{Scenario: res.Scenario, Replicate: int32(res.Replicate), Year: int32(res.FirstYear + yi),
-				Origin: cl.Origin.String(), Form: cl.Form.String(), Sex: cl.Sex.String(), Age: cl.Age.String()}
-			y.setCounts(res.Counts.At(yi, cell))
-			for i, to := range c.rows.copyTo {
-				row.Field(to).Set(yv.Field(i))
+			row := parquet.Row(c.values[len(c.buf)*c.col.n : (len(c.buf)+1)*c.col.n])
+			names := &cellNames[cell]
+			row[c.col.scenario] = parquet.ByteArrayValue(scenario).Level(0, 0, c.col.scenario)
+			row[c.col.point] = parquet.Int32Value(int32(point)).Level(0, 0, c.col.point)
+			row[c.col.replicate] = parquet.Int32Value(int32(res.Replicate)).Level(0, 0, c.col.replicate)
+			row[c.col.year] = parquet.Int32Value(int32(res.FirstYear+yi)).Level(0, 0, c.col.year)
+			row[c.col.origin] = parquet.ByteArrayValue(names[0]).Level(0, 0, c.col.origin)
+			row[c.col.form] = parquet.ByteArrayValue(names[1]).Level(0, 0, c.col.form)
+			row[c.col.sex] = parquet.ByteArrayValue(names[2]).Level(0, 0, c.col.sex)
+			row[c.col.age] = parquet.ByteArrayValue(names[3]).Level(0, 0, c.col.age)
+			for m, n := range res.Counts.At(yi, cell) {
+				row[c.col.measures[m]] = parquet.Int64Value(n).Level(0, 0, c.col.measures[m])
 			}
-			if err := c.w.Write(row.Interface()); err != nil {
-				return err
+			for i, v := range values {
+				row[c.col.params[i]] = parquet.DoubleValue(v).Level(0, 0, c.col.params[i])
 			}
+			c.buf = append(c.buf, row)
 		}
 	}
-	return nil
+	_, err := c.w.WriteRows(c.buf)
+	return err
 }
+
+// cellNames holds each output cell's origin, form, sex and age as bytes.
+var cellNames = func() (n [sim.CellsPerYear][4][]byte) {
+	for cell := range n {
+		cl := sim.CellAt(cell)
+		n[cell] = [4][]byte{[]byte(cl.Origin.String()), []byte(cl.Form.String()), []byte(cl.Sex.String()), []byte(cl.Age.String())}
+	}
+	return n
+}()
 
 // Commit closes the chunk and renames it into place.
 func (c *ChunkWriter) Commit() error {
