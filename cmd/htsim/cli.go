@@ -135,7 +135,8 @@ func isUsage(err error) bool {
 	var u usageError
 	var se *scenarios.Error
 	var sl scenarios.ErrorList
-	return errors.As(err, &u) || errors.As(err, &se) || errors.As(err, &sl)
+	var ie *output.InputError
+	return errors.As(err, &u) || errors.As(err, &se) || errors.As(err, &sl) || errors.As(err, &ie)
 }
 
 func newFlags(name, usage string, stderr io.Writer) *pflag.FlagSet {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"htsim/internal/output"
 	"htsim/internal/report"
 )
 
@@ -619,5 +620,20 @@ func TestReportErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(run, "compare.parquet")); err == nil {
 		t.Error("a report of one scenario wrote compare.parquet")
+	}
+	// A summary.parquet that is not one (not Parquet; another table): bad
+	// input, exit 2, naming the file, not an internal failure.
+	summary := output.SummaryPath(run)
+	design, err := os.ReadFile(filepath.Join(sweepOut, "design.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for content, want := range map[string]string{"garbage": summary + " is not a readable Parquet file",
+		string(design): summary + " has no column scenario"} {
+		os.WriteFile(summary, []byte(content), 0o644)
+		code, _, stderr := runCLI(t, "report", "-q", run)
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("foreign summary.parquet: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+		}
 	}
 }

@@ -56,6 +56,15 @@ func tableScenarios(out, table string, withPart bool) ([]string, error) {
 	return names, nil
 }
 
+// InputError is an error caused by a file that is not the htsim table it
+// should be: not Parquet, or without the columns or values htsim writes. The
+// command reports it as bad input (exit status 2), not as an internal failure.
+type InputError struct{ msg string }
+
+func (e *InputError) Error() string { return e.msg }
+
+func inputErrorf(format string, a ...any) error { return &InputError{fmt.Sprintf(format, a...)} }
+
 // openParquet opens a Parquet file; a file that is not Parquet is an error naming it.
 // The caller closes f.
 func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
@@ -66,7 +75,7 @@ func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
 	if err == nil {
 		pf, err = parquet.OpenFile(f, info.Size())
 		if err != nil {
-			err = fmt.Errorf("%s is not a readable Parquet file: %v", path, err)
+			err = inputErrorf("%s is not a readable Parquet file: %v", path, err)
 		}
 	}
 	if err != nil {
@@ -87,7 +96,7 @@ func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) 
 	defer f.Close()
 	defer func() {
 		if x := recover(); x != nil {
-			err = fmt.Errorf("%s is not a yearly table htsim can read: %v", path, x)
+			err = inputErrorf("%s is not a yearly table htsim can read: %v", path, x)
 		}
 	}()
 	return eachRow(parquet.NewGenericReader[YearlyRow](pf), path, fn)

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -57,13 +56,13 @@ func EachVictimLists(out, scenario string, fn func(*VictimListsRow) error) (err 
 	defer f.Close()
 	for _, col := range []string{"replicate", "start_month", "list_police", "list_art128", "list_ngo", "list_hotline", "list_iom", "list_shelter", "list_court"} {
 		if _, ok := pf.Schema().Lookup(col); !ok {
-			return fmt.Errorf("reading %s: no column %s: not a victims table of htsim run --victims", path, col)
+			return inputErrorf("reading %s: no column %s: not a victims table of htsim run --victims", path, col)
 		}
 	}
 	defer func() {
 		// parquet-go panics when the file's columns cannot be converted.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("reading %s: not a victims table with list columns: %v", path, r)
+			err = inputErrorf("reading %s: not a victims table with list columns: %v", path, r)
 		}
 	}()
 	return eachRow(parquet.NewGenericReader[VictimListsRow](pf), path, fn)

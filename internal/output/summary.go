@@ -67,9 +67,19 @@ func WriteSummary(out string, ss []analysis.Summary) error {
 
 // ReadSummary reads a summary.parquet back into summaries, in file order.
 func ReadSummary(path string) ([]analysis.Summary, error) {
+	f, pf, err := openParquet(path)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	for _, col := range []string{"scenario", "period", "measure", "replicates", "mean"} {
+		if _, ok := pf.Schema().Lookup(col); !ok {
+			return nil, inputErrorf("%s has no column %s: not the summary table of htsim summarize", path, col)
+		}
+	}
 	rows, err := parquet.ReadFile[SummaryRow](path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, inputErrorf("reading %s: %v", path, err)
 	}
 	out := make([]analysis.Summary, len(rows))
 	for i, r := range rows {
@@ -81,7 +91,7 @@ func ReadSummary(path string) ([]analysis.Summary, error) {
 			rec.Year = &y
 		}
 		if out[i], err = analysis.SummaryFromRecord(rec); err != nil {
-			return nil, fmt.Errorf("%s row %d: %w", path, i, err)
+			return nil, inputErrorf("%s row %d: %v: not the summary table of htsim summarize", path, i, err)
 		}
 	}
 	return out, nil
