@@ -83,10 +83,14 @@ func (d *binomial) drawLow(g *rng) int64 {
 		return 0
 	}
 	if d.small {
-		var k, pos int64
+		// Gaps are summed in float64, not with wait, whose cap (about 1e9
+		// months) would bias the count for n beyond it.
+		nf := float64(d.n)
+		var k int64
+		pos := 0.0
 		for {
-			pos += int64(g.wait(d.gap))
-			if pos > d.n {
+			pos += 1 + math.Floor(g.exp()*d.gap.scale)
+			if pos > nf {
 				return k
 			}
 			k++

@@ -29,6 +29,7 @@ func TestBinomialSampler(t *testing.T) {
 		{2.5e5, 0.002},  // mean 500
 		{100, 0.7},      // p > 1/2: flipped
 		{1e6, 0.999999}, // flipped, small mean of failures
+		{5e9, 1e-9},     // mean 5, n beyond a waiting time's cap of about 1e9
 		{7, 1},          // certain
 		{7, 0},          // impossible
 	}

@@ -248,6 +248,22 @@ func TestSummarizeErrors(t *testing.T) {
 	if _, err := os.Stat(output.SummaryPath(sweepOut)); err == nil {
 		t.Error("a refused summarize wrote summary.parquet")
 	}
+	// A run whose yearly table is valid Parquet with other columns: bad input
+	// naming the file, not rows of zeros.
+	run := filepath.Join(dir, "run")
+	if code, _, stderr := runCLI(t, "run", "baseline", "-n", "1", "--from", "2024-01", "--to", "2024-12", "-q", "--out", run); code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	design, err := os.ReadFile(filepath.Join(sweepOut, "design.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	yearly := output.TablePath(run, "yearly", "baseline")
+	os.WriteFile(yearly, design, 0o644)
+	code, _, stderr := runCLI(t, "summarize", run)
+	if want := yearly + " has no column scenario"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("foreign yearly table: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
 }
 
 func sensWriteFile(t *testing.T, path, content string) {

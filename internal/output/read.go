@@ -94,6 +94,12 @@ func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) 
 		return err
 	}
 	defer f.Close()
+	// A valid Parquet file with other columns would read as rows of zeros.
+	for _, col := range []string{"scenario", "replicate", "year", "origin", "true_new_victims"} {
+		if _, ok := pf.Schema().Lookup(col); !ok {
+			return inputErrorf("%s has no column %s: not a yearly table of htsim run", path, col)
+		}
+	}
 	defer func() {
 		if x := recover(); x != nil {
 			err = inputErrorf("%s is not a yearly table htsim can read: %v", path, x)
