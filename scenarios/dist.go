@@ -43,6 +43,29 @@ func (d Dist) Support() (lo, hi float64) {
 	}
 }
 
+// Scaled returns the distribution of c times a variable with distribution
+// d: every location parameter multiplied by c (> 0), which is exact for
+// point, uniform, triangular, scaled-beta and series values. Booleans cannot
+// be scaled.
+func (d Dist) Scaled(c float64) (Dist, bool) {
+	switch d.Kind {
+	case "point":
+		d.Value *= c
+	case "uniform", "triangular", "beta":
+		d.Min, d.Max, d.Mode = d.Min*c, d.Max*c, d.Mode*c
+	case "series":
+		s := *d.Series
+		s.Values = make([]float64, len(d.Series.Values))
+		for i, v := range d.Series.Values {
+			s.Values[i] = v * c
+		}
+		d.Series = &s
+	default:
+		return d, false
+	}
+	return d, true
+}
+
 // Uncertain reports whether the distribution has more than one value.
 func (d Dist) Uncertain() bool {
 	switch d.Kind {

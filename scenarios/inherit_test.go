@@ -88,6 +88,17 @@ func TestPolicyScenariosInherit(t *testing.T) {
 				}
 				if o, set := own[l.Path]; set {
 					// Phase 1: the policy's own setting, and it changes something.
+					if o.Dist.Kind == "times" {
+						// times: resolves to the baseline's distribution scaled.
+						want, _ := b.Dist.Scaled(o.Dist.Value)
+						if !reflect.DeepEqual(p1[i].Dist, want) || p1[i].Source != o.Source {
+							t.Errorf("phase 1 %s = %v, want %g x baseline's %v = %v", l.Path, p1[i].Dist, o.Dist.Value, b.Dist, want)
+						}
+						if o.Dist.Value == 1 {
+							t.Errorf("%s line %d: %s times 1: the override does nothing", o.File, o.Line, l.Path)
+						}
+						continue
+					}
 					if p1[i] != o {
 						t.Errorf("phase 1 %s = %v (%s line %d), want the policy's %v (line %d)", l.Path, p1[i].Dist, p1[i].File, p1[i].Line, o.Dist, o.Line)
 					}
@@ -170,6 +181,55 @@ var inheritCases = []struct {
 	{file: "policy-after-horizon.yaml", key: "from", line: 4, want: []string{"policy month 2035-01 is outside the horizon 2010-01 to 2030-12"}},
 	{file: "from-invalid-month.yaml", key: "from", line: 4, want: []string{`"2025-13" is not a month`, "YYYY-MM"}},
 	{file: "override-out-of-domain.yaml", key: "parameters.police.recognition.labour", line: 8, want: []string{"value 2", "outside the allowed range", "[0, 1]"}},
+	{file: "times-out-of-domain.yaml", key: "parameters.police.recognition.labour", line: 8,
+		want: []string{"3 times the parent's triangular(0.1, 0.2, 0.35)", "outside the allowed range for a probability"}},
+	{file: "times-zero.yaml", key: "parameters.police.raid_monthly.times", line: 7, want: []string{"factor 0", "a finite number > 0"}},
+	{file: "times-with-value.yaml", key: "parameters.pretrial.corruption_monthly.value", line: 7, want: []string{"unknown key", "times, source, note"}},
+	{file: "times-bool-group.yaml", key: "parameters.law", line: 6, want: []string{"times: given for a group holding"}},
+	{file: "times-root/root.yaml", key: "parameters.pretrial.corruption_monthly", line: 6, want: []string{"times: scales the parent scenario's value", "extends: PARENT"}},
+}
+
+// TestTimes: times: on a leaf, a group and a series resolves to the parent's
+// value or distribution times the factor, from the policy month only.
+func TestTimes(t *testing.T) {
+	base, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenarios.Load(filepath.Join(inheritDir, "good", "times.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaled := map[string]float64{"police.investigators.south": 3, "police.investigators.rest": 3, "police.regional_effort.south": 1.3,
+		"pretrial.corruption_monthly": 0.5, "population.foreign_migrants": 1.2}
+	for i, l := range scenarios.Schema {
+		b := base.Phases[0].Params[i]
+		if !sameParam(s.Phases[0].Params[i], b) {
+			t.Errorf("phase 0 %s = %v, want baseline's %v", l.Path, s.Phases[0].Params[i].Dist, b.Dist)
+		}
+		p := s.Phases[1].Params[i]
+		c, ok := scaled[l.Path]
+		if !ok {
+			if strings.HasPrefix(l.Path, "police.investigators.") {
+				c, ok = 3, true
+			} else {
+				if !sameParam(p, b) {
+					t.Errorf("phase 1 %s = %v, want baseline's %v", l.Path, p.Dist, b.Dist)
+				}
+				continue
+			}
+		}
+		want, _ := b.Dist.Scaled(c)
+		if !reflect.DeepEqual(p.Dist, want) || p.Dist.Kind == "times" {
+			t.Errorf("phase 1 %s = %v, want %g x %v = %v", l.Path, p.Dist, c, b.Dist, want)
+		}
+		if !strings.Contains(p.Note, fmt.Sprintf("%g x parent's", c)) || p.Source == b.Source {
+			t.Errorf("phase 1 %s: note %q, source %q; want the factor noted and the policy's source", l.Path, p.Note, p.Source)
+		}
+	}
+	if got := s.Phases[1].Params[leafIndex("police.investigators.south")].Dist; got.Value != 18 {
+		t.Errorf("investigators.south = %v, want 3 x 6 = 18", got)
+	}
 }
 
 // TestBadInheritance: each broken file gives an error that names the file,

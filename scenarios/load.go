@@ -365,11 +365,96 @@ func (d *decoder) group(f *File, n ast.Node, path string) {
 			continue
 		}
 		if isGroup(child) {
+			if hasKey(p.vn, "times") {
+				d.groupTimes(f, p, child)
+				continue
+			}
 			d.group(f, p.vn, child)
 			continue
 		}
 		d.leaf(f, p, leafByPath[child])
 	}
+}
+
+// hasKey reports whether n is a mapping with the given key.
+func hasKey(n ast.Node, key string) bool {
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		return false
+	}
+	for _, v := range m.Values {
+		if k, ok := v.Key.(*ast.StringNode); ok && k.Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// groupTimes reads {times: C, source: ...} given for a whole group: every
+// numeric parameter under it becomes C times the parent scenario's value.
+func (d *decoder) groupTimes(f *File, p pair, group string) {
+	key := join("parameters", group)
+	leaf := Leaf{Path: group, Kind: KindFactor}
+	prm, ok := d.timesParam(p, key, &leaf)
+	if !ok {
+		return
+	}
+	for _, l := range Schema {
+		if !strings.HasPrefix(l.Path, group+".") {
+			continue
+		}
+		if l.Kind == KindBool {
+			d.fail(p.kn, key, "times: given for a group holding "+l.Kind.Noun()+" "+l.Path, "times: for a group of numeric parameters only")
+			return
+		}
+		q := *prm
+		q.Path = l.Path
+		f.Params[l.Path] = &q
+	}
+}
+
+// timesParam reads {times: C, source: ..., note: ...}: the parent's value or
+// distribution of each parameter concerned, multiplied by C > 0.
+func (d *decoder) timesParam(p pair, key string, l *Leaf) (*Param, bool) {
+	pairs, ok := d.mapping(p.vn, key, "times and source")
+	if !ok {
+		return nil, false
+	}
+	prm := &Param{Path: l.Path, File: d.file, Line: p.line}
+	haveTimes, haveSource := false, false
+	for _, e := range pairs {
+		k := key + "." + e.key
+		switch e.key {
+		case "times":
+			v, ok := d.number(e.vn, k)
+			if !ok {
+				return nil, false
+			}
+			if !(v > 0) || math.IsInf(v, 0) {
+				d.fail(e.vn, k, fmt.Sprintf("factor %g", v), "a finite number > 0")
+				return nil, false
+			}
+			prm.Dist = Dist{Kind: "times", Value: v}
+			haveTimes = true
+		case "source":
+			if s, ok := d.str(e.vn, k); ok {
+				if strings.TrimSpace(s) == "" {
+					d.fail(e.vn, k, "empty source", "a KZ study section or respondent, another public source, or assumption")
+				}
+				prm.Source = s
+				haveSource = true
+			}
+		case "note":
+			prm.Note, _ = d.str(e.vn, k)
+		default:
+			d.fail(e.kn, k, "unknown key", "times, source, note (times: scales the parent's value; it takes no value, dist, min or max)")
+			return nil, false
+		}
+	}
+	if !haveSource {
+		d.fail(p.kn, key, "missing source", "source: a KZ study section or respondent, another public source, or assumption")
+	}
+	return prm, haveTimes && haveSource
 }
 
 func contains(list []string, s string) bool {
@@ -383,14 +468,20 @@ func contains(list []string, s string) bool {
 
 var leafKeys = map[Kind][]string{
 	KindBool:   {"value", "source", "note"},
-	KindSeries: {"series", "source", "note"},
+	KindSeries: {"series", "times", "source", "note"},
 }
 
 func (d *decoder) leaf(f *File, p pair, l *Leaf) {
 	key := "parameters." + l.Path
+	if l.Kind != KindBool && hasKey(p.vn, "times") {
+		if prm, ok := d.timesParam(p, key, l); ok {
+			f.Params[l.Path] = prm
+		}
+		return
+	}
 	allowedKeys, special := leafKeys[l.Kind]
 	if !special {
-		allowedKeys = []string{"value", "dist", "min", "max", "mode", "alpha", "beta", "source", "note"}
+		allowedKeys = []string{"value", "dist", "min", "max", "mode", "alpha", "beta", "times", "source", "note"}
 	}
 	before := len(d.errs)
 	pairs, ok := d.mapping(p.vn, key, "value or dist, and source")

@@ -174,6 +174,12 @@ func asError(err error, target **Error) bool {
 
 func root(f *File) (*Scenario, error) {
 	var errs ErrorList
+	for _, l := range Schema { // first: the more specific error
+		if p, ok := f.Params[l.Path]; ok && p.Dist.Kind == "times" && len(errs) < maxErrors {
+			errs = append(errs, &Error{File: f.Display, Line: p.Line, Key: "parameters." + l.Path,
+				Msg: "times: scales the parent scenario's value, and this scenario has none", Allowed: "extends: PARENT, or a value or distribution"})
+		}
+	}
 	params := make([]*Param, len(Schema))
 	for i, l := range Schema {
 		p, ok := f.Params[l.Path]
@@ -237,9 +243,18 @@ func child(parent *Scenario, f *File) (*Scenario, error) {
 		params := append([]*Param(nil), parent.ParamsAt(st)...)
 		if st >= policy {
 			for j, l := range Schema {
-				if p, ok := f.Params[l.Path]; ok {
-					params[j] = p
+				p, ok := f.Params[l.Path]
+				if !ok {
+					continue
 				}
+				if p.Dist.Kind == "times" {
+					scaled, err := scaleParam(p, params[j], f.Display, l)
+					if err != nil {
+						return nil, err
+					}
+					p = scaled
+				}
+				params[j] = p
 			}
 		}
 		s.Phases = append(s.Phases, Phase{From: st, Params: params})
@@ -248,6 +263,29 @@ func child(parent *Scenario, f *File) (*Scenario, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// scaleParam resolves a times: parameter against the parent's parameter in
+// force: the parent's value or distribution multiplied by the factor, with
+// the child's source, and the note saying so.
+func scaleParam(p, parent *Param, display string, l Leaf) (*Param, error) {
+	c := p.Dist.Value
+	d, ok := parent.Dist.Scaled(c)
+	if !ok {
+		return nil, &Error{File: display, Line: p.Line, Key: "parameters." + l.Path, Msg: "times: cannot scale " + parent.Dist.String(), Allowed: "times: for numeric parameters"}
+	}
+	if lo, hi := d.Support(); !l.Kind.inDomain(lo, hi) {
+		return nil, &Error{File: display, Line: p.Line, Key: "parameters." + l.Path,
+			Msg: fmt.Sprintf("%g times the parent's %s is %s, outside the allowed range for %s", c, parent.Dist, d, l.Kind.Noun()), Allowed: l.Kind.Allowed()}
+	}
+	out := *p
+	out.Dist = d
+	note := fmt.Sprintf("%g x parent's %s", c, parent.Dist)
+	if p.Note != "" {
+		note = p.Note + "; " + note
+	}
+	out.Note = note
+	return &out, nil
 }
 
 // ParamsAt returns the parameters in force in month m.

@@ -219,6 +219,11 @@ func TestRunBadInheritance(t *testing.T) {
 		{"policy-after-horizon.yaml", "policy-after-horizon.yaml:4: from: policy month 2035-01 is outside the horizon"},
 		{"from-invalid-month.yaml", `from-invalid-month.yaml:4: from: "2025-13" is not a month`},
 		{"override-out-of-domain.yaml", "override-out-of-domain.yaml:8: parameters.police.recognition.labour: value 2"},
+		{"times-out-of-domain.yaml", "times-out-of-domain.yaml:8: parameters.police.recognition.labour: 3 times the parent's"},
+		{"times-zero.yaml", "times-zero.yaml:7: parameters.police.raid_monthly.times: factor 0"},
+		{"times-with-value.yaml", "times-with-value.yaml:7: parameters.pretrial.corruption_monthly.value: unknown key"},
+		{"times-bool-group.yaml", "times-bool-group.yaml:6: parameters.law: times: given for a group"},
+		{"times-root/root.yaml", "root.yaml:6: parameters.pretrial.corruption_monthly: times: scales the parent"},
 	}
 	// Every broken file has a case (good/ holds valid ones).
 	listed := map[string]bool{}
