@@ -437,13 +437,7 @@ func (d *decoder) timesParam(p pair, key string, l *Leaf) (*Param, bool) {
 			prm.Dist = Dist{Kind: "times", Value: v}
 			haveTimes = true
 		case "source":
-			if s, ok := d.str(e.vn, k); ok {
-				if strings.TrimSpace(s) == "" {
-					d.fail(e.vn, k, "empty source", "a KZ study section or respondent, another public source, or assumption")
-				}
-				prm.Source = s
-				haveSource = true
-			}
+			haveSource = d.source(e, k, prm) || haveSource
 		case "note":
 			prm.Note, _ = d.str(e.vn, k)
 		default:
@@ -455,6 +449,20 @@ func (d *decoder) timesParam(p pair, key string, l *Leaf) (*Param, bool) {
 		d.fail(p.kn, key, "missing source", "source: a KZ study section or respondent, another public source, or assumption")
 	}
 	return prm, haveTimes && haveSource
+}
+
+// source reads a parameter's source: key into prm and reports whether it
+// was a string (an empty one is an error too).
+func (d *decoder) source(e pair, key string, prm *Param) bool {
+	s, ok := d.str(e.vn, key)
+	if !ok {
+		return false
+	}
+	if strings.TrimSpace(s) == "" {
+		d.fail(e.vn, key, "empty source", "a KZ study section or respondent, another public source, or assumption")
+	}
+	prm.Source = s
+	return true
 }
 
 func contains(list []string, s string) bool {
@@ -503,13 +511,7 @@ func (d *decoder) leaf(f *File, p pair, l *Leaf) {
 		}
 		switch e.key {
 		case "source":
-			if s, ok := d.str(e.vn, k); ok {
-				if strings.TrimSpace(s) == "" {
-					d.fail(e.vn, k, "empty source", "a KZ study section or respondent, another public source, or assumption")
-				}
-				prm.Source = s
-				haveSource = true
-			}
+			haveSource = d.source(e, k, prm) || haveSource
 		case "note":
 			prm.Note, _ = d.str(e.vn, k)
 		case "dist":
