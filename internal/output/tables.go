@@ -82,7 +82,6 @@ func writerOptions() []parquet.WriterOption {
 type table[T any] struct {
 	file *AtomicFile
 	w    *parquet.GenericWriter[T]
-	buf  []T
 }
 
 func newTable[T any](path string) (*table[T], error) {

@@ -111,7 +111,6 @@ var (
 	barTrue  = color.Gray{Y: 0x55}
 	barRec   = color.Gray{Y: 0xb4}
 	bandGrey = color.Gray{Y: 0xd6}
-	rule     = color.Gray{Y: 0x99}
 )
 
 func sans(size vg.Length, bold bool) font.Font {
