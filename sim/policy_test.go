@@ -315,14 +315,9 @@ func TestPolicyLevers(t *testing.T) {
 				}
 				t.Logf("first-time victims 2025-2030 over %d replicates: %d, baseline %d (%+.2f%%); smallest reduction in one replicate: %d (replicate %d, deterrence_per_year %.4f)",
 					leverReps, sumS, sumB, 100*float64(sumS-sumB)/float64(sumB), minCut, minRep, scen[minRep].deterrence)
-				// A grave offence (maximum above 5 years) bars reconciliation of parties.
-				for r, s := range scen {
-					for y := policyYear; y <= lastYear; y++ {
-						if n := s.all[y-s.firstYear][ClosedReconciliation]; n != 0 {
-							t.Errorf("replicate %d, %d: %d cases closed by reconciliation; want 0 for a grave offence", r, y, n)
-						}
-					}
-				}
+				// A grave offence (maximum above 5 years) bars reconciliation of
+				// parties, except for offences before the harsher law:
+				// TestHarsherLawNotRetroactive checks both, case by case.
 			}
 
 			for _, sh := range l.shifts {
@@ -445,4 +440,62 @@ func TestPairedDesignReducesVariance(t *testing.T) {
 			t.Errorf("%s: var(paired) %.4g not below half var(unpaired) %.4g", m, vp, vu)
 		}
 	}
+}
+
+// TestHarsherLawNotRetroactive: under the six-year minimum (a grave offence
+// from 2025-01), no case opened from 2025 ends in reconciliation, while
+// cases opened before keep the milder law in force when they opened and
+// some of them still reconcile after 2025 (a harsher criminal law does not
+// reach back; baseline cases reconcile at 2-6% a month).
+func TestHarsherLawNotRetroactive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 8 national replicates")
+	}
+	sc := loadScenario(t, "min-sentence-6y")
+	policy := int32(model.MonthOf(policyYear, 1))
+	cfg := &Config{Scenario: sc, From: leverFrom, To: leverTo, Seed: leverSeed}
+	before := 0
+	for rep := 0; rep < 8; rep++ {
+		r := newReplicate(cfg, rep)
+		var reconciledAfter []int32 // cases whose reconciliation was counted from 2025
+		r.onMonth = func(m int32) {
+			if m < policy {
+				return
+			}
+			for _, cid := range r.closedThisMonth(m) {
+				reconciledAfter = append(reconciledAfter, cid)
+			}
+		}
+		r.run()
+		for _, cid := range reconciledAfter {
+			if c := &r.cases[cid]; c.opened >= policy {
+				t.Errorf("replicate %d: case %d opened %s under the grave law ended in reconciliation", rep, cid, model.Month(c.opened))
+			} else {
+				before++
+			}
+		}
+	}
+	t.Logf("cases opened before 2025 that reconciled from 2025 on, 8 replicates: %d", before)
+	if before == 0 {
+		t.Error("no case opened before 2025 reconciled after it: the milder law in force at opening was not applied")
+	}
+}
+
+// closedThisMonth returns the cases whose victims were closed by
+// reconciliation in month m (their outcome says so and the case is closed).
+func (r *replicate) closedThisMonth(m int32) []int32 {
+	var out []int32
+	for cid := range r.cases {
+		c := &r.cases[cid]
+		if c.stage != stageClosed || c.closed != m {
+			continue
+		}
+		for _, vid := range c.victims {
+			if r.victims[vid].outcome == model.ClosedReconciled {
+				out = append(out, int32(cid))
+				break
+			}
+		}
+	}
+	return out
 }

@@ -109,6 +109,14 @@ type kase struct {
 	stage     caseStage
 	offenders int32
 	opened    int32
+	closed    int32 // month the case closed (pre-trial closure or verdict)
+	// reconcilable: the law in force when the case opened allowed
+	// reconciliation (the offence was not grave). A law that aggravates
+	// liability has no retroactive force and one that mitigates it does
+	// (non-retroactivity and lex mitior, Constitution and Criminal Code), so a
+	// case may reconcile if the law at its opening or the law now allows it.
+	// The opening month stands for the offence's.
+	reconcilable bool
 }
 
 type eventKind uint8
@@ -1326,6 +1334,7 @@ func (r *replicate) openCase(id int32, t int32) {
 	c.seed(r.seedHi, Key(r.seedHi, Purpose("case"), uint64(v.site+1), uint64(id)))
 	c.region, c.form, c.cell = v.region, strata[v.stratum].Form(), r.vcell(v)
 	c.opened = t
+	c.reconcilable = model.ReconciliationAllowed(model.GravityOf(r.p.Law.Art128MaxYears))
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
 	r.open = append(r.open, cid)
 	r.openByRegion[c.region]++
@@ -1421,7 +1430,7 @@ func (r *replicate) active(v *victim) bool {
 // processCases applies the monthly hazards of pre-trial investigation and trial.
 func (r *replicate) processCases(t int32) {
 	p := r.p
-	grave := !model.ReconciliationAllowed(model.GravityOf(p.Law.Art128MaxYears))
+	reconcilableNow := model.ReconciliationAllowed(model.GravityOf(p.Law.Art128MaxYears))
 	keep := r.open[:0]
 	for _, cid := range r.open {
 		c := &r.cases[cid]
@@ -1472,14 +1481,14 @@ func (r *replicate) processCases(t int32) {
 			present++
 		}
 		if c.stage == stagePreTrial && present == 0 {
-			c.stage = stageClosed
+			c.stage, c.closed = stageClosed, t
 			r.openByRegion[c.region]--
 			continue
 		}
 		if c.stage == stagePreTrial {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
-			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, !grave, &p.Law, &p.PreTrial)
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || reconcilableNow, &p.Law, &p.PreTrial)
 			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {
@@ -1523,7 +1532,7 @@ func (r *replicate) processCases(t int32) {
 		if testimony {
 			pc = p.Court.ConvictionWithTestimony
 		}
-		c.stage = stageClosed
+		c.stage, c.closed = stageClosed, t
 		if c.bern(pc) {
 			r.count(t, c.cell, CasesConvicted, 1)
 			r.count(t, c.cell, OffendersConvicted, int64(c.offenders))
@@ -1542,7 +1551,7 @@ func (r *replicate) processCases(t int32) {
 
 // closeCase ends a pre-trial investigation for every victim still in it.
 func (r *replicate) closeCase(c *kase, t int32, m Measure, o model.Outcome) {
-	c.stage = stageClosed
+	c.stage, c.closed = stageClosed, t
 	r.openByRegion[c.region]--
 	for _, vid := range c.victims {
 		v := &r.victims[vid]
