@@ -148,3 +148,21 @@ func TestPreTrialMonthly(t *testing.T) {
 		}
 	}
 }
+
+// The monthly hazards of an open investigation into sexual exploitation, in
+// a region at the reference corruption level, at full capacity and when the
+// region's investigators can give it half the time it needs.
+func ExamplePreTrialMonthly() {
+	pt := &model.PreTrial{CompletionMonthly: 0.09, CorruptionMonthly: 0.01, ReconciliationMonthly: 0.04,
+		BacklogEvidenceLoss: 1, EvidenceMonthly: model.ByForm{Labour: 0.033, Sexual: 0.025, Other: 0.04},
+		EvidenceRatioNoTransaction: 0.7, EvidenceRatioLabourImplicit: 1.5}
+	law := &model.Law{RequiresTransaction: true, Art128MaxYears: 5}
+	recon := model.ReconciliationAllowed(model.GravityOf(law.Art128MaxYears))
+	for _, speed := range []float64{1, 0.5} {
+		h := model.PreTrialMonthly(model.Sexual, model.ReferenceCorruption, speed, recon, law, pt)
+		fmt.Printf("speed %.1f: corrupt %.3f, reconcile %.3f, evidence %.4f, complete %.3f\n", speed, h.Corrupt, h.Reconcile, h.Evidence, h.Complete)
+	}
+	// Output:
+	// speed 1.0: corrupt 0.010, reconcile 0.040, evidence 0.0250, complete 0.090
+	// speed 0.5: corrupt 0.010, reconcile 0.040, evidence 0.0375, complete 0.045
+}
