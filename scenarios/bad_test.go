@@ -1,11 +1,8 @@
 package scenarios_test
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -120,25 +117,7 @@ func TestBadScenarios(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Load(%q) succeeded; want an error", path)
 			}
-			var one *scenarios.Error
-			var list scenarios.ErrorList
-			if !errors.As(err, &one) && !errors.As(err, &list) {
-				t.Errorf("error is a %T; want *scenarios.Error or scenarios.ErrorList", err)
-			}
-			msg := err.Error()
-			want := []string{path}
-			if c.line > 0 {
-				want = append(want, fmt.Sprintf("%s:%d:", path, c.line))
-			}
-			if c.key != "" {
-				want = append(want, c.key+": ")
-			}
-			want = append(want, c.want...)
-			for _, w := range want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("message lacks %q:\n%s", w, msg)
-				}
-			}
+			checkInputError(t, err, path, c.line, c.key, c.want)
 		})
 	}
 }
@@ -146,52 +125,9 @@ func TestBadScenarios(t *testing.T) {
 // TestBadScenariosCovered checks that every file under testdata/bad has a case,
 // and every case a file.
 func TestBadScenariosCovered(t *testing.T) {
-	covered := map[string]bool{}
-	for _, c := range badCases {
-		for _, f := range append([]string{c.file}, c.covers...) {
-			if covered[f] {
-				t.Errorf("%s is listed twice", f)
-			}
-			covered[f] = true
-		}
-	}
-	found := map[string]bool{}
-	err := filepath.WalkDir(badDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(badDir, p)
-		if err != nil {
-			return err
-		}
-		found[filepath.ToSlash(rel)] = true
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(found) == 0 {
-		t.Fatalf("no files under %s", badDir)
-	}
-	var missing, stale []string
-	for f := range found {
-		if !covered[f] {
-			missing = append(missing, f)
-		}
-	}
-	for f := range covered {
-		if !found[f] {
-			stale = append(stale, f)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(stale)
-	for _, f := range missing {
-		t.Errorf("%s has no case in badCases", filepath.Join(badDir, f))
-	}
-	for _, f := range stale {
-		t.Errorf("badCases lists %s, which does not exist", filepath.Join(badDir, f))
-	}
+	checkCorpusCovered(t, badDir, "", "badCases", listedFiles(len(badCases), func(i int) []string {
+		return append([]string{badCases[i].file}, badCases[i].covers...)
+	}))
 }
 
 func TestBaselineLoads(t *testing.T) {

@@ -1,12 +1,9 @@
 package scenarios_test
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -245,17 +242,7 @@ func TestBadInheritance(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Load(%q) gave scenario %s with %d phases; want an error", path, s.Name, len(s.Phases))
 			}
-			var one *scenarios.Error
-			var list scenarios.ErrorList
-			if !errors.As(err, &one) && !errors.As(err, &list) {
-				t.Errorf("error is a %T; want *scenarios.Error or scenarios.ErrorList", err)
-			}
-			msg := err.Error()
-			for _, w := range append([]string{fmt.Sprintf("%s:%d: %s: ", path, c.line, c.key)}, c.want...) {
-				if !strings.Contains(msg, w) {
-					t.Errorf("message lacks %q:\n%s", w, msg)
-				}
-			}
+			checkInputError(t, err, path, c.line, c.key, c.want)
 		})
 	}
 }
@@ -263,42 +250,7 @@ func TestBadInheritance(t *testing.T) {
 // TestBadInheritanceCovered: every file under testdata/inherit outside good/
 // has a case, and every case a file.
 func TestBadInheritanceCovered(t *testing.T) {
-	covered := map[string]bool{}
-	for _, c := range inheritCases {
-		for _, f := range append([]string{c.file}, c.covers...) {
-			covered[f] = true
-		}
-	}
-	found := map[string]bool{}
-	err := filepath.WalkDir(inheritDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == "good" {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(inheritDir, p)
-			found[filepath.ToSlash(rel)] = true
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var problems []string
-	for f := range found {
-		if !covered[f] {
-			problems = append(problems, f+" has no case in inheritCases")
-		}
-	}
-	for f := range covered {
-		if !found[f] {
-			problems = append(problems, "inheritCases lists "+f+", which does not exist")
-		}
-	}
-	sort.Strings(problems)
-	for _, p := range problems {
-		t.Error(p)
-	}
+	checkCorpusCovered(t, inheritDir, "good", "inheritCases", listedFiles(len(inheritCases), func(i int) []string {
+		return append([]string{inheritCases[i].file}, inheritCases[i].covers...)
+	}))
 }

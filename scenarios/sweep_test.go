@@ -1,13 +1,10 @@
 package scenarios_test
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -295,75 +292,14 @@ func TestBadSweeps(t *testing.T) {
 			if err == nil {
 				t.Fatalf("LoadSweep(%q) succeeded (design %q, %d params, %d points); want an error", path, s.Design, len(s.Params), s.NumPoints())
 			}
-			var one *scenarios.Error
-			var list scenarios.ErrorList
-			if !errors.As(err, &one) && !errors.As(err, &list) {
-				t.Errorf("error is a %T; want *scenarios.Error or scenarios.ErrorList (the CLI's exit code 2)", err)
-			}
-			msg := err.Error()
-			want := []string{path + ":"}
-			if c.line > 0 {
-				want = append(want, fmt.Sprintf("%s:%d:", path, c.line))
-			}
-			if c.key != "" {
-				want = append(want, c.key+": ")
-			}
-			want = append(want, c.want...)
-			for _, w := range want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("message lacks %q:\n%s", w, msg)
-				}
-			}
+			checkInputError(t, err, path, c.line, c.key, c.want)
 		})
 	}
 }
 
 // TestBadSweepsCovered: every file under testdata/sweeps/bad has a case, and every case a file.
 func TestBadSweepsCovered(t *testing.T) {
-	covered := map[string]bool{}
-	for _, c := range badSweepCases {
-		for _, f := range append([]string{c.file}, c.covers...) {
-			if covered[f] {
-				t.Errorf("%s is listed twice", f)
-			}
-			covered[f] = true
-		}
-	}
-	found := map[string]bool{}
-	err := filepath.WalkDir(badSweepDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(badSweepDir, p)
-		if err != nil {
-			return err
-		}
-		found[filepath.ToSlash(rel)] = true
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(found) == 0 {
-		t.Fatalf("no files under %s", badSweepDir)
-	}
-	var missing, stale []string
-	for f := range found {
-		if !covered[f] {
-			missing = append(missing, f)
-		}
-	}
-	for f := range covered {
-		if !found[f] {
-			stale = append(stale, f)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(stale)
-	for _, f := range missing {
-		t.Errorf("%s has no case in badSweepCases", filepath.Join(badSweepDir, f))
-	}
-	for _, f := range stale {
-		t.Errorf("badSweepCases lists %s, which does not exist", filepath.Join(badSweepDir, f))
-	}
+	checkCorpusCovered(t, badSweepDir, "", "badSweepCases", listedFiles(len(badSweepCases), func(i int) []string {
+		return append([]string{badSweepCases[i].file}, badSweepCases[i].covers...)
+	}))
 }
