@@ -24,14 +24,7 @@ var KeyMeasures = []sim.Measure{
 // key measures: both means, the paired difference with its 90% interval and
 // the relative change, then the change in the recording rate (identified / true).
 func WriteCompareTable(w io.Writer, cs []Comparison, periodLabel func(scenario string) string) error {
-	byScen := map[string][]Comparison{}
-	var order []string
-	for _, c := range cs {
-		if _, ok := byScen[c.Scenario]; !ok {
-			order = append(order, c.Scenario)
-		}
-		byScen[c.Scenario] = append(byScen[c.Scenario], c)
-	}
+	order, byScen := GroupBy(cs, func(c Comparison) string { return c.Scenario })
 	for _, s := range order {
 		label := periodLabel(s)
 		rows := map[sim.Measure]Comparison{}

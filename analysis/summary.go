@@ -150,14 +150,7 @@ func ratePct(x float64) string {
 // victims, in %) with its 5% and 95% quantiles. Every number is formatted
 // from the Summary values given, nothing is recomputed.
 func WriteSummaryTable(w io.Writer, ss []Summary) error {
-	byScen := map[string][]Summary{}
-	var order []string
-	for _, s := range ss {
-		if _, ok := byScen[s.Scenario]; !ok {
-			order = append(order, s.Scenario)
-		}
-		byScen[s.Scenario] = append(byScen[s.Scenario], s)
-	}
+	order, byScen := GroupBy(ss, func(s Summary) string { return s.Scenario })
 	for _, scen := range order {
 		rows := byScen[scen]
 		for _, label := range summaryTablePeriods(rows) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -203,5 +204,12 @@ func TestSummaryFormats(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("table lacks the horizon row of identified_official:\n%s", table)
+	}
+}
+
+func TestGroupBy(t *testing.T) {
+	order, groups := GroupBy([]string{"b1", "a1", "b2", "c1", "a2"}, func(s string) string { return s[:1] })
+	if fmt.Sprint(order) != "[b a c]" || fmt.Sprint(groups["a"]) != "[a1 a2]" || fmt.Sprint(groups["b"]) != "[b1 b2]" || len(groups) != 3 {
+		t.Errorf("order %v, groups %v; want keys in first appearance and items in input order", order, groups)
 	}
 }

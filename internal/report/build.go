@@ -105,14 +105,7 @@ func Build(in *Inputs) (*Report, error) {
 			fmt.Sprintf("Each scenario against %s, replicate r against replicate r (the same random numbers), over the years from its policy on: "+
 				"mean of each, the paired difference with its 5%% and 95%% quantiles across replicates (a 90%% interval), and the relative change of the means. "+
 				"Recording rate in %% and its difference in percentage points.", r.Against))
-		byCmp := map[string][]output.CompareRow{}
-		var order []string
-		for _, c := range in.Compare {
-			if _, ok := byCmp[c.Scenario]; !ok {
-				order = append(order, c.Scenario)
-			}
-			byCmp[c.Scenario] = append(byCmp[c.Scenario], c)
-		}
+		order, byCmp := analysis.GroupBy(in.Compare, func(c output.CompareRow) string { return c.Scenario })
 		for _, scen := range order {
 			t := CompareTable(byCmp[scen], analysis.KeyMeasures, "compare-"+scen,
 				fmt.Sprintf("%s against %s: every key measure over the years from its policy on.", scen, r.Against))

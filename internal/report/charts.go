@@ -342,14 +342,7 @@ func EffectPeriod(rows []output.CompareRow) (string, bool) {
 // EffectRows picks, for each scenario compared in rows (in order of first
 // appearance), the row of measure over its effect period.
 func EffectRows(rows []output.CompareRow, measure string) []output.CompareRow {
-	byScen := map[string][]output.CompareRow{}
-	var order []string
-	for _, r := range rows {
-		if _, ok := byScen[r.Scenario]; !ok {
-			order = append(order, r.Scenario)
-		}
-		byScen[r.Scenario] = append(byScen[r.Scenario], r)
-	}
+	order, byScen := analysis.GroupBy(rows, func(r output.CompareRow) string { return r.Scenario })
 	var out []output.CompareRow
 	for _, s := range order {
 		period, ok := EffectPeriod(byScen[s])

@@ -204,14 +204,7 @@ func SummaryTables(ss []analysis.Summary, scenarios []string) ([]*Table, error) 
 func CompareTable(rows []output.CompareRow, measures []sim.Measure, id, caption string) *Table {
 	t := &Table{ID: id, Class: "data", Caption: caption,
 		Head: []string{"scenario", "period", "measure", "mean, against", "mean, scenario", "difference [5%, 95%]", "relative change %"}}
-	byScen := map[string][]output.CompareRow{}
-	var order []string
-	for _, r := range rows {
-		if _, ok := byScen[r.Scenario]; !ok {
-			order = append(order, r.Scenario)
-		}
-		byScen[r.Scenario] = append(byScen[r.Scenario], r)
-	}
+	order, byScen := analysis.GroupBy(rows, func(r output.CompareRow) string { return r.Scenario })
 	for _, scen := range order {
 		period, ok := EffectPeriod(byScen[scen])
 		if !ok {
