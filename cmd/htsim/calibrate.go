@@ -332,7 +332,7 @@ func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior
 		fmt.Fprintf(&b, "%s%s: %s\n", strings.Repeat("  ", len(parts)), parts[len(parts)-1], l.text)
 		prev = parts
 	}
-	if err := writeFileAtomic(filepath.Join(o.out, "calibrated.yaml"), []byte(b.String())); err != nil {
+	if err := output.WriteFileAtomic(filepath.Join(o.out, "calibrated.yaml"), []byte(b.String())); err != nil {
 		return err
 	}
 	// posterior.csv
@@ -351,7 +351,7 @@ func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior
 		w.Write(row)
 	}
 	w.Flush()
-	if err := writeFileAtomic(filepath.Join(o.out, "posterior.csv"), pb.Bytes()); err != nil {
+	if err := output.WriteFileAtomic(filepath.Join(o.out, "posterior.csv"), pb.Bytes()); err != nil {
 		return err
 	}
 	// fit.csv
@@ -362,22 +362,10 @@ func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior
 		w.Write([]string{strconv.Itoa(r.Year), r.Quantity, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), strconv.FormatBool(r.Covered), strconv.FormatBool(r.Holdout), r.Source})
 	}
 	w.Flush()
-	return writeFileAtomic(filepath.Join(o.out, "fit.csv"), fb.Bytes())
+	return output.WriteFileAtomic(filepath.Join(o.out, "fit.csv"), fb.Bytes())
 }
 
 func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
-
-func writeFileAtomic(path string, data []byte) error {
-	f, err := output.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
-}
 
 func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.FitRow, nDraws, nAcc int, out string) error {
 	fmt.Fprintf(w, "Rejection ABC: %d draws, %d accepted.\n\n", nDraws, nAcc)

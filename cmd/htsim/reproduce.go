@@ -77,15 +77,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		af, err := output.CreateAtomic(filepath.Join(*dest, f))
-		if err != nil {
-			return err
-		}
-		if _, err := af.Write(data); err != nil {
-			af.Abort()
-			return err
-		}
-		if err := af.Commit(); err != nil {
+		if err := output.WriteFileAtomic(filepath.Join(*dest, f), data); err != nil {
 			return err
 		}
 	}

@@ -18,15 +18,7 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	f, err := output.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		f.Abort()
-		return err
-	}
-	if err := f.Commit(); err != nil {
+	if err := output.WriteFileAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
 	}
 	return nil

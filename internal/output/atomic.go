@@ -68,3 +68,17 @@ func (a *AtomicFile) Abort() {
 	a.File.Close()
 	os.Remove(a.File.Name())
 }
+
+// WriteFileAtomic writes data to path whole or not at all: to a temporary
+// name first, renamed into place when complete.
+func WriteFileAtomic(path string, data []byte) error {
+	f, err := CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}

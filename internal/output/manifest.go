@@ -107,13 +107,5 @@ func (m *Manifest) Write(out string) error {
 	if err != nil {
 		return err
 	}
-	f, err := CreateAtomic(filepath.Join(out, "manifest.json"))
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
+	return WriteFileAtomic(filepath.Join(out, "manifest.json"), append(data, '\n'))
 }

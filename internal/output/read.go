@@ -85,6 +85,17 @@ func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
 	return f, pf, nil
 }
 
+// requireColumns checks that pf has every column cols names; otherwise it
+// is bad input: path is not what (a yearly table of htsim run, ...).
+func requireColumns(pf *parquet.File, path, what string, cols ...string) error {
+	for _, col := range cols {
+		if _, ok := pf.Schema().Lookup(col); !ok {
+			return inputErrorf("%s has no column %s: not %s", path, col, what)
+		}
+	}
+	return nil
+}
+
 // EachYearlyRow streams the yearly table of one scenario through fn, in file order.
 // A file that is not valid Parquet (or not a yearly table) is an error naming it.
 func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) {
@@ -95,10 +106,8 @@ func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) 
 	}
 	defer f.Close()
 	// A valid Parquet file with other columns would read as rows of zeros.
-	for _, col := range []string{"scenario", "replicate", "year", "origin", "true_new_victims"} {
-		if _, ok := pf.Schema().Lookup(col); !ok {
-			return inputErrorf("%s has no column %s: not a yearly table of htsim run", path, col)
-		}
+	if err := requireColumns(pf, path, "a yearly table of htsim run", "scenario", "replicate", "year", "origin", "true_new_victims"); err != nil {
+		return err
 	}
 	defer func() {
 		if x := recover(); x != nil {

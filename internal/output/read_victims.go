@@ -54,10 +54,9 @@ func EachVictimLists(out, scenario string, fn func(*VictimListsRow) error) (err 
 		return err
 	}
 	defer f.Close()
-	for _, col := range []string{"replicate", "start_month", "list_police", "list_art128", "list_ngo", "list_hotline", "list_iom", "list_shelter", "list_court"} {
-		if _, ok := pf.Schema().Lookup(col); !ok {
-			return inputErrorf("reading %s: no column %s: not a victims table of htsim run --victims", path, col)
-		}
+	if err := requireColumns(pf, path, "a victims table of htsim run --victims",
+		"replicate", "start_month", "list_police", "list_art128", "list_ngo", "list_hotline", "list_iom", "list_shelter", "list_court"); err != nil {
+		return err
 	}
 	defer func() {
 		// parquet-go panics when the file's columns cannot be converted.

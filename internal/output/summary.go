@@ -72,10 +72,8 @@ func ReadSummary(path string) ([]analysis.Summary, error) {
 		return nil, err
 	}
 	f.Close()
-	for _, col := range []string{"scenario", "period", "measure", "replicates", "mean"} {
-		if _, ok := pf.Schema().Lookup(col); !ok {
-			return nil, inputErrorf("%s has no column %s: not the summary table of htsim summarize", path, col)
-		}
+	if err := requireColumns(pf, path, "the summary table of htsim summarize", "scenario", "period", "measure", "replicates", "mean"); err != nil {
+		return nil, err
 	}
 	rows, err := parquet.ReadFile[SummaryRow](path)
 	if err != nil {

@@ -60,15 +60,7 @@ func WriteHypotheses(dir string, f *HypothesesFile) error {
 	if err != nil {
 		return err
 	}
-	af, err := output.CreateAtomic(filepath.Join(dir, HypothesesName))
-	if err != nil {
-		return err
-	}
-	if _, err := af.Write(append(data, '\n')); err != nil {
-		af.Abort()
-		return err
-	}
-	return af.Commit()
+	return output.WriteFileAtomic(filepath.Join(dir, HypothesesName), append(data, '\n'))
 }
 
 // ReadHypotheses reads a hypotheses.json file.
