@@ -93,24 +93,11 @@ var badCases = []badCase{
 	{file: "child-unknown-override.yaml", key: "parameters.police.skil", line: 7, want: []string{"unknown parameter", "skill"}},
 }
 
-// loadNoPanic calls scenarios.Load, turning a panic into a test failure.
-func loadNoPanic(t *testing.T, path string) (s *scenarios.Scenario, err error, panicked bool) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("Load(%q) panicked: %v", path, r)
-			panicked = true
-		}
-	}()
-	s, err = scenarios.Load(path)
-	return s, err, false
-}
-
 func TestBadScenarios(t *testing.T) {
 	for _, c := range badCases {
 		t.Run(c.file, func(t *testing.T) {
 			path := filepath.Join(badDir, filepath.FromSlash(c.file))
-			_, err, panicked := loadNoPanic(t, path)
+			_, err, panicked := noPanic(t, path, scenarios.Load)
 			if panicked {
 				return
 			}

@@ -101,3 +101,16 @@ func listedFiles(n int, files func(i int) []string) []string {
 	}
 	return out
 }
+
+// noPanic calls load(path), turning a panic into a test failure.
+func noPanic[T any](t *testing.T, path string, load func(string) (T, error)) (v T, err error, panicked bool) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("loading %q panicked: %v", path, r)
+			panicked = true
+		}
+	}()
+	v, err = load(path)
+	return v, err, false
+}

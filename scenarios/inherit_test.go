@@ -235,7 +235,7 @@ func TestBadInheritance(t *testing.T) {
 	for _, c := range inheritCases {
 		t.Run(c.file, func(t *testing.T) {
 			path := filepath.Join(inheritDir, filepath.FromSlash(c.file))
-			s, err, panicked := loadNoPanic(t, path)
+			s, err, panicked := noPanic(t, path, scenarios.Load)
 			if panicked {
 				return
 			}

@@ -267,25 +267,13 @@ var badSweepCases = []badCase{
 	{file: "malformed.yaml", line: 5, want: []string{"malformed YAML"}},
 }
 
-func loadSweepNoPanic(t *testing.T, path string) (s *scenarios.Sweep, err error, panicked bool) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("LoadSweep(%q) panicked: %v", path, r)
-			panicked = true
-		}
-	}()
-	s, err = scenarios.LoadSweep(path)
-	return s, err, false
-}
-
 // TestBadSweeps: each bad sweep file gives an error naming the file, the key
 // and the line where one applies, and what is wrong.
 func TestBadSweeps(t *testing.T) {
 	for _, c := range badSweepCases {
 		t.Run(c.file, func(t *testing.T) {
 			path := filepath.Join(badSweepDir, filepath.FromSlash(c.file))
-			s, err, panicked := loadSweepNoPanic(t, path)
+			s, err, panicked := noPanic(t, path, scenarios.LoadSweep)
 			if panicked {
 				return
 			}
