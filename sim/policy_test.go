@@ -462,9 +462,7 @@ func TestHarsherLawNotRetroactive(t *testing.T) {
 			if m < policy {
 				return
 			}
-			for _, cid := range r.closedThisMonth(m) {
-				reconciledAfter = append(reconciledAfter, cid)
-			}
+			reconciledAfter = append(reconciledAfter, r.closedThisMonth(m)...)
 		}
 		r.run()
 		for _, cid := range reconciledAfter {

@@ -140,16 +140,6 @@ func (r *replicate) records() []VictimRecord {
 	return out
 }
 
-// census counts victim spells by state in month t; tests use it to check conservation.
-func (r *replicate) census(t int32) [NumStates]int {
-	var n [NumStates]int
-	for i := range r.victims {
-		r.exploitedAt(int32(i), t)
-		n[r.victims[i].state]++
-	}
-	return n
-}
-
 // Run simulates the given replicates of one scenario on a pool of workers and
 // calls emit with each result in replicate order (whatever order they finish
 // in), from a single goroutine. At most 2*workers results wait in memory.

@@ -351,3 +351,13 @@ func TestRecordSizes(t *testing.T) {
 		t.Errorf("%d strata do not fit victim.stratum (uint8)", model.NumStrata)
 	}
 }
+
+// census counts victim spells by state in month t; tests use it to check conservation.
+func (r *replicate) census(t int32) [NumStates]int {
+	var n [NumStates]int
+	for i := range r.victims {
+		r.exploitedAt(int32(i), t)
+		n[r.victims[i].state]++
+	}
+	return n
+}
