@@ -82,6 +82,12 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 		c.cases[i] = r.cases[i]
 		c.cases[i].victims = append([]int32(nil), r.cases[i].victims...)
 	}
+	for g := range r.raidable {
+		for sec := range r.raidable[g] {
+			c.raidable[g][sec] = append([]int32(nil), r.raidable[g][sec]...)
+		}
+	}
+	c.raided = nil
 	c.open = append([]int32(nil), r.open...)
 	c.caseOf = maps.Clone(r.caseOf)
 	cal := c.calendar

@@ -77,7 +77,6 @@ type victim struct {
 
 // site is an exploitation site with its traffickers.
 type site struct {
-	rng
 	first     int32 // offset of the site's members in replicate.members
 	target    int32 // victims it recruits before a new site opens
 	joined    int32
@@ -86,7 +85,6 @@ type site struct {
 	qualClass model.Classification
 	region    model.Region
 	sector    model.Sector
-	gen       uint32 // raid schedule generation: a new schedule stales pending raids
 	complicit bool
 	closed    bool
 }
@@ -123,7 +121,6 @@ type eventKind uint8
 
 const (
 	evVictim     eventKind = iota // a victim's exit or third-party contact
-	evSiteRaid                    // a police raid on a site
 	evRetraffick                  // a former victim is trafficked again
 )
 
@@ -155,6 +152,12 @@ type replicate struct {
 	tab        tables          // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
+	// raidable lists, per region and sector, the sites under the raid
+	// hazard: open, and holding or still recruiting victims as far as the
+	// last raid knew (raids drops the others when it meets them).
+	raidable [model.NumRegions][model.NumSectors][]int32
+	raidSrc  [model.NumRegions][model.NumSectors]rng // which sites are raided each month
+	raided   []raidPick                              // this month's raids (reused)
 
 	victimKeys [numSeedKinds]uint64 // per kind of victim stream (cohortSeed, retraffickSeed)
 	arrivalSrc [model.NumStrata]rng
@@ -381,6 +384,12 @@ func (r *replicate) init() {
 	for s := 0; s < model.NumStrata; s++ {
 		r.arrivalSrc[s].seed(r.seedHi, Key(r.seedHi, Purpose("arrivals"), uint64(s)))
 	}
+	for g := range r.raidSrc {
+		for sec := range r.raidSrc[g] {
+			r.raidSrc[g][sec].seed(r.seedHi, Key(r.seedHi, Purpose("raids"), uint64(g), uint64(sec)))
+			r.raidable[g][sec] = r.raidable[g][sec][:0]
+		}
+	}
 	r.setPhase(r.start)
 	r.newYear(int32(r.start))
 	r.reserve()
@@ -407,8 +416,16 @@ func (r *replicate) advance(to int32) {
 		} else {
 			r.arrivals(t)
 		}
-		// Events scheduled for this month while it is processed join the end of its list.
-		for j := 0; j < len(r.calendar[i]); j++ { // the list may grow while it is processed
+		// Events scheduled for this month while it is processed join the end
+		// of its list, so the list may grow while it is processed. The raids
+		// come after the month's events, and what they set in motion this
+		// month after them.
+		j := 0
+		for ; j < len(r.calendar[i]); j++ {
+			r.handle(r.calendar[i][j], t)
+		}
+		r.raids(t)
+		for ; j < len(r.calendar[i]); j++ {
 			r.handle(r.calendar[i][j], t)
 		}
 		r.processCases(t)
@@ -435,26 +452,15 @@ func (r *replicate) advance(to int32) {
 	}
 }
 
-// prefetch reads the records the month's events will need (raided sites,
-// victims) in a loop whose loads do not depend on each other, so that the
-// processor overlaps their cache misses, and does so before the month's
-// arrivals, instead of meeting each miss in turn while handling the events:
-// the records are years old and spread over tens of megabytes. It changes no
-// state. (Prefetching the raided sites' members as well did not pay: those
-// loads depend on the site's.)
+// prefetch reads the victim records the month's events will need in a loop
+// whose loads do not depend on each other, so that the processor overlaps
+// their cache misses, and does so before the month's arrivals, instead of
+// meeting each miss in turn while handling the events: the records are years
+// old and spread over tens of megabytes. It changes no state.
 func (r *replicate) prefetch(events []event) {
 	var sum int32
 	for _, e := range events {
-		switch e.kind {
-		case evSiteRaid:
-			st := &r.sites[e.id]
-			if st.joined > 0 {
-				m := r.members[st.first]
-				sum += m.tExit + int32(r.victims[m.id].state)
-			}
-		default:
-			sum += int32(r.victims[e.id].state)
-		}
+		sum += int32(r.victims[e.id].state)
 	}
 	r.sink += sum
 }
@@ -515,13 +521,13 @@ func (r *replicate) setPhase(m model.Month) bool {
 // refreshHazards resamples the pending event times whose hazards changed with
 // a new phase. Waiting times are geometric (memoryless), so drawing them anew
 // from month t on is exact; hazards that did not change keep their draws, so
-// paired scenarios stay paired.
+// paired scenarios stay paired. (Raids need nothing: each month's are drawn
+// with the hazards in force.)
 func (r *replicate) refreshHazards(t int32) {
 	old := r.params[r.phase-1]
 	p := r.p
 	contactChanged := old.Contact.ThirdPartyMonthly != p.Contact.ThirdPartyMonthly || old.Contact.Awareness != p.Contact.Awareness
 	exitChanged := old.Exploitation.MeanDurationMonths != p.Exploitation.MeanDurationMonths
-	raidChanged := old.Police.RaidMonthly != p.Police.RaidMonthly || old.Police.RegionalEffort != p.Police.RegionalEffort
 	if contactChanged || exitChanged {
 		for i := range r.victims {
 			v := &r.victims[i]
@@ -537,14 +543,6 @@ func (r *replicate) refreshHazards(t int32) {
 			v.tContact = tContact
 			r.noteExit(int32(i))
 			r.plan(int32(i), t)
-		}
-	}
-	if raidChanged {
-		for i := range r.sites {
-			if !r.sites[i].closed {
-				r.sites[i].gen++ // the old schedule's pending raid no longer applies
-				r.scheduleRaid(int32(i), t-1)
-			}
 		}
 	}
 }
@@ -919,21 +917,18 @@ func (r *replicate) joinSite(id int32, g model.Region, sec model.Sector, tExit i
 	sid := r.recruiting[g][sec]
 	if sid < 0 || r.sites[sid].joined >= r.sites[sid].target || r.sites[sid].closed {
 		sid = int32(len(r.sites))
-		r.sites = append(r.sites, site{})
-		st := &r.sites[sid]
 		seq := r.siteSeq[g][sec]
 		r.siteSeq[g][sec]++
-		st.seed(r.seedHi, splitmix64(r.seedHi^purposeSite^(uint64(g)<<56|uint64(sec)<<48|uint64(seq))))
-		st.region, st.sector = g, sec
-		st.kase, st.qualMonth = -1, -1
-		mean := r.p.Exploitation.MeanSiteSize.Of(sec)
-		st.target = 1
-		if mean > 1 {
-			st.target = r.wait(&st.rng, r.tab.siteSize[sec]) // geometric on 1, 2, ... with mean `mean`
+		var src rng // the site's own draws: its size and its complicity
+		src.seed(r.seedHi, splitmix64(r.seedHi^purposeSite^(uint64(g)<<56|uint64(sec)<<48|uint64(seq))))
+		ns := site{region: g, sector: sec, kase: -1, qualMonth: -1, target: 1}
+		if r.p.Exploitation.MeanSiteSize.Of(sec) > 1 {
+			ns.target = src.wait(r.tab.siteSize[sec]) // geometric on 1, 2, ... with the mean site size
 		}
-		st.complicit = st.bern(r.tab.complicit[sec])
+		ns.complicit = src.bern(r.tab.complicit[sec])
+		r.sites = append(r.sites, ns)
 		r.recruiting[g][sec] = sid
-		r.scheduleRaid(sid, t-1)
+		r.raidable[g][sec] = append(r.raidable[g][sec], sid) // raids may find it from this month
 	}
 	st := &r.sites[sid]
 	st.joined++
@@ -945,16 +940,80 @@ func (r *replicate) joinSite(id int32, g model.Region, sec model.Sector, tExit i
 	return sid
 }
 
-func (r *replicate) raidHazard(st *site) hazard {
-	return r.tab.raid[st.region][st.sector]
+// raidPick is a raid drawn for this month: the site at position at of its
+// region and sector's raidable list.
+type raidPick struct {
+	at     int32
+	region model.Region
+	sector model.Sector
+	over   bool // the site is no longer raidable: drop it from the list
 }
 
-func (r *replicate) scheduleRaid(sid int32, after int32) {
-	st := &r.sites[sid]
-	t := after + r.wait(&st.rng, r.raidHazard(st))
-	if t <= int32(r.to) {
-		r.schedule(t, event{kind: evSiteRaid, id: sid, gen: st.gen})
+// raids carries out month t's police raids. Every raidable site of region g
+// and sector sec is raided with the monthly hazard of its region and sector,
+// independently of the others: the raided sites are found by skipping
+// through the list with geometric gaps, an exact way of drawing one Bernoulli
+// trial per site (and one waiting time per raid instead of one per site). A
+// site drops out of the lists when a raid finds it closed, or empty with
+// nobody left to recruit: raids on it could change nothing. The sites are
+// read ahead of the raids (see prefetch), and the lists shortened after them,
+// from the back, so that no site skips its trial this month.
+func (r *replicate) raids(t int32) {
+	picks := r.raided[:0]
+	for g := range r.raidable {
+		for sec := range r.raidable[g] {
+			list := r.raidable[g][sec]
+			h := r.tab.raid[g][sec]
+			if len(list) == 0 || h.p <= 0 {
+				continue
+			}
+			src := &r.raidSrc[g][sec]
+			for k := int(src.wait(h)) - 1; k < len(list); k += int(src.wait(h)) {
+				picks = append(picks, raidPick{at: int32(k), region: model.Region(g), sector: model.Sector(sec)})
+			}
+		}
 	}
+	var sum int32
+	for _, p := range picks {
+		st := &r.sites[r.raidable[p.region][p.sector][p.at]]
+		if st.joined > 0 {
+			m := r.members[st.first]
+			sum += m.tExit + int32(r.victims[m.id].state)
+		}
+	}
+	r.sink += sum
+	for i := range picks {
+		p := &picks[i]
+		p.over = !r.raid(r.raidable[p.region][p.sector][p.at], t)
+	}
+	for i := len(picks) - 1; i >= 0; i-- {
+		if p := picks[i]; p.over {
+			list := r.raidable[p.region][p.sector]
+			last := len(list) - 1
+			list[p.at] = list[last]
+			r.raidable[p.region][p.sector] = list[:last]
+		}
+	}
+	r.raided = picks
+}
+
+// raid is a police raid on site sid in month t: every victim still exploited
+// there is contacted. It reports whether the site stays under the raid
+// hazard: open, and it held someone or may still recruit.
+func (r *replicate) raid(sid int32, t int32) bool {
+	st := &r.sites[sid]
+	if st.closed {
+		return false
+	}
+	found := false
+	for _, m := range r.siteMembers(st) {
+		if m.tExit > t && r.exploitedAt(m.id, t) {
+			found = true
+			r.contact(m.id, model.PoliceRaid, t)
+		}
+	}
+	st = &r.sites[sid]
+	return !st.closed && (found || st.joined < st.target)
 }
 
 func (r *replicate) handle(e event, t int32) {
@@ -977,23 +1036,6 @@ func (r *replicate) handle(e event, t int32) {
 			if r.victims[e.id].state == Exploited {
 				r.plan(e.id, t)
 			}
-		}
-	case evSiteRaid:
-		st := &r.sites[e.id]
-		if st.closed || e.gen != st.gen {
-			return
-		}
-		found := false
-		for _, m := range r.siteMembers(st) {
-			if m.tExit > t && r.exploitedAt(m.id, t) {
-				found = true
-				r.contact(m.id, model.PoliceRaid, t)
-			}
-		}
-		// A site that still holds or may still recruit victims stays under the raid hazard.
-		st = &r.sites[e.id]
-		if !st.closed && (found || st.joined < st.target) {
-			r.scheduleRaid(e.id, t)
 		}
 	case evRetraffick:
 		r.exploitedAt(e.id, t)
