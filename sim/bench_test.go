@@ -22,10 +22,10 @@ func benchReplicate(b *testing.B, cfg *Config, rep int, scratch *Scratch, naive 
 		return
 	}
 	r := newReplicate(cfg, rep)
-	r.victims, r.sites, r.members, r.calendar = scratch.victims[:0], scratch.sites[:0], scratch.members[:0], scratch.calendar
+	scratch.lend(r)
 	r.arrive = naiveArrivals(r)
 	r.run()
-	scratch.victims, scratch.sites, scratch.members, scratch.calendar = r.victims[:0], r.sites[:0], r.members[:0], r.calendar
+	scratch.keep(r)
 }
 
 // warmScratch runs every draw once, untimed, so that the scratch arrays have

@@ -84,10 +84,10 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 	}
 	for g := range r.raidable {
 		for sec := range r.raidable[g] {
-			c.raidable[g][sec] = append([]int32(nil), r.raidable[g][sec]...)
+			c.raidable[g][sec] = append(c.raidable[g][sec][:0], r.raidable[g][sec]...)
 		}
 	}
-	c.raided = nil
+	c.raided = c.raided[:0]
 	c.open = append([]int32(nil), r.open...)
 	c.caseOf = maps.Clone(r.caseOf)
 	cal := c.calendar

@@ -52,6 +52,8 @@ type Scratch struct {
 	sites    []site
 	members  []member
 	calendar [][]event
+	raidable [model.NumRegions][model.NumSectors][]int32
+	raided   []raidPick
 	spare    *Scratch // a second set, for the policies forked from a replicate
 }
 
@@ -61,11 +63,14 @@ type Scratch struct {
 func (s *Scratch) lend(r *replicate) {
 	r.victims, r.sites, r.members, r.calendar = s.victims[:0], s.sites[:0], s.members[:0], s.calendar
 	s.victims, s.sites, s.members, s.calendar = nil, nil, nil, nil
+	r.raidable, r.raided = s.raidable, s.raided[:0]
+	s.raidable, s.raided = [model.NumRegions][model.NumSectors][]int32{}, nil
 }
 
 // keep takes r's arrays back for the next replicate.
 func (s *Scratch) keep(r *replicate) {
 	s.victims, s.sites, s.members, s.calendar = r.victims[:0], r.sites[:0], r.members[:0], r.calendar
+	s.raidable, s.raided = r.raidable, r.raided[:0]
 }
 
 // ParamStream is the random source of parameter path in replicate rep.
