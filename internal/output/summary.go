@@ -135,12 +135,12 @@ func WriteSensitivity(out string, rows []SensitivityRow) error {
 }
 
 // openDynamicParquet opens a Parquet file with its own schema.
-func openDynamicParquet(path string) (*os.File, *parquet.Reader, error) {
+func openDynamicParquet(path string) (*os.File, *parquet.GenericReader[any], error) {
 	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, parquet.NewReader(pf), nil
+	return f, parquet.NewGenericReader[any](pf), nil
 }
 
 // dynamicColumn returns the index of a top-level leaf column of a file's schema.
@@ -153,7 +153,7 @@ func dynamicColumn(path string, s *parquet.Schema, name string) (int, error) {
 }
 
 // eachDynamicRow streams the rows of a Parquet file through fn.
-func eachDynamicRow(path string, r *parquet.Reader, fn func(parquet.Row) error) error {
+func eachDynamicRow(path string, r *parquet.GenericReader[any], fn func(parquet.Row) error) error {
 	buf := make([]parquet.Row, 1024)
 	for {
 		n, err := r.ReadRows(buf)

@@ -60,7 +60,7 @@ func ChunkPath(out, scenario string, k int) string {
 type ChunkWriter struct {
 	rows   *SweepRows
 	file   *AtomicFile
-	w      *parquet.Writer
+	w      *parquet.GenericWriter[any]
 	col    sweepColumns
 	buf    []parquet.Row // the rows of one job, reused
 	values []parquet.Value
@@ -86,7 +86,7 @@ func (s *SweepRows) NewChunkWriter(out, scenario string, k int) (*ChunkWriter, e
 		return nil, err
 	}
 	opts := append(writerOptions(), schema)
-	return &ChunkWriter{rows: s, file: f, w: parquet.NewWriter(f, opts...), col: col}, nil
+	return &ChunkWriter{rows: s, file: f, w: parquet.NewGenericWriter[any](f, opts...), col: col}, nil
 }
 
 // columns finds each field's leaf column in schema by its Parquet name.
@@ -185,14 +185,14 @@ func (s *SweepRows) WriteDesign(out string, matrix [][]float64) error {
 		return err
 	}
 	schema := parquet.SchemaOf(reflect.New(s.design).Interface())
-	w := parquet.NewWriter(f, append(writerOptions(), schema)...)
+	w := parquet.NewGenericWriter[any](f, append(writerOptions(), schema)...)
 	row := reflect.New(s.design).Elem()
 	for p, vals := range matrix {
 		row.Field(0).SetInt(int64(p))
 		for i, v := range vals {
 			row.Field(1 + i).SetFloat(v)
 		}
-		if err := w.Write(row.Interface()); err != nil {
+		if _, err := w.Write([]any{row.Interface()}); err != nil {
 			f.Abort()
 			return err
 		}
@@ -263,16 +263,16 @@ func MergeParts(srcs []string, scenario, dest string) (chunks int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	var w *parquet.Writer
+	var w *parquet.GenericWriter[any]
 	for _, n := range names {
-		f, err := os.Open(byName[n])
+		f, pf, err := openParquet(byName[n])
 		if err != nil {
 			out.Abort()
 			return 0, err
 		}
-		r := parquet.NewReader(f)
+		r := parquet.NewGenericReader[any](pf)
 		if w == nil {
-			w = parquet.NewWriter(out, append(writerOptions(), r.Schema())...)
+			w = parquet.NewGenericWriter[any](out, append(writerOptions(), r.Schema())...)
 		}
 		if _, err := parquet.CopyRows(w, r); err != nil && !errors.Is(err, io.EOF) {
 			r.Close()
