@@ -42,7 +42,7 @@ func LoadHypothesis(name string) (*Scenario, error) {
 	if f.Extends == "" {
 		return root(f)
 	}
-	parent, err := load(f.Extends, "", []string{"hypothesis:" + name})
+	parent, err := loader{}.load(f.Extends, "", []string{"hypothesis:" + name})
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +103,55 @@ type Scenario struct {
 
 // Load resolves a scenario argument: a built-in name or a path to a file.
 func Load(arg string) (*Scenario, error) {
-	return load(arg, "", nil)
+	return loader{}.load(arg, "", nil)
+}
+
+// Recorded holds the scenario files of an earlier run, as its manifest
+// recorded them: Files by the path the loader read them from, Builtins by
+// name. Loading from it reads neither the disk nor the embedded scenarios, so
+// a run can be redone from its manifest alone, from any folder, whatever has
+// changed on disk or in the binary's built-in files since.
+type Recorded struct {
+	Files    map[string][]byte
+	Builtins map[string][]byte
+}
+
+// loader reads scenario files from disk and the embedded built-ins, or only
+// from rec when it is set.
+type loader struct{ rec *Recorded }
+
+// readPath reads and parses the scenario file at path p.
+func (l loader) readPath(p string) (*File, error) {
+	if l.rec == nil {
+		return ReadFile(p)
+	}
+	data, ok := l.rec.Files[p]
+	if !ok {
+		return nil, &Error{File: p, Msg: "not among the recorded scenario files", Allowed: "the files the manifest records"}
+	}
+	f, err := Parse(p, data)
+	if err != nil {
+		return nil, err
+	}
+	f.Path = p
+	return f, nil
+}
+
+// readBuiltin reads and parses the built-in scenario name.
+func (l loader) readBuiltin(name string) (*File, error) {
+	if l.rec == nil {
+		return ReadBuiltin(name)
+	}
+	data, ok := l.rec.Builtins[name]
+	if !ok {
+		return nil, &Error{File: name, Msg: "not among the recorded built-in scenarios", Allowed: "the files the manifest records"}
+	}
+	return Parse(name+" (built-in scenarios/"+name+".yaml, as recorded)", data)
 }
 
 const maxDepth = 16
 
-func load(arg, relTo string, chain []string) (*Scenario, error) {
+func (l loader) load(arg, relTo string, chain []string) (*Scenario, error) {
 	var f *File
 	var err error
 	id := arg
@@ -117,12 +160,12 @@ func load(arg, relTo string, chain []string) (*Scenario, error) {
 		if relTo != "" && !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(relTo), p)
 		}
-		f, err = ReadFile(p)
+		f, err = l.readPath(p)
 		if abs, e := filepath.Abs(p); e == nil {
 			id = abs
 		}
 	} else {
-		f, err = ReadBuiltin(arg)
+		f, err = l.readBuiltin(arg)
 		id = "builtin:" + arg
 	}
 	if err != nil {
@@ -141,7 +184,7 @@ func load(arg, relTo string, chain []string) (*Scenario, error) {
 		return root(f)
 	}
 	rel := f.Path
-	parent, err := load(f.Extends, rel, chain)
+	parent, err := l.load(f.Extends, rel, chain)
 	if err != nil {
 		var e *Error
 		if asError(err, &e) && e.Msg == "no built-in scenario of that name" {

@@ -60,6 +60,16 @@ func LoadSweep(path string) (*Sweep, error) {
 
 // ParseSweep parses a sweep file's bytes; path resolves scenario paths relative to it.
 func ParseSweep(path string, data []byte) (*Sweep, error) {
+	return parseSweep(path, data, loader{})
+}
+
+// ParseRecordedSweep parses a sweep file's bytes as ParseSweep does, with its
+// scenarios read from rec instead of the disk and the built-ins.
+func ParseRecordedSweep(path string, data []byte, rec *Recorded) (*Sweep, error) {
+	return parseSweep(path, data, loader{rec: rec})
+}
+
+func parseSweep(path string, data []byte, l loader) (*Sweep, error) {
 	sum := sha256.Sum256(data)
 	s := &Sweep{File: path, Path: path, SHA256: hex.EncodeToString(sum[:]), Bytes: data, Replicates: 0, Seed: 1}
 	// Reuse the scenario file checks for size, encoding and YAML syntax.
@@ -173,7 +183,7 @@ func ParseSweep(path string, data []byte) (*Sweep, error) {
 		if IsPath(a) && !filepath.IsAbs(a) {
 			a = filepath.Join(filepath.Dir(path), a)
 		}
-		sc, err := Load(a)
+		sc, err := l.load(a, "", nil)
 		if err != nil {
 			var e *Error
 			if asError(err, &e) && (e.Msg == "no built-in scenario of that name" || e.Msg == "no such file") {

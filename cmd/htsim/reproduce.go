@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"htsim/internal/output"
 	"htsim/scenarios"
@@ -89,8 +90,12 @@ const reproduceUsage = `Usage: htsim reproduce [flags] OUT
 Reruns the sweep recorded in OUT/manifest.json (all chunks, or --sample k of
 them chosen at random with --seed) into a temporary folder and compares each
 part file's SHA-256 with the one in OUT. Prints "match" or the first chunk that
-differs; exits 1 on a mismatch. The sweep file and the scenario files must be
-the same as recorded (their hashes are checked first).
+differs; exits 1 on a mismatch.
+
+The sweep file and every scenario file (built-in ones included) are read from
+the manifest, which records their contents: not from the disk or the binary's
+built-in files, which may have changed since. It works from any folder, and a
+mismatch comes from the code (the manifest names the revision that made OUT).
 `
 
 func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -112,23 +117,9 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return usagef("reproduce: %s is not a sweep output folder (%v); htsim reproduce checks sweeps", out, err)
 	}
-	sw, err := scenarios.ParseSweep(m.SweepFile.Path, []byte(m.SweepFile.Content))
+	sw, err := scenarios.ParseRecordedSweep(m.SweepFile.Path, []byte(m.SweepFile.Content), recordedFiles(m))
 	if err != nil {
-		return fmt.Errorf("reproduce: the recorded sweep file no longer loads: %w", err)
-	}
-	// The scenarios must be the ones recorded.
-	for i, sc := range sw.Scenarios {
-		if i >= len(m.Scenarios) {
-			return fmt.Errorf("reproduce: the sweep now names more scenarios than recorded")
-		}
-		rec := m.Scenarios[i].Files
-		for j, f := range sc.Files {
-			r := rec[len(rec)-1-j]
-			if f.SHA256 != r.SHA256 {
-				fmt.Fprintf(stdout, "mismatch: scenario file %s changed since the run (sha256 %s, recorded %s)\n", f.Display, f.SHA256[:12], r.SHA256[:12])
-				return errMismatch
-			}
-		}
+		return usagef("reproduce: the sweep recorded in %s does not load with this binary: %v", out, err)
 	}
 	v, rev, _ := output.BuildInfo()
 	if rev != m.Revision {
@@ -193,6 +184,22 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 var errMismatch = fmt.Errorf("results differ from the recorded run")
+
+// recordedFiles collects the scenario files a sweep's manifest records: files
+// by the path they were read from, built-ins by name.
+func recordedFiles(m *output.SweepManifest) *scenarios.Recorded {
+	rec := &scenarios.Recorded{Files: map[string][]byte{}, Builtins: map[string][]byte{}}
+	for _, sc := range m.Scenarios {
+		for _, f := range sc.Files {
+			if f.Path != "" {
+				rec.Files[f.Path] = []byte(f.Content)
+			} else if name, _, ok := strings.Cut(f.Name, " (built-in "); ok {
+				rec.Builtins[name] = []byte(f.Content)
+			}
+		}
+	}
+	return rec
+}
 
 func fileHash(path string) (string, error) {
 	f, err := os.Open(path)

@@ -667,3 +667,37 @@ func TestSweepOutputsColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestReproduceFromManifest: reproduce reads the sweep's scenario files from
+// the manifest, so it still matches after the user's scenario file has been
+// edited (here to extend one more file, which once crashed it) and the folder
+// holding the sweep and its scenario has moved away.
+func TestReproduceFromManifest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a small sweep twice")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	dir := filepath.Join(root, "study")
+	os.Mkdir(dir, 0o755)
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("mine.yaml", "name: mine\nextends: baseline\nfrom: 2026-01\nparameters:\n  police:\n    skill: {value: 0.7, source: assumption}\n")
+	write("sweep.yaml", "name: mine-sweep\nscenarios: [./mine.yaml]\ndesign: {kind: montecarlo, points: 2}\nreplicates: 1\nseed: 3\n"+
+		"parameters:\n  police.raid_monthly.sex_industry: {min: 0.01, max: 0.03}\n")
+	out := filepath.Join(root, "out")
+	htsimOK(t, nil, "sweep", "-q", "--out", out, filepath.Join(dir, "sweep.yaml"))
+
+	write("parent.yaml", "name: parent\nextends: baseline\nparameters:\n  police:\n    skill: {value: 0.4, source: assumption}\n")
+	write("mine.yaml", "name: mine\nextends: ./parent.yaml\nfrom: 2026-01\nparameters:\n  police:\n    skill: {value: 0.7, source: assumption}\n")
+	if err := os.Rename(dir, filepath.Join(root, "moved")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := htsimProc(t, nil, "reproduce", out)
+	if code != 0 || !strings.HasPrefix(stdout, "match") {
+		t.Errorf("reproduce after editing and moving the scenario: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
