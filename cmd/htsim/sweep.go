@@ -304,6 +304,25 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := prepareSweepOut(o, manifest); err != nil {
 		return err
 	}
+	global := func(s, k int) int { return s*plan.perScen + k }
+	if !o.resume {
+		// Shards may share a folder, but a shard's own files are redone only
+		// on request: --resume keeps them, --force starts again.
+		present, total := 0, 0
+		for s, sc := range sw.Scenarios {
+			for k := 0; k < plan.perScen; k++ {
+				if global(s, k)%shard.count == shard.index {
+					total++
+					if _, err := os.Stat(output.ChunkPath(o.out, sc.Name, k)); err == nil {
+						present++
+					}
+				}
+			}
+		}
+		if present > 0 {
+			return usagef("sweep: --out %s already holds %d of the %d part files of shard %s (an earlier or interrupted run); add --resume to run only the missing ones, or --force to start again", o.out, present, total, shard)
+		}
+	}
 	rows := output.NewSweepRows(paramKeys(sw))
 	if err := rows.WriteDesign(o.out, plan.matrix); err != nil {
 		return fmt.Errorf("writing design.parquet: %w", err)
@@ -311,7 +330,6 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := writeJSON(filepath.Join(o.out, "manifest.json"), manifest); err != nil {
 		return err
 	}
-	global := func(s, k int) int { return s*plan.perScen + k }
 	mine, skipped := 0, 0
 	jobs := plan.jobs(func(s, k int) bool {
 		if global(s, k)%shard.count != shard.index {
@@ -428,7 +446,7 @@ func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
 		return usagef("sweep: --out %s holds another sweep (or another --chunk or code revision); use another folder or --force", o.out)
 	}
 	// The same sweep: another shard's files or an interrupted run. Without
-	// --resume, existing files would be recomputed; that is allowed only when
-	// this shard has none yet, so two shards can share a folder.
+	// --resume, this shard may start only if it has no file there yet, so
+	// that two shards can share a folder (checked by the caller).
 	return nil
 }

@@ -701,3 +701,30 @@ func TestReproduceFromManifest(t *testing.T) {
 		t.Errorf("reproduce after editing and moving the scenario: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 }
+
+// TestSweepRerunRefused: running a sweep again into a folder holding this
+// shard's files, without --resume or --force, exits 2 and leaves them alone.
+func TestSweepRerunRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example sweep")
+	}
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "out")
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "16", "--out", out, exampleSweep)
+	part := output.ChunkPath(out, "baseline", 0)
+	before, err := os.Stat(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := htsimProc(t, nil, "sweep", "-q", "--chunk", "16", "--out", out, exampleSweep)
+	if code != 2 || !strings.Contains(stderr, "already holds 2 of the 2 part files") || !strings.Contains(stderr, "--resume") {
+		t.Errorf("rerun without --resume: exit %d, stderr %q; want exit 2 naming the files and --resume", code, stderr)
+	}
+	if after, err := os.Stat(part); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the refused rerun touched %s (%v)", part, err)
+	}
+	// Another shard may still start in the folder of shard 0/2's files.
+	shared := filepath.Join(t.TempDir(), "shared")
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "16", "--shard", "0/2", "--out", shared, exampleSweep)
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "16", "--shard", "1/2", "--out", shared, exampleSweep)
+}
