@@ -196,7 +196,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&o.to, "to", "", "last month recorded, YYYY-MM (default: the scenario's, 2030-12)")
 	fs.BoolVar(&o.victims, "victims", false, "also write one row per victim spell (large: use few replicates)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress and no table")
-	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out, once the new run is complete")
 	fs.BoolVar(&o.compare, "compare", false, "after the run, compare each scenario with --against (as htsim compare)")
 	fs.StringVar(&o.cmp.against, "against", "baseline", "with --compare: the scenario to compare against")
 	fs.StringVar(&o.cmp.format, "format", "table", "with --compare: table, csv or json")
@@ -249,8 +249,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return usagef("run: --compare needs at least two scenarios")
 		}
 	}
-	if err := prepareOut(o.out, o.force); err != nil {
+	// dest is o.out, or with --force over an earlier run a folder beside it
+	// that replaces the earlier run's files only once the new run is whole.
+	dest, err := prepareOut(o.out, o.force)
+	if err != nil {
 		return err
+	}
+	if dest != o.out {
+		defer os.RemoveAll(dest) // gone already once committed
 	}
 	manifest := output.NewManifest(append([]string{"htsim"}, os.Args[1:]...), scs)
 	if len(os.Args) > 0 && !strings.HasSuffix(os.Args[0], "htsim") && !strings.HasSuffix(os.Args[0], "htsim.exe") {
@@ -284,7 +290,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	for _, sc := range scs {
 		cfgs = append(cfgs, &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims})
-		w, err := output.NewScenarioWriter(o.out, sc, o.victims)
+		w, err := output.NewScenarioWriter(dest, sc, o.victims)
 		if err != nil {
 			abort()
 			return fmt.Errorf("opening output for %s: %w", sc.Name, err)
@@ -312,6 +318,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	})
 	if err != nil {
 		abort()
+		if errors.Is(err, context.Canceled) && dest != o.out {
+			fmt.Fprintf(stderr, "htsim: interrupted; no partial output was kept, and the earlier output in %s is unchanged. Run the same command again to redo it.\n", o.out)
+			return errInterrupted
+		}
 		return err
 	}
 	for _, sc := range scs {
@@ -323,7 +333,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if bar != nil {
 		bar.Finish()
 	}
-	if err := manifest.Write(o.out); err != nil {
+	if err := manifest.Write(dest); err != nil {
 		return fmt.Errorf("writing manifest: %w", err)
 	}
 	// summary.parquet from the totals in memory, in scenario name order as htsim summarize writes it.
@@ -340,8 +350,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		ss = append(ss, rows...)
 	}
-	if err := output.WriteSummary(o.out, ss); err != nil {
+	if err := output.WriteSummary(dest, ss); err != nil {
 		return fmt.Errorf("writing summary.parquet: %w", err)
+	}
+	if dest != o.out {
+		if err := replaceRun(o.out, dest); err != nil {
+			return err
+		}
 	}
 	if !o.quiet {
 		if err := analysis.WriteTable(stdout, sums); err != nil {
@@ -402,40 +417,65 @@ func horizon(o runOptions, scs []*scenarios.Scenario) (from, to model.Month, err
 	return from, to, nil
 }
 
-// prepareOut makes sure out can receive a run: it must be new or empty, or
-// hold an earlier htsim run that --force allows us to replace.
-func prepareOut(out string, force bool) error {
+// prepareOut makes sure out can receive a run and returns the folder to
+// write it into. A new or empty out is written directly. An earlier htsim
+// run in out is replaced only with force, and then the run is written into a
+// new folder beside out (same file system), which replaceRun moves into out
+// once it is complete: an interrupted or failed run leaves the earlier one
+// as it was.
+func prepareOut(out string, force bool) (string, error) {
 	info, err := os.Stat(out)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return out, nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !info.IsDir() {
-		return usagef("run: --out %s exists and is not a folder", out)
+		return "", usagef("run: --out %s exists and is not a folder", out)
 	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if len(entries) == 0 {
-		return nil
+		return out, nil
 	}
 	if !force {
-		return usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
+		return "", usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
 	}
 	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
 		if _, err2 := os.Stat(filepath.Join(out, "yearly")); err2 != nil {
-			return usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+			return "", usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
 		}
 	}
-	for _, name := range []string{"yearly", "parameters", "victims", "manifest.json", "compare.parquet", "summary.parquet", "report"} {
+	clean := filepath.Clean(out)
+	return os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
+}
+
+// runOutputs are the files and folders of htsim output that a new run in the
+// same folder replaces (a sweep's too, so that none is left beside the run).
+var runOutputs = []string{"yearly", "parameters", "victims", "manifest.json", "compare.parquet", "summary.parquet",
+	"report", "design.parquet", "sensitivity.parquet"}
+
+// replaceRun moves the complete run in staged into out, in place of the
+// earlier run's outputs; other files in out stay.
+func replaceRun(out, staged string) error {
+	for _, name := range runOutputs {
 		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
 			return err
 		}
 	}
-	return nil
+	entries, err := os.ReadDir(staged)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(staged, e.Name()), filepath.Join(out, e.Name())); err != nil {
+			return fmt.Errorf("moving the new run into %s: %w", out, err)
+		}
+	}
+	return os.Remove(staged)
 }
 
 func cmdScenarios(args []string, stdout, stderr io.Writer) error {

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +156,69 @@ func TestHelpAndScenarios(t *testing.T) {
 	code, stdout, _ = runCLI(t, "validate", "baseline", "../../scenarios/baseline.yaml")
 	if code != 0 || strings.Count(stdout, "OK") != 2 {
 		t.Errorf("validate: exit %d, %q", code, stdout)
+	}
+}
+
+// TestRunForceInterrupted: an interrupted run --force over an earlier run
+// leaves the earlier run exactly as it was, and nothing beside it; a complete
+// one replaces it, stale files included.
+func TestRunForceInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs htsim three times")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	htsimOK(t, nil, "run", "-q", "-n", "2", "--out", out, "baseline", "palermo", "--compare")
+	hashes := func() map[string]string {
+		h := map[string]string{}
+		filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				data, _ := os.ReadFile(p)
+				sum := sha256.Sum256(data)
+				h[p] = hex.EncodeToString(sum[:])
+			}
+			return nil
+		})
+		return h
+	}
+	before := hashes()
+
+	p := startHtsim(t, "run", "-q", "-n", "2000", "--out", out, "--force", "baseline")
+	deadline := time.Now().Add(time.Minute)
+	for {
+		staged, _ := filepath.Glob(filepath.Join(root, ".out.htsim-new-*", "yearly"))
+		if len(staged) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the forced run wrote no staging folder within a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 130 {
+		t.Fatalf("interrupted run --force: exit %d, want 130\n%s", code, p.stderr)
+	}
+	if !strings.Contains(p.stderr.String(), "earlier output in "+out+" is unchanged") {
+		t.Errorf("stderr %q does not say the earlier output is unchanged", p.stderr)
+	}
+	if after := hashes(); !reflect.DeepEqual(before, after) {
+		t.Errorf("the interrupted run changed the earlier output:\nbefore %v\nafter  %v", before, after)
+	}
+	if left, _ := filepath.Glob(filepath.Join(root, ".out.htsim-new-*")); len(left) > 0 {
+		t.Errorf("staging folder left behind: %v", left)
+	}
+
+	htsimOK(t, nil, "run", "-q", "-n", "2", "--out", out, "--force", "baseline")
+	for _, gone := range []string{"compare.parquet", filepath.Join("yearly", "scenario=palermo")} {
+		if _, err := os.Stat(filepath.Join(out, gone)); err == nil {
+			t.Errorf("%s of the earlier run is still in --out after run --force", gone)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "yearly", "scenario=baseline", "part-00000.parquet")); err != nil {
+		t.Errorf("the new run is not in --out: %v", err)
 	}
 }
