@@ -28,7 +28,11 @@ final count column, then one row per observed pattern with 0/1 cells:
   police,ngo,hotline,count
   1,0,0,120
   0,1,0,85
+  0,0,1,30
   1,1,0,9
+  1,0,1,6
+  0,1,1,4
+  1,1,1,2
 Patterns absent from the file count 0; the all-zero pattern cannot be observed.
 
 With OUT, the --out folder of 'htsim run --victims', builds the table from the

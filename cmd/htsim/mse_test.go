@@ -272,3 +272,25 @@ func TestMSEHelp(t *testing.T) {
 		t.Errorf("top usage lacks mse:\n%s", stdout)
 	}
 }
+
+// TestMSEHelpExample: the table printed in mse --help runs as printed.
+func TestMSEHelpExample(t *testing.T) {
+	_, rest, ok := strings.Cut(mseUsage, "\n  police,ngo,hotline,count\n")
+	if !ok {
+		t.Fatal("mse --help no longer shows the example table")
+	}
+	lines := []string{"police,ngo,hotline,count"}
+	for _, l := range strings.Split(rest, "\n") {
+		if !strings.HasPrefix(l, "  ") {
+			break
+		}
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	path := filepath.Join(t.TempDir(), "lists.csv")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, "mse", "--counts", path); code != 0 || !strings.Contains(stdout, "estimated total:") {
+		t.Errorf("the help's example (%d rows): exit %d\n%s%s", len(lines)-1, code, stdout, stderr)
+	}
+}
