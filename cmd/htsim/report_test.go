@@ -596,6 +596,9 @@ func TestReportErrors(t *testing.T) {
 		{"missing folder", []string{"report", filepath.Join(dir, "nosuch")}, "no manifest.json"},
 		{"sweep folder", []string{"report", sweepOut}, "holds sweep tiny"},
 		{"missing sensitivity", []string{"report", run, "--sensitivity", filepath.Join(dir, "nosuch")}, "--sensitivity"},
+		{"sweep without sensitivity", []string{"report", run, "--sensitivity", sweepOut}, "sensitivity.parquet does not exist"},
+		{"sensitivity not parquet", []string{"report", run, "--sensitivity", filepath.Join(dir, "tiny.yaml")}, "tiny.yaml is not a readable Parquet file"},
+		{"another table as sensitivity", []string{"report", run, "--sensitivity", filepath.Join(sweepOut, "design.parquet")}, "not the sensitivity table"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, c.args...)

@@ -134,6 +134,28 @@ func WriteSensitivity(out string, rows []SensitivityRow) error {
 	return t.commit()
 }
 
+// ReadSensitivity reads a sensitivity.parquet written by htsim sensitivity. A
+// file that is missing, not Parquet, or another table is an InputError
+// naming it.
+func ReadSensitivity(path string) ([]SensitivityRow, error) {
+	f, pf, err := openParquet(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, inputErrorf("%s does not exist: give a Saltelli sweep folder after htsim sensitivity, or its sensitivity.parquet", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	if err := requireColumns(pf, path, "the sensitivity table of htsim sensitivity", "scenario", "output", "parameter", "s1", "st"); err != nil {
+		return nil, err
+	}
+	rows, err := parquet.ReadFile[SensitivityRow](path)
+	if err != nil {
+		return nil, inputErrorf("reading %s: %v", path, err)
+	}
+	return rows, nil
+}
+
 // openDynamicParquet opens a Parquet file with its own schema.
 func openDynamicParquet(path string) (*os.File, *parquet.GenericReader[any], error) {
 	f, pf, err := openParquet(path)

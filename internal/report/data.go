@@ -83,8 +83,8 @@ func Load(out string, o Options) (*Inputs, error) {
 		sp = filepath.Join(sp, "sensitivity.parquet")
 	}
 	if sp != "" {
-		if in.Sensitivity, err = parquet.ReadFile[output.SensitivityRow](sp); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", sp, err)
+		if in.Sensitivity, err = output.ReadSensitivity(sp); err != nil {
+			return nil, err
 		}
 		in.SensitivityPath = sp
 	}
