@@ -69,7 +69,7 @@ type prior struct {
 
 func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o calibrateOptions
-	fs := newFlags("calibrate", calibrateUsage, stderr)
+	fs := newFlags("calibrate", calibrateUsage, stdout)
 	fs.StringVar(&o.scenario, "scenario", "baseline", "scenario to calibrate (built-in name or file)")
 	fs.StringVar(&o.data, "data", "", "targets CSV (default: the embedded data/official.csv)")
 	fs.StringSliceVar(&o.params, "params", defaultCalibrated, "parameters to fit (dotted keys)")

@@ -101,8 +101,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 	case "validate":
 		err = cmdValidate(args[1:], stdout, stderr)
 	case "version":
-		v, rev, mod := output.BuildInfo()
-		fmt.Fprintf(stdout, "htsim %s %s%s %s\n", v, rev, map[bool]string{true: " (modified)"}[mod], runtime.Version())
+		err = cmdVersion(args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, topUsage)
 	default:
@@ -139,13 +138,17 @@ func isUsage(err error) bool {
 	return errors.As(err, &u) || errors.As(err, &se) || errors.As(err, &sl) || errors.As(err, &ie)
 }
 
-func newFlags(name, usage string, stderr io.Writer) *pflag.FlagSet {
+// newFlags returns a command's flag set. Its usage is printed to help only
+// when asked for (--help, -h), as the command's output: to standard output,
+// with exit 0. Errors in flags are returned, and reported on standard error
+// by Main.
+func newFlags(name, usage string, help io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(help)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fmt.Fprintln(stderr, "\nFlags:")
+		fmt.Fprint(help, usage)
+		fmt.Fprintln(help, "\nFlags:")
 		fs.PrintDefaults()
 	}
 	return fs
@@ -187,7 +190,7 @@ type runOptions struct {
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o runOptions
-	fs := newFlags("run", runUsage, stderr)
+	fs := newFlags("run", runUsage, stdout)
 	fs.IntVarP(&o.replicates, "replicates", "n", 100, "replicates per scenario (Monte Carlo draws of parameters and events)")
 	fs.Uint64VarP(&o.seed, "seed", "s", 1, "master seed (a non-negative integer)")
 	fs.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "replicates simulated in parallel")
@@ -478,8 +481,21 @@ func replaceRun(out, staged string) error {
 	return os.Remove(staged)
 }
 
+func cmdVersion(args []string, stdout io.Writer) error {
+	fs := newFlags("version", "Usage: htsim version\n\nPrints htsim's version, the source revision it was built from (with (modified)\nif the tree had uncommitted changes) and the Go version.\n", stdout)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("version: takes no arguments")
+	}
+	v, rev, mod := output.BuildInfo()
+	fmt.Fprintf(stdout, "htsim %s %s%s %s\n", v, rev, map[bool]string{true: " (modified)"}[mod], runtime.Version())
+	return nil
+}
+
 func cmdScenarios(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("scenarios", "Usage: htsim scenarios\n\nLists the built-in scenarios with their descriptions.\n", stderr)
+	fs := newFlags("scenarios", "Usage: htsim scenarios\n\nLists the built-in scenarios with their descriptions.\n", stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -511,7 +527,7 @@ func isSweepFile(path string) bool {
 var sweepKeyRE = regexp.MustCompile(`(?m)^design:`)
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("validate", "Usage: htsim validate FILE...\n\nChecks scenario files (or built-in names) without running them.\nPrints OK or every problem found; exits 2 if any file is invalid.\n", stderr)
+	fs := newFlags("validate", "Usage: htsim validate FILE...\n\nChecks scenario files (or built-in names) without running them.\nPrints OK or every problem found; exits 2 if any file is invalid.\n", stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -144,10 +144,24 @@ func TestRefusesNonEmptyOut(t *testing.T) {
 }
 
 func TestHelpAndScenarios(t *testing.T) {
-	for _, args := range [][]string{{"run", "--help"}, {"validate", "--help"}, {"help"}} {
-		if code, _, _ := runCLI(t, args...); code != 0 {
-			t.Errorf("%v: exit %d", args, code)
+	// Help asked for is the command's output: stdout, exit 0, nothing on stderr.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--help"}, "Usage: htsim run"},
+		{[]string{"sweep", "-h"}, "Usage: htsim sweep"},
+		{[]string{"validate", "--help"}, "Usage: htsim validate"},
+		{[]string{"version", "--help"}, "Usage: htsim version"},
+		{[]string{"help"}, "htsim simulates"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != 0 || !strings.HasPrefix(strings.TrimSpace(stdout), c.want) || stderr != "" {
+			t.Errorf("%v: exit %d, stdout %.40q, stderr %q; want exit 0 and %q on stdout", c.args, code, stdout, stderr, c.want)
 		}
+	}
+	if code, _, stderr := runCLI(t, "version", "extra"); code != 2 || !strings.Contains(stderr, "takes no arguments") {
+		t.Errorf("version extra: exit %d, %q; want 2", code, stderr)
 	}
 	code, stdout, _ := runCLI(t, "scenarios")
 	if code != 0 || !strings.HasPrefix(stdout, "baseline") {

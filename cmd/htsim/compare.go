@@ -37,7 +37,7 @@ func (o *compareOptions) check() error {
 
 func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o compareOptions
-	fs := newFlags("compare", compareUsage, stderr)
+	fs := newFlags("compare", compareUsage, stdout)
 	fs.StringVar(&o.against, "against", "baseline", "scenario every other scenario is compared with")
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
 	if err := parse(fs, args); err != nil {

@@ -45,7 +45,7 @@ type hypothesesOptions struct {
 
 func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o := hypothesesOptions{}
-	fs := newFlags("hypotheses", hypothesesUsage, stderr)
+	fs := newFlags("hypotheses", hypothesesUsage, stdout)
 	fs.IntVarP(&o.replicates, "replicates", "n", 40, "paired replicates per experiment")
 	fs.Uint64VarP(&o.seed, "seed", "s", 1, "master seed")
 	fs.IntVarP(&o.workers, "workers", "w", defaultWorkers(), "replicates simulated in parallel")

@@ -60,7 +60,7 @@ type mseOptions struct {
 
 func cmdMSE(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o mseOptions
-	fs := newFlags("mse", mseUsage, stderr)
+	fs := newFlags("mse", mseUsage, stdout)
 	fs.StringVar(&o.counts, "counts", "", "CSV of capture-pattern counts (instead of OUT)")
 	fs.StringVar(&o.lists, "lists", "", "with OUT: comma-separated lists to use (2 to 7 of police, art128, ngo, hotline, iom, shelter, court)")
 	fs.IntVar(&o.year, "year", 0, "with OUT: only this year of spell start (default: every year of the horizon)")

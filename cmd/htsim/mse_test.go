@@ -263,11 +263,11 @@ func TestMSEEndToEnd(t *testing.T) {
 }
 
 func TestMSEHelp(t *testing.T) {
-	code, _, stderr := runCLI(t, "mse", "--help")
-	if code != 0 || !strings.Contains(stderr, "htsim mse --counts FILE.csv") {
-		t.Errorf("exit %d: %s", code, stderr)
+	code, stdout, stderr := runCLI(t, "mse", "--help")
+	if code != 0 || !strings.Contains(stdout, "htsim mse --counts FILE.csv") || stderr != "" {
+		t.Errorf("exit %d: stdout %q, stderr %q", code, stdout, stderr)
 	}
-	code, stdout, _ := runCLI(t, "help")
+	code, stdout, _ = runCLI(t, "help")
 	if code != 0 || !strings.Contains(stdout, "htsim mse") {
 		t.Errorf("top usage lacks mse:\n%s", stdout)
 	}

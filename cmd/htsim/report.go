@@ -38,7 +38,7 @@ type reportOptions struct {
 
 func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o reportOptions
-	fs := newFlags("report", reportUsage, stderr)
+	fs := newFlags("report", reportUsage, stdout)
 	fs.StringVar(&o.sensitivity, "sensitivity", "", "a sweep folder (or its sensitivity.parquet) whose Sobol indices to show (default: OUT/sensitivity.parquet if present)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 	if err := parse(fs, args); err != nil {

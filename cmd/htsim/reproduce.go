@@ -26,7 +26,7 @@ error unless --partial.
 `
 
 func cmdMerge(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", mergeUsage, stderr)
+	fs := newFlags("merge", mergeUsage, stdout)
 	dest := fs.StringP("out", "o", "", "destination folder (new or empty)")
 	partial := fs.Bool("partial", false, "merge even if some chunks are missing")
 	if err := parse(fs, args); err != nil {
@@ -99,7 +99,7 @@ mismatch comes from the code (the manifest names the revision that made OUT).
 `
 
 func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("reproduce", reproduceUsage, stderr)
+	fs := newFlags("reproduce", reproduceUsage, stdout)
 	sample := fs.Int("sample", 0, "rerun only k randomly chosen chunks (0: all)")
 	seed := fs.Uint64("seed", 1, "seed for choosing the sample")
 	workers := fs.IntP("workers", "w", defaultWorkers(), "jobs simulated in parallel")

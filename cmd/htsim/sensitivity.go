@@ -81,7 +81,7 @@ func sensOutputOf(name string) (sensOutput, error) {
 
 func cmdSensitivity(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o sensitivityOptions
-	fs := newFlags("sensitivity", sensitivityUsage, stderr)
+	fs := newFlags("sensitivity", sensitivityUsage, stdout)
 	fs.StringVar(&o.output, "output", "recording_rate", "output: recording_rate, registered_cases, true_stock or a yearly column")
 	fs.IntVar(&o.from, "from", 0, "first year (default: the sweep's first)")
 	fs.IntVar(&o.to, "to", 0, "last year (default: the sweep's last)")

@@ -29,7 +29,7 @@ type summarizeOptions struct {
 
 func cmdSummarize(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	var o summarizeOptions
-	fs := newFlags("summarize", summarizeUsage, stderr)
+	fs := newFlags("summarize", summarizeUsage, stdout)
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
 	if err := parse(fs, args); err != nil {
 		return err

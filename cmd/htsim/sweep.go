@@ -258,7 +258,7 @@ func paramKeys(sw *scenarios.Sweep) []string {
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o sweepOptions
-	fs := newFlags("sweep", sweepUsage, stderr)
+	fs := newFlags("sweep", sweepUsage, stdout)
 	fs.StringVarP(&o.out, "out", "o", "", "output folder (default results/sweep-NAME)")
 	fs.IntVarP(&o.workers, "workers", "w", defaultWorkers(), "jobs simulated in parallel")
 	fs.StringVar(&o.shard, "shard", "", "run only shard i of n (i/n, 0-based)")
