@@ -218,7 +218,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.out == "" {
 		return usagef("run: --out must name a folder")
 	}
-	if err := o.cmp.check(); err != nil {
+	if !o.compare {
+		for _, name := range []string{"against", "format"} {
+			if fs.Changed(name) {
+				return usagef("run: --%s applies to the comparison: add --compare", name)
+			}
+		}
+	}
+	if err := o.cmp.check("run"); err != nil {
 		return err
 	}
 	// Load and check everything before touching the output folder.

@@ -27,12 +27,13 @@ type compareOptions struct {
 	format  string
 }
 
-func (o *compareOptions) check() error {
+// check checks the options of command cmd.
+func (o *compareOptions) check(cmd string) error {
 	switch o.format {
 	case "table", "csv", "json":
 		return nil
 	}
-	return usagef("--format must be table, csv or json, got %q", o.format)
+	return usagef("%s: --format must be table, csv or json, got %q", cmd, o.format)
 }
 
 func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -43,7 +44,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := o.check(); err != nil {
+	if err := o.check("compare"); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -64,8 +64,11 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if o.replicates < 2 || o.replicates > 100000 {
 		return usagef("hypotheses: --replicates must be between 2 and 100000")
 	}
-	if o.workers < 1 || o.threshold < 0 || o.threshold > 10 {
-		return usagef("hypotheses: --workers must be >= 1 and --threshold in [0, 10]")
+	if o.workers < 1 {
+		return usagef("hypotheses: --workers must be at least 1, got %d", o.workers)
+	}
+	if !(o.threshold >= 0 && o.threshold <= 10) {
+		return usagef("hypotheses: --threshold must be between 0 and 10, got %g", o.threshold)
 	}
 	if o.format != "table" && o.format != "csv" && o.format != "json" {
 		return usagef("hypotheses: --format must be table, csv or json")

@@ -109,8 +109,11 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if fs.NArg() != 1 {
 		return usagef("reproduce: name one sweep output folder")
 	}
-	if *sample < 0 || *workers < 1 {
-		return usagef("reproduce: --sample must be >= 0 and --workers >= 1")
+	if *sample < 0 {
+		return usagef("reproduce: --sample must be 0 (all chunks) or more, got %d", *sample)
+	}
+	if *workers < 1 {
+		return usagef("reproduce: --workers must be at least 1, got %d", *workers)
 	}
 	out := fs.Arg(0)
 	m, err := readSweepManifest(out)
