@@ -85,6 +85,8 @@ type compareRecord struct {
 	Against      string   `json:"against"`
 	Measure      string   `json:"measure"`
 	Period       string   `json:"period"`
+	FirstYear    int      `json:"first_year"`
+	LastYear     int      `json:"last_year"`
 	Replicates   int      `json:"replicates"`
 	MeanScenario float64  `json:"mean_scenario"`
 	MeanAgainst  float64  `json:"mean_against"`
@@ -101,7 +103,7 @@ type compareRecord struct {
 
 func record(c Comparison) compareRecord {
 	r := compareRecord{Scenario: c.Scenario, Against: c.Against, Measure: c.Measure.String(), Period: c.Period.Label,
-		Replicates: c.Replicates, MeanScenario: c.MeanScenario, MeanAgainst: c.MeanAgainst,
+		FirstYear: c.Period.From, LastYear: c.Period.To, Replicates: c.Replicates, MeanScenario: c.MeanScenario, MeanAgainst: c.MeanAgainst,
 		DiffMean: c.Diff.Mean, DiffP05: c.Diff.Lo, DiffP95: c.Diff.Hi, RateScenario: c.RateScenario,
 		RateAgainst: c.RateAgainst, RateDiffMean: c.RateDiff.Mean, RateDiffP05: c.RateDiff.Lo, RateDiffP95: c.RateDiff.Hi}
 	if !math.IsNaN(c.RelChange) {
@@ -125,7 +127,7 @@ func WriteCompareJSON(w io.Writer, cs []Comparison) error {
 // WriteCompareCSV writes every comparison as CSV with a header row.
 func WriteCompareCSV(w io.Writer, cs []Comparison) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"scenario", "against", "measure", "period", "replicates", "mean_scenario", "mean_against",
+	cw.Write([]string{"scenario", "against", "measure", "period", "first_year", "last_year", "replicates", "mean_scenario", "mean_against",
 		"diff_mean", "diff_p05", "diff_p95", "rel_change", "rate_scenario", "rate_against", "rate_diff_mean", "rate_diff_p05", "rate_diff_p95"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, c := range cs {
@@ -134,7 +136,7 @@ func WriteCompareCSV(w io.Writer, cs []Comparison) error {
 		if r.RelChange != nil {
 			rel = f(*r.RelChange)
 		}
-		cw.Write([]string{r.Scenario, r.Against, r.Measure, r.Period, strconv.Itoa(r.Replicates), f(r.MeanScenario), f(r.MeanAgainst),
+		cw.Write([]string{r.Scenario, r.Against, r.Measure, r.Period, strconv.Itoa(r.FirstYear), strconv.Itoa(r.LastYear), strconv.Itoa(r.Replicates), f(r.MeanScenario), f(r.MeanAgainst),
 			f(r.DiffMean), f(r.DiffP05), f(r.DiffP95), rel, f(r.RateScenario), f(r.RateAgainst), f(r.RateDiffMean), f(r.RateDiffP05), f(r.RateDiffP95)})
 	}
 	cw.Flush()

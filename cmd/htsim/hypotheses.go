@@ -98,11 +98,15 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 		enc.SetIndent("", "  ")
 		return enc.Encode(recs)
 	case "csv":
+		// The columns of hypotheses.json, in its order.
 		w := csv.NewWriter(stdout)
-		w.Write([]string{"number", "statement", "scenario", "outcome", "baseline", "effect_mean", "effect_p05", "effect_p95", "verdict", "study_verdict"})
+		w.Write([]string{"number", "statement", "scenario", "outcome", "outcome_is_rate", "baseline", "effect_mean", "mean_ci_lo", "mean_ci_hi",
+			"effect_p05", "effect_p95", "predicted", "verdict", "study_verdict", "replicates", "period"})
 		f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-		for _, r := range results {
-			w.Write([]string{strconv.Itoa(r.Number), r.Statement, r.Name, r.Outcome.Label, f(r.Baseline), f(r.Effect.Mean), f(r.Effect.Lo), f(r.Effect.Hi), r.Verdict, r.StudyVerdict})
+		for _, r := range hypothesisRecords(results) {
+			w.Write([]string{strconv.Itoa(r.Number), r.Statement, r.Scenario, r.Outcome, strconv.FormatBool(r.OutcomeIsRate), f(r.Baseline),
+				f(r.EffectMean), f(r.MeanCILo), f(r.MeanCIHi), f(r.EffectP05), f(r.EffectP95), r.Predicted, r.Verdict, r.StudyVerdict,
+				strconv.Itoa(r.Replicates), r.Period})
 		}
 		w.Flush()
 		return w.Error()
