@@ -24,8 +24,8 @@ type Params struct {
 // Series is a yearly series (year -> value), interpolated linearly between
 // the given years and held flat before the first and after the last.
 type Series struct {
-	Years  []int
-	Values []float64
+	Years  []int     `json:"years"`
+	Values []float64 `json:"values"`
 }
 
 // At returns the series' value in a (fractional) year.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,8 +121,10 @@ func TestOutputIdenticalAcrossWorkers(t *testing.T) {
 			t.Errorf("%s identical for seeds 5 and 6", rel)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(a, "manifest.json")); err != nil {
+	if data, err := os.ReadFile(filepath.Join(a, "manifest.json")); err != nil {
 		t.Error("no manifest")
+	} else if keys := regexp.MustCompile(`"[A-Z][A-Za-z]*":`).FindAllString(string(data), 3); len(keys) > 0 {
+		t.Errorf("manifest.json has keys that are not snake_case: %v", keys) // Go field names leaking
 	}
 	// No temporary files remain.
 	filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
