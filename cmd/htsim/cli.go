@@ -170,6 +170,8 @@ Simulates each scenario's replicates and writes, under --out:
   yearly/scenario=NAME/part-00000.parquet      true and recorded counts by year and cell
   parameters/scenario=NAME/part-00000.parquet  the parameter values each replicate drew
   victims/scenario=NAME/part-00000.parquet     one row per victim spell (with --victims)
+  summary.parquet                              means and quantiles across replicates (as summarize)
+  compare.parquet                              paired differences (with --compare, as compare)
   manifest.json                                code version, scenario files, parameters, seed
 Then prints true against recorded counts with 90% intervals across replicates.
 The output is byte-identical for the same scenarios, seed and code, whatever --workers.
