@@ -57,6 +57,7 @@ type calibrateOptions struct {
 	from, to string
 	holdout  []int
 	out      string
+	force    bool
 	quiet    bool
 }
 
@@ -82,6 +83,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&o.to, "to", "2022-12", "last month simulated")
 	fs.IntSliceVar(&o.holdout, "holdout", []int{2021, 2022}, "years left out of the fit")
 	fs.StringVarP(&o.out, "out", "o", filepath.Join("results", "calibration"), "output folder")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier calibration in --out")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -139,7 +141,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if fitted == 0 {
 		return usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years", name, from.Year(), to.Year())
 	}
-	if err := prepareOutFolder(o.out); err != nil {
+	if err := prepareOutFolder(o.out, o.force); err != nil {
 		return err
 	}
 	draws, err := runCalibration(ctx, sc, priors, targets, o, from, to)
@@ -272,8 +274,10 @@ func runCalibration(ctx context.Context, sc *scenarios.Scenario, priors []prior,
 	return draws, err
 }
 
-// prepareOutFolder accepts a new or empty folder, or one holding an earlier calibration.
-func prepareOutFolder(out string) error {
+// prepareOutFolder accepts a new or empty folder, or with force one holding
+// only an earlier calibration (its files are replaced one by one, each
+// whole, when the new calibration is done).
+func prepareOutFolder(out string, force bool) error {
 	entries, err := os.ReadDir(out)
 	if err != nil || len(entries) == 0 {
 		return nil
@@ -284,6 +288,9 @@ func prepareOutFolder(out string) error {
 		default:
 			return usagef("calibrate: --out %s holds other files; choose another folder", out)
 		}
+	}
+	if !force {
+		return usagef("calibrate: --out %s holds an earlier calibration; choose another folder or add --force to replace it", out)
 	}
 	return nil
 }

@@ -142,6 +142,8 @@ func quantile(xs []float64, p float64) float64 {
 }
 
 func TestCalibrateBadFlags(t *testing.T) {
+	earlier := t.TempDir()
+	os.WriteFile(filepath.Join(earlier, "fit.csv"), []byte("year\n"), 0o644)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -153,8 +155,10 @@ func TestCalibrateBadFlags(t *testing.T) {
 		{[]string{"calibrate", "--prior", "police.skill=0.9:0.1"}, "LO < HI"},
 		{[]string{"calibrate", "--scenario", "palermo"}, "policy phase"},
 		{[]string{"calibrate", "--data", "/nonexistent.csv"}, "--data"},
+		{[]string{"calibrate", "--out", earlier}, "holds an earlier calibration; choose another folder or add --force"},
 	} {
-		code, _, stderr := runCLI(t, append(c.args, "--out", t.TempDir())...)
+		// A fresh --out first; a case's own --out comes later and wins.
+		code, _, stderr := runCLI(t, append([]string{"calibrate", "--out", t.TempDir()}, c.args[1:]...)...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q (want %q)", c.args, code, stderr, c.want)
 		}
