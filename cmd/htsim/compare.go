@@ -50,6 +50,9 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() != 1 {
 		return usagef("compare: name one run folder (the --out of htsim run)")
 	}
+	if sm, err := readSweepManifest(fs.Arg(0)); err == nil {
+		return usagef("compare: %s holds sweep %s (a %s design); compare takes the folder of htsim run with several scenarios", fs.Arg(0), sm.Sweep, sm.Design)
+	}
 	return compareOut(fs.Arg(0), o, stdout, nil)
 }
 
