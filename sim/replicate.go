@@ -81,6 +81,7 @@ type site struct {
 	target    int32 // victims it recruits before a new site opens
 	joined    int32
 	kase      int32 // open article-128 case, or -1
+	lastExit  int32 // the latest of its members' exit bounds (member.tExit): none is exploited there after it
 	qualMonth int32 // month of the last qualification decision
 	qualClass model.Classification
 	region    model.Region
@@ -937,6 +938,7 @@ func (r *replicate) joinSite(id int32, g model.Region, sec model.Sector, tExit i
 		r.members = append(r.members, make([]member, st.target)...)
 	}
 	r.members[st.first+st.joined-1] = member{id: id, tExit: tExit}
+	st.lastExit = max(st.lastExit, tExit)
 	return sid
 }
 
@@ -976,7 +978,7 @@ func (r *replicate) raids(t int32) {
 	var sum int32
 	for _, p := range picks {
 		st := &r.sites[r.raidable[p.region][p.sector][p.at]]
-		if st.joined > 0 {
+		if st.joined > 0 && st.lastExit > t {
 			m := r.members[st.first]
 			sum += m.tExit + int32(r.victims[m.id].state)
 		}
@@ -1002,8 +1004,8 @@ func (r *replicate) raids(t int32) {
 // hazard: open, and it held someone or may still recruit.
 func (r *replicate) raid(sid int32, t int32) bool {
 	st := &r.sites[sid]
-	if st.closed {
-		return false
+	if st.closed || st.joined >= st.target && st.lastExit <= t {
+		return false // closed, or nobody left to find or to recruit
 	}
 	found := false
 	for _, m := range r.siteMembers(st) {
@@ -1063,7 +1065,9 @@ func (r *replicate) noteExit(id int32) {
 	if v.site < 0 {
 		return
 	}
-	ms := r.siteMembers(&r.sites[v.site])
+	st := &r.sites[v.site]
+	st.lastExit = max(st.lastExit, v.tExit)
+	ms := r.siteMembers(st)
 	for i := range ms {
 		if ms[i].id == id {
 			ms[i].tExit = v.tExit
