@@ -3,6 +3,8 @@ package sim
 import (
 	"testing"
 	"time"
+
+	"htsim/model"
 )
 
 // benchDraws is the number of replicates (parameter draws) the engine
@@ -90,4 +92,34 @@ func BenchmarkSpeedup(b *testing.B) {
 	b.ReportMetric(float64(naive.Milliseconds())/float64(b.N), "ms/naive")
 	b.ReportMetric(float64(naive)/float64(exact), "speedup")
 	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkSpellFloor is a lower bound for scale, not a model: for as many
+// spells as a national replicate creates, seed each one's stream as the
+// engine does, draw four words, store a 48-byte record and count it into
+// the stock twice. What a replicate costs beyond this is the model (sites,
+// waits, events, contacts, cases).
+func BenchmarkSpellFloor(b *testing.B) {
+	const spells = 574_000 // mean of replicates 0-31 of seed 1
+	recs := make([]victim, 0, spells)
+	stock := make([][CellsPerYear]int32, spells/2000+64)
+	var sink uint64
+	for b.Loop() {
+		recs = recs[:0]
+		for j := range spells {
+			v := victim{start: int32(j / 2000)}
+			v.seed(1, splitmix64(uint64(j)))
+			u1, u2, u3, u4 := v.bits(), v.bits(), v.bits(), v.bits()
+			v.tExit = v.start + int32(u4&63)
+			v.region, v.flags, v.stratum = model.Region(u1&7), uint16(u2), uint8(u3)
+			cell := j % CellsPerYear
+			stock[v.start][cell]++
+			stock[v.tExit][cell]--
+			recs = append(recs, v)
+		}
+		sink += uint64(len(recs))
+	}
+	if sink == 0 {
+		b.Fatal("nothing stored")
+	}
 }
