@@ -639,4 +639,11 @@ func TestReportErrors(t *testing.T) {
 			t.Errorf("foreign summary.parquet: exit %d, stderr %q; want 2 and %q", code, stderr, want)
 		}
 	}
+	// The same for compare.parquet (summary.parquet is written again when missing).
+	os.Remove(summary)
+	cmpPath := filepath.Join(run, "compare.parquet")
+	os.WriteFile(cmpPath, design, 0o644)
+	if code, _, stderr := runCLI(t, "report", "-q", run); code != 2 || !strings.Contains(stderr, cmpPath+" has no column scenario: not the comparison table") {
+		t.Errorf("foreign compare.parquet: exit %d, stderr %q; want 2 naming it", code, stderr)
+	}
 }

@@ -53,3 +53,10 @@ func WriteCompare(out string, cs []analysis.Comparison) error {
 	}
 	return t.commit()
 }
+
+// ReadCompare reads a compare.parquet written by htsim compare (or run
+// --compare). A file that is not Parquet or is another table is an
+// InputError naming it.
+func ReadCompare(path string) ([]CompareRow, error) {
+	return readTable[CompareRow](path, "the comparison table of htsim compare", "scenario", "against", "measure", "period", "diff_mean")
+}

@@ -67,17 +67,9 @@ func WriteSummary(out string, ss []analysis.Summary) error {
 
 // ReadSummary reads a summary.parquet back into summaries, in file order.
 func ReadSummary(path string) ([]analysis.Summary, error) {
-	f, pf, err := openParquet(path)
+	rows, err := readTable[SummaryRow](path, "the summary table of htsim summarize", "scenario", "period", "measure", "replicates", "mean")
 	if err != nil {
 		return nil, err
-	}
-	f.Close()
-	if err := requireColumns(pf, path, "the summary table of htsim summarize", "scenario", "period", "measure", "replicates", "mean"); err != nil {
-		return nil, err
-	}
-	rows, err := parquet.ReadFile[SummaryRow](path)
-	if err != nil {
-		return nil, inputErrorf("reading %s: %v", path, err)
 	}
 	out := make([]analysis.Summary, len(rows))
 	for i, r := range rows {
@@ -138,18 +130,25 @@ func WriteSensitivity(out string, rows []SensitivityRow) error {
 // file that is missing, not Parquet, or another table is an InputError
 // naming it.
 func ReadSensitivity(path string) ([]SensitivityRow, error) {
-	f, pf, err := openParquet(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, inputErrorf("%s does not exist: give a Saltelli sweep folder after htsim sensitivity, or its sensitivity.parquet", path)
 	}
+	return readTable[SensitivityRow](path, "the sensitivity table of htsim sensitivity", "scenario", "output", "parameter", "s1", "st")
+}
+
+// readTable reads a whole table of rows T written by htsim. A file that is
+// not Parquet, or lacks one of cols (so is another table, what names the
+// right one), is an InputError naming it.
+func readTable[T any](path, what string, cols ...string) ([]T, error) {
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, err
 	}
 	f.Close()
-	if err := requireColumns(pf, path, "the sensitivity table of htsim sensitivity", "scenario", "output", "parameter", "s1", "st"); err != nil {
+	if err := requireColumns(pf, path, what, cols...); err != nil {
 		return nil, err
 	}
-	rows, err := parquet.ReadFile[SensitivityRow](path)
+	rows, err := parquet.ReadFile[T](path)
 	if err != nil {
 		return nil, inputErrorf("reading %s: %v", path, err)
 	}

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/parquet-go/parquet-go"
 	"htsim/analysis"
 	"htsim/internal/output"
 )
@@ -61,8 +60,8 @@ func Load(out string, o Options) (*Inputs, error) {
 		return nil, fmt.Errorf("%s has no rows", output.SummaryPath(out))
 	}
 	if _, err := os.Stat(ComparePath(out)); err == nil {
-		if in.Compare, err = parquet.ReadFile[output.CompareRow](ComparePath(out)); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", ComparePath(out), err)
+		if in.Compare, err = output.ReadCompare(ComparePath(out)); err != nil {
+			return nil, err
 		}
 	}
 	hp := filepath.Join(out, HypothesesName)
