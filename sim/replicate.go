@@ -40,6 +40,10 @@ const (
 	fDiesAtExit                             // the planned exit from exploitation is death
 	fSeeksAtExit                            // at the planned exit the victim will seek help
 	fSilentExit                             // the planned exit is counted in advance (no event)
+	// A victim returned to the exploiter after a corrupt closure may be
+	// reached and give a statement again: these keep its stages counted once.
+	fReported        // counted in reported
+	fClosedCorruptly // counted in closed_corruption
 )
 
 // endMonth is the month the spell left exploitation (or was intercepted), or never while exploited.
@@ -1265,7 +1269,10 @@ func (r *replicate) report(id int32, t int32) {
 	cell := r.vcell(v)
 	p := r.p
 	v.lists |= model.ListPolice
-	r.count(t, cell, Reported, 1)
+	if v.flags&fReported == 0 {
+		v.flags |= fReported
+		r.count(t, cell, Reported, 1)
+	}
 	if v.outcome < model.NotRegistered {
 		v.outcome = model.NotRegistered
 	}
@@ -1332,7 +1339,7 @@ func (r *replicate) classify(id int32, class model.Classification, t int32) {
 	v.class = class
 	switch class {
 	case model.CorruptClosed:
-		r.count(t, cell, ClosedCorruption, 1)
+		r.countCorruptClosure(v, t)
 		v.outcome = model.ClosedCorruption
 		// Some are returned to the exploiter ("brought back to the owner by the police", KZ study 2.2).
 		// (Victims abroad are in no site; a closed site has no exploiter left.)
@@ -1606,8 +1613,20 @@ func (r *replicate) closeCase(c *kase, t int32, m Measure, o model.Outcome) {
 		}
 		v.state = Free
 		v.outcome = o
-		r.count(t, r.vcell(v), m, 1)
+		if m == ClosedCorruption {
+			r.countCorruptClosure(v, t)
+		} else {
+			r.count(t, r.vcell(v), m, 1)
+		}
 		r.maybeRetraffick(vid, t)
+	}
+}
+
+// countCorruptClosure counts a closure by corruption, once per spell (see fClosedCorruptly).
+func (r *replicate) countCorruptClosure(v *victim, t int32) {
+	if v.flags&fClosedCorruptly == 0 {
+		v.flags |= fClosedCorruptly
+		r.count(t, r.vcell(v), ClosedCorruption, 1)
 	}
 }
 

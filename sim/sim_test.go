@@ -45,10 +45,14 @@ func withPoint(sc *scenarios.Scenario, path string, v float64) *scenarios.Scenar
 func TestConservation(t *testing.T) {
 	sc := baseline(t)
 	cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2016, 12), Seed: 7, KeepVictims: true}
+	before := make([]map[Measure]int64, 3)
 	for rep := 0; rep < 3; rep++ {
 		r := newReplicate(cfg, rep)
 		months := 0
 		r.onMonth = func(m int32) {
+			if m == int32(cfg.From)-1 { // the warm-up's last month
+				before[rep] = stageSpells(r)
+			}
 			if m%5 != 0 { // a census is a full scan; every fifth month is plenty
 				return
 			}
@@ -104,7 +108,41 @@ func TestConservation(t *testing.T) {
 		if !(registered <= reported && reported <= contacted && contacted <= len(r.victims)) || registered == 0 {
 			t.Fatalf("funnel not monotone or empty: registered %d, reported %d, contacted %d, victims %d", registered, reported, contacted, len(r.victims))
 		}
+		// Counts are per spell and stage: over the horizon, each equals the
+		// spells that reached the stage in it (a victim returned to the
+		// exploiter and reached again was once counted twice).
+		totals := map[Measure]int64{}
+		for _, row := range r.counts {
+			for _, m := range []Measure{Contacted, Reported, RegisteredArt128} {
+				totals[m] += row[m]
+			}
+		}
+		after := stageSpells(r)
+		for m, n := range after {
+			if totals[m] != n-before[rep][m] {
+				t.Errorf("rep %d: %s counts %d over the horizon, but %d spells reached it then", rep, m, totals[m], n-before[rep][m])
+			}
+		}
 	}
+}
+
+// stageSpells counts the spells that have reached contact, a statement and
+// registration so far.
+func stageSpells(r *replicate) map[Measure]int64 {
+	n := map[Measure]int64{}
+	for i := range r.victims {
+		v := &r.victims[i]
+		if v.channel != model.NoContact {
+			n[Contacted]++
+		}
+		if v.lists&model.ListPolice != 0 {
+			n[Reported]++
+		}
+		if v.lists&model.ListArt128 != 0 {
+			n[RegisteredArt128]++
+		}
+	}
+	return n
 }
 
 // TestDeterministicAcrossWorkers: the emitted results do not depend on the
