@@ -1188,13 +1188,15 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 		if v.outcome < model.AssistedOnly {
 			v.outcome = model.AssistedOnly
 		}
-		// Help without a police case, where the law allows it.
-		r.tryShelter(id, t, false, false)
 		if !v.bern(r.tab.acceptance[h.Form][h.Sex]) {
 			r.afterNoReport(id, t)
 			return
 		}
 		v.flags |= fAccepted
+		// Help without a police case, where the law allows it: state
+		// services confer victim status (identify), so only to a victim who
+		// accepts it (MODEL.md step 3).
+		r.tryShelter(id, t, false, false)
 		if v.bern(r.reportProb(v, h)) {
 			r.report(id, t)
 			return
