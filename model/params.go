@@ -256,6 +256,9 @@ type Law struct {
 	Art128MinYears float64 `yaml:"art128_min_years" kind:"years"`
 	// Art128MaxYears is the maximum sentence of article 128 part 1; gravity is derived from it.
 	Art128MaxYears float64 `yaml:"art128_max_years" kind:"years"`
+	// Art135MaxYears is the maximum sentence of article 135 (trafficking in minors), which a case
+	// whose victim is a minor is registered under; its gravity is derived from it.
+	Art135MaxYears float64 `yaml:"art135_max_years" kind:"years"`
 	// ForeignShelterEligible: foreign victims without permanent residence may receive special social services.
 	ForeignShelterEligible bool `yaml:"foreign_shelter_eligible" kind:"bool"`
 	// ShelterRequiresRegistration: state-funded help requires a case registered by police.

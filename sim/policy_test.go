@@ -497,3 +497,36 @@ func (r *replicate) closedThisMonth(m int32) []int32 {
 	}
 	return out
 }
+
+// TestMinorsCasesNotReconciled: a case opened for a minor falls under
+// article 135 (5-7 years, grave), so under today's law it never ends in
+// reconciliation, while adults' cases under article 128 (3-5 years) do.
+func TestMinorsCasesNotReconciled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 6 national replicates")
+	}
+	cfg := &Config{Scenario: baseline(t), From: leverFrom, To: leverTo, Seed: leverSeed}
+	minors, adults := 0, 0
+	for rep := 0; rep < 6; rep++ {
+		r := newReplicate(cfg, rep)
+		var reconciled []int32
+		r.onMonth = func(m int32) { reconciled = append(reconciled, r.closedThisMonth(m)...) }
+		r.run()
+		for _, c := range r.cases {
+			if c.minor {
+				minors++
+			}
+		}
+		for _, cid := range reconciled {
+			if r.cases[cid].minor {
+				t.Errorf("replicate %d: case %d of a minor (article 135, grave) ended in reconciliation", rep, cid)
+			} else {
+				adults++
+			}
+		}
+	}
+	t.Logf("6 replicates: %d minors' cases, %d adults' cases reconciled", minors, adults)
+	if minors == 0 || adults == 0 {
+		t.Errorf("the test sees %d minors' cases and %d reconciled adults' cases; it needs both", minors, adults)
+	}
+}

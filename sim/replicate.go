@@ -111,6 +111,7 @@ type kase struct {
 	cell      int
 	stage     caseStage
 	offenders int32
+	minor     bool // registered under article 135: its victim is a minor
 	opened    int32
 	closed    int32 // month the case closed (pre-trial closure or verdict)
 	// reconcilable: the law in force when the case opened allowed
@@ -1389,7 +1390,8 @@ func (r *replicate) openCase(id int32, t int32) {
 	c.seed(r.seedHi, Key(r.seedHi, Purpose("case"), uint64(v.site+1), uint64(id)))
 	c.region, c.form, c.cell = v.region, strata[v.stratum].Form(), r.vcell(v)
 	c.opened = t
-	c.reconcilable = model.ReconciliationAllowed(model.GravityOf(r.p.Law.Art128MaxYears))
+	c.minor = strata[v.stratum].Age == model.Minor
+	c.reconcilable = r.reconcilable(c)
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
 	r.open = append(r.open, cid)
 	r.openByRegion[c.region]++
@@ -1477,6 +1479,16 @@ func (r *replicate) tryShelter(id int32, t int32, registered, reported bool) {
 	r.identify(id, t) // state special social services confer victim status
 }
 
+// reconcilable reports whether the law in force allows reconciliation in case
+// c: by the gravity of article 128, or of article 135 for a minor's case.
+func (r *replicate) reconcilable(c *kase) bool {
+	maxYears := r.p.Law.Art128MaxYears
+	if c.minor {
+		maxYears = r.p.Law.Art135MaxYears
+	}
+	return model.ReconciliationAllowed(model.GravityOf(maxYears))
+}
+
 // active reports whether a victim still takes part in its case.
 func (r *replicate) active(v *victim) bool {
 	return (v.state == PreTrial || v.state == Trial) && v.flags&fAbsent == 0
@@ -1485,7 +1497,6 @@ func (r *replicate) active(v *victim) bool {
 // processCases applies the monthly hazards of pre-trial investigation and trial.
 func (r *replicate) processCases(t int32) {
 	p := r.p
-	reconcilableNow := model.ReconciliationAllowed(model.GravityOf(p.Law.Art128MaxYears))
 	keep := r.open[:0]
 	for _, cid := range r.open {
 		c := &r.cases[cid]
@@ -1543,7 +1554,7 @@ func (r *replicate) processCases(t int32) {
 		if c.stage == stagePreTrial {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
-			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || reconcilableNow, &p.Law, &p.PreTrial)
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || r.reconcilable(c), &p.Law, &p.PreTrial)
 			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {
