@@ -390,7 +390,11 @@ func (ph *Phase) Draw(src func(path string) rand.Source, values []float64) *mode
 		prm := ph.Params[i]
 		var s rand.Source
 		if prm.Dist.Uncertain() { // fixed values draw nothing: no stream to derive
-			s = src(l.Path)
+			path := l.Path
+			if shared, ok := SharedQuantile[path]; ok {
+				path = shared
+			}
+			s = src(path)
 		}
 		v := prm.Dist.Sample(s)
 		l.set(p, prm.Dist, v)

@@ -79,6 +79,20 @@ type Leaf struct {
 // Schema lists every parameter of model.Params in declaration order.
 var Schema = buildSchema()
 
+// SharedQuantile pairs parameters whose order the model assumes with the
+// parameter whose random stream they draw from: both are drawn at the same
+// quantile of their distributions, so the assumed order holds in every
+// replicate whenever the distributions are ordered (not only on average).
+// Act, means and purpose (the UN Protocol's elements) are assumed easier to
+// prove than a transaction in the person: drawn independently, the sexual
+// forms' overlapping ranges reversed that in about one replicate in six, and
+// with it the sign of the Palermo definition's effect.
+var SharedQuantile = map[string]string{
+	"qualification.means_evidence.labour": "qualification.transaction_evidence.labour",
+	"qualification.means_evidence.sexual": "qualification.transaction_evidence.sexual",
+	"qualification.means_evidence.other":  "qualification.transaction_evidence.other",
+}
+
 var leafByPath = func() map[string]*Leaf {
 	m := make(map[string]*Leaf, len(Schema))
 	for i := range Schema {
