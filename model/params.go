@@ -349,6 +349,7 @@ type Assistance struct {
 	PlacesPerShelterYear float64 `yaml:"places_per_shelter_year" kind:"count"`
 	// AbuseGradingPass is the probability that a victim meets the abuse-grading criteria.
 	AbuseGradingPass float64 `yaml:"abuse_grading_pass" kind:"prob"`
-	// CompensationFundMRP is the compensation paid to a victim of a conviction, in monthly calculation indices.
-	CompensationFundMRP float64 `yaml:"compensation_mrp" kind:"count"`
+	// CompensationFundMRP is the compensation paid to a victim of a conviction, in monthly
+	// calculation indices, by year: 0 before the Victims Compensation Fund (July 2020).
+	CompensationFundMRP Series `yaml:"compensation_mrp" kind:"series"`
 }

@@ -258,11 +258,14 @@ type tables struct {
 	helpToPolice [model.NumOrigins]float64
 	complicit    [model.NumSectors]float64
 	// model.ReportProb by origin, documentation, form, NGO support, an open
-	// shelter place and region.
-	report [model.NumOrigins][model.NumDocumentations][model.NumForms][2][2][model.NumRegions]float64
+	// shelter place and region, with this year's compensation fund (rebuilt
+	// when the year's fund differs: buildReportTable).
+	report          [model.NumOrigins][model.NumDocumentations][model.NumForms][2][2][model.NumRegions]float64
+	compensationMRP float64
 }
 
-func (r *replicate) buildTables() {
+// buildTables computes the tables of the parameters in force, in year.
+func (r *replicate) buildTables(year int) {
 	p := r.p
 	t := &r.tab
 	for o := model.Origin(0); o < model.NumOrigins; o++ {
@@ -305,20 +308,9 @@ func (r *replicate) buildTables() {
 	}
 	for o := model.Origin(0); o < model.NumOrigins; o++ {
 		t.helpToPolice[o] = p.Contact.HelpAtExitToPolice.Of(o)
-		for d := model.Documentation(0); d < model.NumDocumentations; d++ {
-			for f := model.Form(0); f < model.NumForms; f++ {
-				for ngo := 0; ngo < 2; ngo++ {
-					for open := 0; open < 2; open++ {
-						for g := model.Region(0); g < model.NumRegions; g++ {
-							h := model.Victimhood{Origin: o, Doc: d, Form: f, NGOSupported: ngo == 1}
-							t.report[o][d][f][ngo][open][g] = model.ReportProb(h, &p.Victims, &p.Law,
-								p.Police.Corruption.Of(g), open == 1, p.Assistance.CompensationFundMRP)
-						}
-					}
-				}
-			}
-		}
 	}
+	t.compensationMRP = p.Assistance.CompensationFundMRP.At(float64(year) + 0.5)
+	r.buildReportTable()
 	t.retraffick32 = prob32(p.Exploitation.RetraffickingProb)
 	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
 		t.exitHazard[sec] = mkHazard(model.HazardForMean(p.Exploitation.MeanDurationMonths.Of(sec)))
@@ -344,6 +336,27 @@ func (r *replicate) buildTables() {
 			t.exitFirst[sec] = he / h
 		}
 		t.exitFirst32[sec] = prob32(t.exitFirst[sec])
+	}
+}
+
+// buildReportTable tabulates model.ReportProb for the parameters in force and
+// the compensation fund in t.compensationMRP.
+func (r *replicate) buildReportTable() {
+	p, t := r.p, &r.tab
+	for o := model.Origin(0); o < model.NumOrigins; o++ {
+		for d := model.Documentation(0); d < model.NumDocumentations; d++ {
+			for f := model.Form(0); f < model.NumForms; f++ {
+				for ngo := 0; ngo < 2; ngo++ {
+					for open := 0; open < 2; open++ {
+						for g := model.Region(0); g < model.NumRegions; g++ {
+							h := model.Victimhood{Origin: o, Doc: d, Form: f, NGOSupported: ngo == 1}
+							t.report[o][d][f][ngo][open][g] = model.ReportProb(h, &p.Victims, &p.Law,
+								p.Police.Corruption.Of(g), open == 1, t.compensationMRP)
+						}
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -519,7 +532,7 @@ func (r *replicate) setPhase(m model.Month) bool {
 	changed := r.p != nil && ph != r.phase
 	if r.p == nil || changed {
 		r.phase, r.p = ph, r.params[ph]
-		r.buildTables()
+		r.buildTables(m.Year())
 	}
 	return changed
 }
@@ -586,6 +599,11 @@ func (r *replicate) refreshYear(t int32, midYear bool) {
 		}
 	} else {
 		r.shelterLeft = r.shelterQuota(year)
+	}
+	// The compensation fund changes with the year (it began in July 2020).
+	if c := r.p.Assistance.CompensationFundMRP.At(y + 0.5); c != r.tab.compensationMRP {
+		r.tab.compensationMRP = c
+		r.buildReportTable()
 	}
 	// People at risk and their risk change with the year (and the law in force).
 	law := &r.p.Law
@@ -1653,7 +1671,7 @@ func (r *replicate) endTrial(c *kase, t int32, m Measure, o model.Outcome) {
 		cell := r.vcell(v)
 		v.outcome = o
 		r.count(t, cell, m, 1)
-		if o == model.Convicted && r.p.Assistance.CompensationFundMRP > 0 {
+		if o == model.Convicted && r.tab.compensationMRP > 0 {
 			r.count(t, cell, Compensated, 1)
 		}
 		if v.flags&fAbsent != 0 {

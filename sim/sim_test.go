@@ -345,15 +345,19 @@ func TestForkEqualsStandalone(t *testing.T) {
 // TestRuleTables checks that the rules the engine tabulates once per phase
 // (acceptance and reporting probabilities) equal the model's rules for every
 // victim they can be asked about, under the baseline and every built-in
-// policy: a rule that starts to depend on another attribute fails here.
+// policy, in a year before the compensation fund and one after: a rule that
+// starts to depend on another attribute fails here.
 func TestRuleTables(t *testing.T) {
 	for _, name := range scenarios.BuiltinNames() {
 		cfg := &Config{Scenario: loadScenario(t, name), Seed: 1}
 		cfg.From, cfg.To = cfg.Scenario.From, cfg.Scenario.To
 		r := newReplicate(cfg, 0)
-		for ph, p := range r.params {
+		for i := range 2 * len(r.params) {
+			ph, year := i/2, []int{2015, 2026}[i%2]
+			p := r.params[ph]
 			r.p = p
-			r.buildTables()
+			r.buildTables(year)
+			fund := p.Assistance.CompensationFundMRP.At(float64(year) + 0.5)
 			for s := range strata {
 				st := strata[s]
 				for _, ngo := range []bool{false, true} {
@@ -365,9 +369,9 @@ func TestRuleTables(t *testing.T) {
 						}
 						for _, open := range []bool{false, true} {
 							for g := model.Region(0); g < model.NumRegions; g++ {
-								want := model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(g), open, p.Assistance.CompensationFundMRP)
+								want := model.ReportProb(h, &p.Victims, &p.Law, p.Police.Corruption.Of(g), open, fund)
 								if got := r.tab.report[h.Origin][h.Doc][h.Form][b2i(ngo)][b2i(open)][g]; got != want {
-									t.Fatalf("%s phase %d: report table %v, rule %v for %+v in %v", name, ph, got, want, h, g)
+									t.Fatalf("%s phase %d, %d: report table %v, rule %v for %+v in %v", name, ph, year, got, want, h, g)
 								}
 							}
 						}
