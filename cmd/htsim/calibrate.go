@@ -128,14 +128,21 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageError{err}
 	}
 	fitted := 0
+	heldOut := map[int]bool{}
 	for i := range targets {
 		for _, y := range o.holdout {
 			if targets[i].Year == y {
 				targets[i].Holdout = true
+				heldOut[y] = true
 			}
 		}
 		if !targets[i].Holdout {
 			fitted++
+		}
+	}
+	for _, y := range o.holdout {
+		if !heldOut[y] {
+			fmt.Fprintf(stderr, "htsim: calibrate: warning: --holdout %d holds out nothing: %s has no figure for that year between %d and %d\n", y, name, from.Year(), to.Year())
 		}
 	}
 	if fitted == 0 {

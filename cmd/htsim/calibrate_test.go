@@ -63,6 +63,10 @@ func TestCalibrationRecoversKnownParameters(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("calibrate: exit %d: %s", code, stderr)
 	}
+	// 1900 holds out nothing here (the synthetic data start later): said, not silent.
+	if !strings.Contains(stderr, "--holdout 1900 holds out nothing") {
+		t.Errorf("no warning for a held-out year without figures; stderr %q", stderr)
+	}
 	f, err := os.Open(filepath.Join(out, "posterior.csv"))
 	if err != nil {
 		t.Fatal(err)
