@@ -110,23 +110,30 @@ func (d Dist) Mean() float64 {
 	}
 }
 
-// String formats the distribution compactly, as in tables and the manifest.
-func (d Dist) String() string {
+// String formats the distribution compactly, as in tables and the manifest,
+// with every digit of its numbers.
+func (d Dist) String() string { return d.format("%g") }
+
+// Rounded formats the distribution with six significant digits, for messages
+// and notes: 0.9 times 0.5 shows as 0.45, not 0.44999999999999996.
+func (d Dist) Rounded() string { return d.format("%.6g") }
+
+func (d Dist) format(num string) string {
 	switch d.Kind {
 	case "uniform":
-		return fmt.Sprintf("uniform(%g, %g)", d.Min, d.Max)
+		return fmt.Sprintf("uniform("+num+", "+num+")", d.Min, d.Max)
 	case "triangular":
-		return fmt.Sprintf("triangular(%g, %g, %g)", d.Min, d.Mode, d.Max)
+		return fmt.Sprintf("triangular("+num+", "+num+", "+num+")", d.Min, d.Mode, d.Max)
 	case "beta":
 		if d.Min == 0 && d.Max == 1 {
-			return fmt.Sprintf("beta(%g, %g)", d.Alpha, d.Beta)
+			return fmt.Sprintf("beta("+num+", "+num+")", d.Alpha, d.Beta)
 		}
-		return fmt.Sprintf("beta(%g, %g) on [%g, %g]", d.Alpha, d.Beta, d.Min, d.Max)
+		return fmt.Sprintf("beta("+num+", "+num+") on ["+num+", "+num+"]", d.Alpha, d.Beta, d.Min, d.Max)
 	case "bool":
 		return fmt.Sprint(d.Bool)
 	case "series":
 		return fmt.Sprintf("series%v", d.Series.Values)
 	default:
-		return fmt.Sprintf("%g", d.Value)
+		return fmt.Sprintf(num, d.Value)
 	}
 }

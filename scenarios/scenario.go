@@ -315,15 +315,15 @@ func scaleParam(p, parent *Param, display string, l Leaf) (*Param, error) {
 	c := p.Dist.Value
 	d, ok := parent.Dist.Scaled(c)
 	if !ok {
-		return nil, &Error{File: display, Line: p.Line, Key: "parameters." + l.Path, Msg: "times: cannot scale " + parent.Dist.String(), Allowed: "times: for numeric parameters"}
+		return nil, &Error{File: display, Line: p.Line, Key: "parameters." + l.Path, Msg: "times: cannot scale " + parent.Dist.Rounded(), Allowed: "times: for numeric parameters"}
 	}
 	if lo, hi := d.Support(); !l.Kind.inDomain(lo, hi) {
 		return nil, &Error{File: display, Line: p.Line, Key: "parameters." + l.Path,
-			Msg: fmt.Sprintf("%g times the parent's %s is %s, outside the allowed range for %s", c, parent.Dist, d, l.Kind.Noun()), Allowed: l.Kind.Allowed()}
+			Msg: fmt.Sprintf("%g times the parent's %s is %s, outside the allowed range for %s", c, parent.Dist.Rounded(), d.Rounded(), l.Kind.Noun()), Allowed: l.Kind.Allowed()}
 	}
 	out := *p
 	out.Dist = d
-	note := fmt.Sprintf("%g x parent's %s", c, parent.Dist)
+	note := fmt.Sprintf("%g x parent's %s", c, parent.Dist.Rounded())
 	if p.Note != "" {
 		note = p.Note + "; " + note
 	}

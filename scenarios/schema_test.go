@@ -39,3 +39,16 @@ func TestSharedQuantile(t *testing.T) {
 		t.Errorf("%d of 300 draws make a transaction easier to prove than the means", reversed)
 	}
 }
+
+// TestDistRounded: messages show scaled numbers as a reader wrote them, while
+// String keeps every digit for the manifest.
+func TestDistRounded(t *testing.T) {
+	lo, hi, c := 0.1, 0.7, 3.0 // variables: Go folds constant expressions exactly
+	d := Dist{Kind: "uniform", Min: lo * c, Max: hi * c / 2}
+	if got, want := d.Rounded(), "uniform(0.3, 1.05)"; got != want {
+		t.Errorf("Rounded() = %q, want %q", got, want)
+	}
+	if got := d.String(); got != "uniform(0.30000000000000004, 1.0499999999999998)" {
+		t.Errorf("String() = %q, want every digit", got)
+	}
+}
