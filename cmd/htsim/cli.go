@@ -286,9 +286,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var bar *progressbar.ProgressBar
 	if !o.quiet && isTerminal(stderr) {
-		bar = progressbar.NewOptions(o.replicates*len(scs), progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("simulating"), progressbar.OptionShowCount(), progressbar.OptionSetItsString("replicates"),
-			progressbar.OptionShowIts(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
+		bar = newProgress(stderr, o.replicates*len(scs), "simulating")
 	}
 	// One writer per scenario; RunScenarios emits each scenario's replicates in order.
 	var cfgs []*sim.Config

@@ -351,9 +351,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	var bar *progressbar.ProgressBar
 	if !o.quiet && isTerminal(stderr) && len(jobs) > 0 {
-		bar = progressbar.NewOptions(len(jobs), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("sweep "+sw.Name),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("replicates"),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+		bar = newProgress(stderr, len(jobs), "sweep "+sw.Name)
 	}
 	start := time.Now()
 	files, err := plan.runChunks(ctx, o.out, jobs, o.workers, func() {

@@ -3,14 +3,30 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
 
 	"htsim/internal/output"
 )
 
 func maxProcs() int { return runtime.NumCPU() }
+
+// newProgress returns the progress bar of n replicates on w (a terminal).
+// Its clock starts now: started at its first update, as the library does by
+// default, it divided the first burst of results (a replicate's forked
+// scenarios arrive together) by microseconds and showed thousands a second.
+func newProgress(w io.Writer, n int, desc string) *progressbar.ProgressBar {
+	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("replicates"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+	bar.StartWithoutRender()
+	return bar
+}
 
 // writeJSON writes v as indented JSON to path, atomically.
 func writeJSON(path string, v any) error {
