@@ -1258,6 +1258,10 @@ func (r *replicate) notIdentifiedByPolice(id int32, t int32) {
 	if v.outcome < model.AssistedOnly && v.state != Exploited {
 		v.outcome = model.AssistedOnly
 	}
+	// Free (intercepted in transit, or met after leaving exploitation): like
+	// every other contact that leads to no case, home, and perhaps trafficked
+	// again. (This draw was missing for the intercepted.)
+	r.afterNoReport(id, t)
 }
 
 func (r *replicate) deport(id int32, t int32) {
