@@ -403,3 +403,39 @@ func (r *replicate) census(t int32) [NumStates]int {
 	}
 	return n
 }
+
+// TestInterceptedMayBeRetrafficked: a victim intercepted in transit whom
+// police do not identify goes free and, like anyone freed without a case,
+// may be trafficked again (that draw was once missing).
+func TestInterceptedMayBeRetrafficked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 4 national replicates")
+	}
+	cfg := &Config{Scenario: baseline(t), From: model.MonthOf(2010, 1), To: model.MonthOf(2020, 12), Seed: 11, KeepVictims: true}
+	intercepted, again := 0, 0
+	for rep := range 4 {
+		r := newReplicate(cfg, rep)
+		r.run()
+		recs := r.records()
+		next := map[[2]int32]bool{} // person, spell of every later spell
+		for _, v := range recs {
+			next[[2]int32{v.Person, int32(v.Spell)}] = true
+		}
+		for _, v := range recs {
+			if v.Channel == model.Checkpoint && !v.ExploitationStarted && v.Lists&model.ListPolice == 0 && v.State != Departed {
+				intercepted++
+				if next[[2]int32{v.Person, int32(v.Spell) + 1}] {
+					again++
+				}
+			}
+		}
+	}
+	t.Logf("intercepted, not identified, not deported: %d; trafficked again: %d", intercepted, again)
+	// Each is trafficked again with exploitation.retrafficking_prob, at least
+	// 0.05 in the baseline, after 12 months on average: nearly all within
+	// the horizon. Half of 0.05 is about 5 binomial standard deviations below
+	// it at this count; without the draw, only other routes (0.9%) remain.
+	if intercepted < 500 || float64(again) < 0.025*float64(intercepted) {
+		t.Errorf("%d intercepted victims left free, %d of them trafficked again; want at least 2.5%%", intercepted, again)
+	}
+}
