@@ -726,6 +726,11 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseAt(path, data)
+}
+
+// parseAt parses the scenario file read from path.
+func parseAt(path string, data []byte) (*File, error) {
 	f, err := Parse(path, data)
 	if err != nil {
 		return nil, err

@@ -129,12 +129,7 @@ func (l loader) readPath(p string) (*File, error) {
 	if !ok {
 		return nil, &Error{File: p, Msg: "not among the recorded scenario files", Allowed: "the files the manifest records"}
 	}
-	f, err := Parse(p, data)
-	if err != nil {
-		return nil, err
-	}
-	f.Path = p
-	return f, nil
+	return parseAt(p, data)
 }
 
 // readBuiltin reads and parses the built-in scenario name.

@@ -80,9 +80,11 @@ type Leaf struct {
 var Schema = buildSchema()
 
 // SharedQuantile pairs parameters whose order the model assumes with the
-// parameter whose random stream they draw from: both are drawn at the same
-// quantile of their distributions, so the assumed order holds in every
-// replicate whenever the distributions are ordered (not only on average).
+// parameter whose random stream they draw from. Uniform and triangular
+// values are drawn by inverse CDF from one uniform number, so both sit at the
+// same quantile of their distributions, and the assumed order holds in every
+// replicate whenever the distributions are ordered (not only on average). A
+// beta is drawn through gamma variates: sharing the stream does not order it.
 // Act, means and purpose (the UN Protocol's elements) are assumed easier to
 // prove than a transaction in the person: drawn independently, the sexual
 // forms' overlapping ranges reversed that in about one replicate in six, and

@@ -1413,7 +1413,7 @@ func (r *replicate) openCase(id int32, t int32) {
 	c.region, c.form, c.cell = v.region, strata[v.stratum].Form(), r.vcell(v)
 	c.opened = t
 	c.minor = strata[v.stratum].Age == model.Minor
-	c.reconcilable = r.reconcilable(c)
+	c.reconcilable = r.lawAllowsReconciliation(c.minor)
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
 	r.open = append(r.open, cid)
 	r.openByRegion[c.region]++
@@ -1501,11 +1501,12 @@ func (r *replicate) tryShelter(id int32, t int32, registered, reported bool) {
 	r.identify(id, t) // state special social services confer victim status
 }
 
-// reconcilable reports whether the law in force allows reconciliation in case
-// c: by the gravity of article 128, or of article 135 for a minor's case.
-func (r *replicate) reconcilable(c *kase) bool {
+// lawAllowsReconciliation reports whether the law in force allows
+// reconciliation in a case: by the gravity of article 128, or of article 135
+// for a minor's case.
+func (r *replicate) lawAllowsReconciliation(minor bool) bool {
 	maxYears := r.p.Law.Art128MaxYears
-	if c.minor {
+	if minor {
 		maxYears = r.p.Law.Art135MaxYears
 	}
 	return model.ReconciliationAllowed(model.GravityOf(maxYears))
@@ -1519,6 +1520,8 @@ func (r *replicate) active(v *victim) bool {
 // processCases applies the monthly hazards of pre-trial investigation and trial.
 func (r *replicate) processCases(t int32) {
 	p := r.p
+	// Whether the law now allows reconciliation, for adults' and minors' cases.
+	allowsNow := [2]bool{r.lawAllowsReconciliation(false), r.lawAllowsReconciliation(true)}
 	keep := r.open[:0]
 	for _, cid := range r.open {
 		c := &r.cases[cid]
@@ -1576,7 +1579,7 @@ func (r *replicate) processCases(t int32) {
 		if c.stage == stagePreTrial {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
-			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || r.reconcilable(c), &p.Law, &p.PreTrial)
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || allowsNow[b2i(c.minor)], &p.Law, &p.PreTrial)
 			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {

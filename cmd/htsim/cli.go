@@ -268,7 +268,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if dest != o.out {
-		defer os.RemoveAll(dest) // gone already once committed
+		// Removed on failure or interruption; gone already once committed,
+		// and kept (dest cleared) if committing failed half-way.
+		defer func() {
+			if dest != "" {
+				os.RemoveAll(dest)
+			}
+		}()
 	}
 	manifest := output.NewManifest(append([]string{"htsim"}, os.Args[1:]...), scs)
 	if len(os.Args) > 0 && !strings.HasSuffix(os.Args[0], "htsim") && !strings.HasSuffix(os.Args[0], "htsim.exe") {
@@ -365,7 +371,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if dest != o.out {
 		if err := replaceRun(o.out, dest); err != nil {
-			return err
+			staged := dest
+			dest = "" // keep what was not moved
+			return fmt.Errorf("%w (the new run's files not yet moved are in %s)", err, staged)
 		}
 	}
 	if !o.quiet {
@@ -460,7 +468,11 @@ func prepareOut(out string, force bool) (string, error) {
 		}
 	}
 	clean := filepath.Clean(out)
-	return os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
+	staged, err := os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
+	if err != nil {
+		return "", fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)
+	}
+	return staged, nil
 }
 
 // runOutputs are the files and folders of htsim output that a new run in the
