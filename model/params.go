@@ -343,6 +343,9 @@ type Assistance struct {
 	// IOMForeign is the probability that an NGO-assisted foreign victim is also on IOM's list (return help).
 	// It is counted; the victim's path does not change with it.
 	IOMForeign float64 `yaml:"iom_foreign" kind:"prob"`
+	// PoliceReferral is the probability that police refer a victim they identify (whose case
+	// they register) to an NGO that assists it (the victim's consent included).
+	PoliceReferral float64 `yaml:"police_referral" kind:"prob"`
 	// FundedShelters is the number of NGO shelters funded by the state each year.
 	FundedShelters Series `yaml:"funded_shelters" kind:"series"`
 	// PlacesPerShelterYear is the number of victims one funded shelter can take in a year.

@@ -28,6 +28,7 @@ const (
 	Acquitted
 	NGOAssisted
 	IOMAssisted
+	NGOReferredPolice
 	HotlineContacts
 	StateShelter
 	Deported
@@ -48,7 +49,7 @@ var MeasureNames = [NumMeasures]string{
 	"true_new_victims", "true_victims_stock", "contacted", "identified_official", "reported",
 	"registered_art128", "reclassified_migration", "reclassified_prostitution", "reclassified_other",
 	"refused", "closed_corruption", "closed_reconciliation", "closed_evidence", "closed_victim_left",
-	"to_court", "convicted", "acquitted", "ngo_assisted", "iom_assisted", "hotline_contacts",
+	"to_court", "convicted", "acquitted", "ngo_assisted", "iom_assisted", "ngo_referred_police", "hotline_contacts",
 	"state_shelter", "deported", "retrafficked", "exited_uncontacted", "died",
 	"cases_registered_art128", "cases_to_court", "cases_convicted", "offenders_convicted",
 	"conditional_sentences", "compensated",

@@ -44,6 +44,7 @@ const (
 	// reached and give a statement again: these keep its stages counted once.
 	fReported        // counted in reported
 	fClosedCorruptly // counted in closed_corruption
+	fReferred        // referred to an NGO by the police who registered its case
 )
 
 // endMonth is the month the spell left exploitation (or was intercepted), or never while exploited.
@@ -1193,15 +1194,8 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 			}
 			return
 		}
-		if v.lists&model.ListNGO == 0 {
-			v.lists |= model.ListNGO
-			r.count(t, cell, NGOAssisted, 1)
-			if h.Origin == model.Foreign && v.bern(p.Assistance.IOMForeign) {
-				v.lists |= model.ListIOM
-				r.count(t, cell, IOMAssisted, 1)
-			}
-		}
-		v.flags |= fNGO | fRecognised
+		r.ngoAssists(v, t)
+		v.flags |= fRecognised
 		h.NGOSupported = true
 		r.leaveExploitation(id, t, Free)
 		if v.outcome < model.AssistedOnly {
@@ -1243,6 +1237,37 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 		return
 	}
 	r.afterNoReport(id, t)
+}
+
+// ngoAssists puts a victim who accepted an NGO's help on the NGO's list
+// (counted once per spell, as NGOs count) and, if foreign, perhaps on IOM's.
+func (r *replicate) ngoAssists(v *victim, t int32) {
+	v.flags |= fNGO
+	if v.lists&model.ListNGO != 0 {
+		return
+	}
+	cell := r.vcell(v)
+	v.lists |= model.ListNGO
+	r.count(t, cell, NGOAssisted, 1)
+	if strata[v.stratum].Origin == model.Foreign && v.bern(r.p.Assistance.IOMForeign) {
+		v.lists |= model.ListIOM
+		r.count(t, cell, IOMAssisted, 1)
+	}
+}
+
+// referToNGO: police who identify a victim (register the case) may refer
+// it to an NGO that assists it. The probability is the data's ratio of the
+// police referrals NGOs report to government-identified victims, so it
+// includes the victim's consent. A victim an NGO already assists needs no
+// referral.
+func (r *replicate) referToNGO(id int32, t int32) {
+	v := &r.victims[id]
+	if v.lists&model.ListNGO != 0 || !v.bern(r.p.Assistance.PoliceReferral) {
+		return
+	}
+	v.flags |= fReferred
+	r.ngoAssists(v, t)
+	r.count(t, r.vcell(v), NGOReferredPolice, 1)
 }
 
 // notIdentifiedByPolice: police met the victim but no trafficking was
@@ -1461,6 +1486,7 @@ func (r *replicate) register(id int32, cid int32, t int32, lead bool) {
 	v.outcome = model.InProceedings
 	r.count(t, cell, RegisteredArt128, 1)
 	r.identify(id, t)
+	r.referToNGO(id, t)
 	r.tryShelter(id, t, true, true)
 }
 

@@ -113,7 +113,7 @@ func TestConservation(t *testing.T) {
 		// exploiter and reached again was once counted twice).
 		totals := map[Measure]int64{}
 		for _, row := range r.counts {
-			for _, m := range []Measure{Contacted, Reported, RegisteredArt128} {
+			for _, m := range []Measure{Contacted, Reported, RegisteredArt128, NGOAssisted, NGOReferredPolice} {
 				totals[m] += row[m]
 			}
 		}
@@ -126,8 +126,8 @@ func TestConservation(t *testing.T) {
 	}
 }
 
-// stageSpells counts the spells that have reached contact, a statement and
-// registration so far.
+// stageSpells counts the spells that have reached contact, a statement,
+// registration, NGO assistance and a police referral to an NGO so far.
 func stageSpells(r *replicate) map[Measure]int64 {
 	n := map[Measure]int64{}
 	for i := range r.victims {
@@ -140,6 +140,12 @@ func stageSpells(r *replicate) map[Measure]int64 {
 		}
 		if v.lists&model.ListArt128 != 0 {
 			n[RegisteredArt128]++
+		}
+		if v.lists&model.ListNGO != 0 {
+			n[NGOAssisted]++
+		}
+		if v.flags&fReferred != 0 {
+			n[NGOReferredPolice]++
 		}
 	}
 	return n
@@ -437,5 +443,50 @@ func TestInterceptedMayBeRetrafficked(t *testing.T) {
 	// it at this count; without the draw, only other routes (0.9%) remain.
 	if intercepted < 500 || float64(again) < 0.025*float64(intercepted) {
 		t.Errorf("%d intercepted victims left free, %d of them trafficked again; want at least 2.5%%", intercepted, again)
+	}
+}
+
+// TestPoliceReferral: police refer a victim whose case they register to an NGO
+// with probability assistance.police_referral, unless an NGO assists it
+// already; with probability 0 nobody is referred.
+func TestPoliceReferral(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 8 national replicates")
+	}
+	const p = 0.4
+	for _, prob := range []float64{0, p} {
+		sc := withPoint(baseline(t), "assistance.police_referral", prob)
+		cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2020, 12), Seed: 5}
+		eligible, referred := 0, 0
+		for rep := range 4 {
+			r := newReplicate(cfg, rep)
+			r.run()
+			for i := range r.victims {
+				v := &r.victims[i]
+				if v.flags&fReferred != 0 && (v.lists&model.ListArt128 == 0 || v.lists&model.ListNGO == 0) {
+					t.Fatalf("victim %d referred without a registered case or without NGO assistance", i)
+				}
+				// Registered, and not already assisted by an NGO through its own channels.
+				if v.lists&model.ListArt128 != 0 && (v.lists&model.ListNGO == 0 || v.flags&fReferred != 0) {
+					eligible++
+					if v.flags&fReferred != 0 {
+						referred++
+					}
+				}
+			}
+		}
+		t.Logf("police_referral %g: %d of %d eligible registered victims referred", prob, referred, eligible)
+		if prob == 0 {
+			if referred != 0 {
+				t.Errorf("police_referral 0: %d victims referred", referred)
+			}
+			continue
+		}
+		// Each eligible victim is referred with probability p, independently:
+		// the count is binomial. Four standard deviations.
+		n := float64(eligible)
+		if sd := math.Sqrt(n * p * (1 - p)); eligible < 500 || math.Abs(float64(referred)-n*p) > 4*sd {
+			t.Errorf("police_referral %g: %d of %d eligible victims referred; want %.0f ± %.0f (4 sd)", prob, referred, eligible, n*p, 4*sd)
+		}
 	}
 }

@@ -70,6 +70,7 @@ var yearlyCounts = []string{
 	"acquitted",
 	"ngo_assisted",
 	"iom_assisted",
+	"ngo_referred_police",
 	"hotline_contacts",
 	"state_shelter",
 	"deported",

@@ -3,3 +3,5 @@
 // is written under a temporary name and renamed when complete, so a reader
 // never sees a partial file.
 package output
+
+//go:generate go run gen_yearly_row.go
