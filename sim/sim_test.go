@@ -490,3 +490,50 @@ func TestPoliceReferral(t *testing.T) {
 		}
 	}
 }
+
+// TestExploitedSitesStayRaidable: every open site where a victim is
+// exploited is in its region and sector's raidable list, so raids can reach
+// every victim in a site. Raids drop a site when they find nobody there once
+// it has recruited all its victims; a victim returned to its site by a
+// corrupt officer was there at the start of the month (returns follow a
+// contact in the same month), so no raid dropped the site before, but the
+// invariant is cheap to check, with returns made certain.
+func TestExploitedSitesStayRaidable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 4 national replicates")
+	}
+	sc := withPoint(baseline(t), "police.return_to_exploiter", 1)
+	cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2020, 12), Seed: 3}
+	checked := 0
+	for rep := range 4 {
+		r := newReplicate(cfg, rep)
+		r.onMonth = func(m int32) {
+			if m%3 != 0 {
+				return
+			}
+			listed := map[int32]bool{}
+			for g := range r.raidable {
+				for sec := range r.raidable[g] {
+					for _, sid := range r.raidable[g][sec] {
+						listed[sid] = true
+					}
+				}
+			}
+			for i := range r.victims {
+				v := &r.victims[i]
+				if v.site < 0 || v.state != Exploited || v.tExit <= m || r.sites[v.site].closed {
+					continue
+				}
+				checked++
+				if !listed[v.site] {
+					t.Fatalf("replicate %d, %s: victim %d exploited at site %d, which raids can no longer reach", rep, model.Month(m), i, v.site)
+				}
+			}
+		}
+		r.run()
+	}
+	t.Logf("%d victim-months at open sites checked", checked)
+	if checked == 0 {
+		t.Error("no exploited victim checked")
+	}
+}
