@@ -1,10 +1,16 @@
 # htsim: build, run, test. Everything the project needs comes from the Go module proxy, but for
-# the report's browser test, which needs Debian's chromium (scripts/ensure-chromium.sh installs it).
+# the report's browser test, which needs Debian's chromium (scripts/ensure-chromium.sh installs it),
+# and the cross-architecture test, which needs qemu-user-static (scripts/ensure-qemu.sh).
 GO        ?= go
 BIN       := bin/htsim
 REPLICATES ?= 200
 OUT       ?= results
 PGO       := $(CURDIR)/cmd/htsim/default.pgo
+# Portable builds: parquet-go's purego and klauspost/compress's noasm tags make the Parquet
+# encoder and the zstd compressor run their Go code, which writes the same bytes on every machine
+# and architecture; their amd64 assembly writes equally valid but different bytes. Every go
+# command below (build, test, bench, vet) uses them. See README, "Reproducibility".
+export GOFLAGS := $(GOFLAGS) -tags=purego,noasm
 
 .PHONY: all build run test test-short duckdb-test bench pgo lint clean
 
@@ -23,9 +29,11 @@ run: build
 	@echo "Report: $(abspath $(OUT))/report/index.html"
 
 ## test: all tests: vet, unit and statistical tests, the report in headless Chromium (installed
-## by scripts/ensure-chromium.sh when missing), and the DuckDB reading check (its own module).
+## by scripts/ensure-chromium.sh when missing), the same bytes from an arm64 build run under qemu
+## (installed by scripts/ensure-qemu.sh), and the DuckDB reading check (its own module).
 test:
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-qemu.sh
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(MAKE) duckdb-test

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"htsim/internal/detmath"
 	"htsim/sim"
 )
 
@@ -105,8 +106,8 @@ func Distance(targets []Target, sims []float64) float64 {
 		if t.Holdout {
 			continue
 		}
-		d := math.Log((sims[i] + 1) / (t.Value + 1))
-		s += d * d
+		d := detmath.Log((sims[i] + 1) / (t.Value + 1))
+		s += float64(d * d) // rounded, never fused: the same on every machine (internal/detmath)
 		n++
 	}
 	if n == 0 {
@@ -165,10 +166,10 @@ func quantileSorted(xs []float64, p float64) float64 {
 	if len(xs) == 0 {
 		return math.NaN()
 	}
-	h := p * float64(len(xs)-1)
+	h := float64(p * float64(len(xs)-1))
 	lo := int(math.Floor(h))
 	hi := int(math.Ceil(h))
-	return xs[lo] + (h-float64(lo))*(xs[hi]-xs[lo])
+	return xs[lo] + float64((h-float64(lo))*(xs[hi]-xs[lo])) // rounded, never fused (internal/detmath)
 }
 
 // FitRow compares one target with the accepted draws' simulations.

@@ -118,13 +118,13 @@ func EvaluateHypothesis(h Hypothesis, base, cf Totals, p Period, threshold float
 	res := HypothesisResult{Hypothesis: h, Period: p, Replicates: len(reps), Baseline: mean, Effect: IntervalOf(rel), Threshold: threshold}
 	sd := 0.0
 	for _, x := range rel {
-		sd += (x - res.Effect.Mean) * (x - res.Effect.Mean)
+		sd += float64((x - res.Effect.Mean) * (x - res.Effect.Mean)) // rounded, never fused (internal/detmath)
 	}
 	if len(rel) > 1 {
 		sd = math.Sqrt(sd / float64(len(rel)-1))
 	}
 	se := sd / math.Sqrt(float64(len(rel)))
-	res.MeanLo, res.MeanHi = res.Effect.Mean-1.645*se, res.Effect.Mean+1.645*se
+	res.MeanLo, res.MeanHi = res.Effect.Mean-float64(1.645*se), res.Effect.Mean+float64(1.645*se)
 	res.Verdict = verdict(res.Effect.Mean, res.MeanLo, res.MeanHi, h.Predicted, threshold)
 	return res, nil
 }

@@ -75,7 +75,7 @@ func (s *saltelliSample) sobolAt(idx []int, s1, st []float64) (mean, v float64) 
 	for k := 0; k < n; k++ {
 		j := row(k)
 		da, db := s.a[j]-mean, s.b[j]-mean
-		v += da*da + db*db
+		v += float64(da*da) + float64(db*db) // products rounded, never fused: see internal/detmath
 	}
 	v /= float64(2 * n)
 	for i := range s.ab {
@@ -84,8 +84,8 @@ func (s *saltelliSample) sobolAt(idx []int, s1, st []float64) (mean, v float64) 
 		for k := 0; k < n; k++ {
 			j := row(k)
 			d := abi[j] - s.a[j]
-			first += s.b[j] * d
-			total += d * d
+			first += float64(s.b[j] * d)
+			total += float64(d * d)
 		}
 		if v > 0 {
 			s1[i] = first / float64(n) / v

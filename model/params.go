@@ -41,7 +41,7 @@ func (s Series) At(year float64) float64 {
 		if year <= float64(s.Years[i]) {
 			y0, y1 := float64(s.Years[i-1]), float64(s.Years[i])
 			w := (year - y0) / (y1 - y0)
-			return s.Values[i-1]*(1-w) + s.Values[i]*w
+			return float64(s.Values[i-1]*(1-w)) + float64(s.Values[i]*w) // rounded, never fused: see internal/detmath
 		}
 	}
 	return s.Values[n-1]

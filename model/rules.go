@@ -1,6 +1,10 @@
 package model
 
-import "math"
+import (
+	"math"
+
+	"htsim/internal/detmath"
+)
 
 // Gravity is the gravity class of an intentional offence, which Kazakhstan's
 // Criminal Code derives from the maximum sentence (CC 2014, art. 11).
@@ -130,7 +134,7 @@ func DeterrenceFactor(law *Law, v *Victimisation) float64 {
 	if extra <= 0 {
 		return 1
 	}
-	return math.Pow(1-v.DeterrenceElasticity, extra)
+	return detmath.Pow(1-v.DeterrenceElasticity, extra)
 }
 
 // MonthlyRisk returns the probability that one person of stratum s becomes a
@@ -146,7 +150,7 @@ func MonthlyRisk(s Stratum, year float64, v *Victimisation, law *Law) float64 {
 	if s.Origin == Foreign && len(v.WageGap.Years) > 0 {
 		base := v.WageGap.At(2010)
 		if base > 0 {
-			r *= math.Pow(v.WageGap.At(year)/base, v.WageGapElasticity)
+			r *= detmath.Pow(v.WageGap.At(year)/base, v.WageGapElasticity)
 		}
 	}
 	r *= DeterrenceFactor(law, v)
@@ -224,9 +228,13 @@ func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float
 	if v.NGOSupported {
 		odds *= c.NGOSupportOR
 	}
-	odds *= math.Pow(c.DistrustPerCorruption, regionCorruption/ReferenceCorruption)
+	odds *= detmath.Pow(c.DistrustPerCorruption, regionCorruption/ReferenceCorruption)
 	// Expected compensation: factor 1 at today's fund, 0.5^e with no fund, (1+k)/2 ^ e at k times today's.
-	odds *= math.Pow((compensationMRP+ReferenceCompensationMRP)/(2*ReferenceCompensationMRP), c.CompensationElasticity)
+	// The product is rounded before 1 + odds (an explicit conversion), so
+	// that no compiler fuses the two: the same result on every machine
+	// (see internal/detmath). The same holds for every float64(...) around
+	// a product below.
+	odds = float64(odds * detmath.Pow((compensationMRP+ReferenceCompensationMRP)/(2*ReferenceCompensationMRP), c.CompensationElasticity))
 	return odds / (1 + odds)
 }
 
@@ -270,7 +278,7 @@ type PreTrialHazards struct {
 func PreTrialMonthly(form Form, corruption, speed float64, reconciliationAllowed bool, law *Law, pt *PreTrial) PreTrialHazards {
 	h := PreTrialHazards{
 		Corrupt:  pt.CorruptionMonthly * corruption / ReferenceCorruption,
-		Evidence: EvidenceHazard(form, law, pt) * (1 + pt.BacklogEvidenceLoss*(1-speed)),
+		Evidence: EvidenceHazard(form, law, pt) * (1 + float64(pt.BacklogEvidenceLoss*(1-speed))),
 		Complete: pt.CompletionMonthly * speed,
 	}
 	if reconciliationAllowed {
@@ -331,17 +339,17 @@ func Qualify(f CaseFacts, law *Law, pol *Police, q *Qualification) Qualification
 	out.Corrupt = corrupt
 	rest := 1 - corrupt
 	if f.Complicit && !law.ProsecuteComplicit {
-		out.AbuseOfPower = rest * pol.ComplicitAbuseOfPower
+		out.AbuseOfPower = float64(rest * pol.ComplicitAbuseOfPower)
 		rest -= out.AbuseOfPower
 	}
 	reg := ElementsProvable(f, law, q) * pol.Skill * f.PlanFactor
-	out.Art128 = rest * reg
+	out.Art128 = float64(rest * reg)
 	rest -= out.Art128
 	if f.Form == Sexual {
-		out.Prostitution = rest * q.ProstitutionReclass
+		out.Prostitution = float64(rest * q.ProstitutionReclass)
 		rest -= out.Prostitution
 	} else {
-		out.OtherArticle = rest * q.OtherReclass
+		out.OtherArticle = float64(rest * q.OtherReclass)
 		rest -= out.OtherArticle
 	}
 	out.Refused = rest

@@ -23,7 +23,7 @@ func (s *Sweep) DesignMatrix() [][]float64 {
 	scale := func(u []float64) []float64 {
 		out := make([]float64, d)
 		for i, p := range s.Params {
-			out[i] = p.Min + u[i]*(p.Max-p.Min)
+			out[i] = p.Min + float64(u[i]*(p.Max-p.Min)) // rounded, never fused: see internal/detmath
 		}
 		return out
 	}
@@ -77,7 +77,7 @@ func (s *Sweep) DesignMatrix() [][]float64 {
 		for j := 0; j < n; j++ {
 			u := make([]float64, d)
 			for i := range u {
-				u[i] = (float64(perms[i][j]) + rng.Float64()) / float64(n)
+				u[i] = (float64(perms[i][j]) + float64(rng.Float64())) / float64(n)
 			}
 			rows = append(rows, scale(u))
 		}

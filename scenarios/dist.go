@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"htsim/internal/detmath"
 	"htsim/model"
 )
 
@@ -76,16 +76,21 @@ func (d Dist) Uncertain() bool {
 }
 
 // Sample draws one value from src. Point, bool and series distributions
-// consume no random numbers.
+// consume no random numbers. The result is the same on every machine: each
+// product is rounded before it meets a sum (an explicit float64 conversion,
+// which no compiler may fuse) and logarithms come from internal/detmath.
+// Uniform and triangular draws are inverse CDFs of one uniform, as gonum's
+// distuv computes them (so values drawn before this rewrite are unchanged
+// where fused multiply-adds did not change them).
 func (d Dist) Sample(src rand.Source) float64 {
 	switch d.Kind {
 	case "uniform":
-		return distuv.Uniform{Min: d.Min, Max: d.Max, Src: src}.Rand()
+		return float64(uniform01(src)*(d.Max-d.Min)) + d.Min
 	case "triangular":
-		return distuv.NewTriangle(d.Min, d.Max, d.Mode, src).Rand()
+		return triangleQuantile(d.Min, d.Max, d.Mode, uniform01(src))
 	case "beta":
-		x := distuv.Beta{Alpha: d.Alpha, Beta: d.Beta, Src: src}.Rand()
-		return d.Min + (d.Max-d.Min)*x
+		x := betaRand(d.Alpha, d.Beta, src)
+		return d.Min + float64((d.Max-d.Min)*x)
 	case "bool":
 		if d.Bool {
 			return 1
@@ -93,6 +98,75 @@ func (d Dist) Sample(src rand.Source) float64 {
 		return 0
 	default:
 		return d.Value
+	}
+}
+
+// uniform01 returns a uniform number in [0, 1) from the 53 low bits of one
+// word (as math/rand/v2's Float64).
+func uniform01(src rand.Source) float64 {
+	return float64(float64(src.Uint64()<<11>>11) / (1 << 53))
+}
+
+// triangleQuantile is the inverse CDF of the triangular distribution on
+// [a, b] with mode c, at p.
+func triangleQuantile(a, b, c, p float64) float64 {
+	if p < (c-a)/(b-a) {
+		return a + math.Sqrt(p*(b-a)*(c-a))
+	}
+	return b - math.Sqrt((1-p)*(b-a)*(b-c))
+}
+
+// betaRand draws a Beta(alpha, beta) variable as X/(X+Y) with X and Y
+// gamma variables of shapes alpha and beta.
+func betaRand(alpha, beta float64, src rand.Source) float64 {
+	x := gammaRand(alpha, src)
+	y := gammaRand(beta, src)
+	return x / (x + y)
+}
+
+// gammaRand draws a Gamma(shape, 1) variable by Marsaglia and Tsang's method
+// ("A simple method for generating gamma variables", ACM TOMS 26(3), 2000),
+// with their boost for shapes below 1: Gamma(a) = Gamma(a+1) * U^(1/a).
+func gammaRand(shape float64, src rand.Source) float64 {
+	if shape < 1 {
+		g := gammaRand(shape+1, src)
+		u := uniform01(src)
+		for u == 0 {
+			u = uniform01(src)
+		}
+		return g * detmath.Pow(u, 1/shape)
+	}
+	d := shape - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := normalRand(src)
+		v := 1 + float64(c*x)
+		if v <= 0 {
+			continue
+		}
+		v = float64(v * v * v) // rounded before 1-v below: never fused
+		u := uniform01(src)
+		x2 := x * x
+		if u < 1-float64(0.0331*float64(x2*x2)) {
+			return d * v
+		}
+		if u > 0 && detmath.Log(u) < float64(0.5*x2)+float64(d*(1-v+detmath.Log(v))) {
+			return d * v
+		}
+	}
+}
+
+// normalRand draws a standard normal variable by Marsaglia's polar method
+// (a logarithm and a square root, no trigonometry).
+func normalRand(src rand.Source) float64 {
+	for {
+		u := float64(2*uniform01(src)) - 1
+		v := float64(2*uniform01(src)) - 1
+		s := float64(u*u) + float64(v*v)
+		if s >= 1 || s == 0 {
+			continue
+		}
+		return u * math.Sqrt(-2*detmath.Log(s)/s)
 	}
 }
 

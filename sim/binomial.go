@@ -1,6 +1,10 @@
 package sim
 
-import "math"
+import (
+	"math"
+
+	"htsim/internal/detmath"
+)
 
 // binomial draws exact Binomial(n, p) variates for one (n, p), with the
 // set-up computed once: the engine draws every stratum's arrivals each month
@@ -51,23 +55,51 @@ func newBinomial(n float64, p float64) binomial {
 		return d
 	}
 	q := 1 - p
+	// Products are rounded before sums by explicit conversions, so that no
+	// compiler fuses them (internal/detmath): the same set-up on every machine.
 	spq := math.Sqrt(nf * p * q)
-	d.b = 1.15 + 2.53*spq
-	d.a = -0.0873 + 0.0248*d.b + 0.01*p
-	d.c = nf*p + 0.5
+	d.b = 1.15 + float64(2.53*spq)
+	d.a = -0.0873 + float64(0.0248*d.b) + float64(0.01*p)
+	d.c = float64(nf*p) + 0.5
 	d.vr = 0.92 - 4.2/d.b
 	d.alpha = (2.83 + 5.1/d.b) * spq
-	d.lpq = math.Log(p / q)
+	d.lpq = detmath.Log(p / q)
 	d.m = math.Floor((nf + 1) * p)
 	d.h = lfact(d.m) + lfact(nf-d.m)
 	return d
 }
 
-// lfact returns log(k!).
+// lfact returns log(k!) for a whole number k >= 0: from a table below
+// lfactTable, else from Stirling's series, with every operation rounded as
+// written (see internal/detmath), so that it is the same on every machine
+// (math.Lgamma is compiled with fused multiply-adds on some). The series'
+// first omitted term, 1/(1188 x^9) at x = k+1 >= 257, is below 1e-24; the
+// rounding of the result's own size dominates, as it does for math.Lgamma.
 func lfact(k float64) float64 {
-	v, _ := math.Lgamma(k + 1)
-	return v
+	if k < lfactTable {
+		return lfactSmall[int(k)]
+	}
+	const halfLog2Pi = 0.91893853320467274178 // log(2*pi)/2
+	x := k + 1
+	r := 1 / x
+	r2 := r * r
+	// 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7), in Horner form
+	s := 1.0/1260 - float64(r2/1680)
+	s = 1.0/360 - float64(r2*s)
+	s = 1.0/12 - float64(r2*s)
+	return float64((x-0.5)*detmath.Log(x)) - x + halfLog2Pi + float64(r*s)
 }
+
+// lfactTable bounds the exact table of log(k!).
+const lfactTable = 256
+
+// lfactSmall holds log(k!) for k < lfactTable as sums of logarithms.
+var lfactSmall = func() (t [lfactTable]float64) {
+	for k := 2; k < lfactTable; k++ {
+		t[k] = t[k-1] + detmath.Log(float64(k))
+	}
+	return t
+}()
 
 // draw returns one variate, using g for the uniforms.
 func (d *binomial) draw(g *rng) int64 {
@@ -89,7 +121,7 @@ func (d *binomial) drawLow(g *rng) int64 {
 		var k int64
 		pos := 0.0
 		for {
-			pos += 1 + math.Floor(g.exp()*d.gap.scale)
+			pos += 1 + math.Floor(g.exp()*d.gap.scale) // a product inside Floor: nothing to fuse
 			if pos > nf {
 				return k
 			}
@@ -104,15 +136,15 @@ func (d *binomial) drawLow(g *rng) int64 {
 		if us <= 0 {
 			continue // u = -1/2 exactly: outside the transformation's domain
 		}
-		kf := math.Floor((2*d.a/us+d.b)*u + d.c)
+		kf := math.Floor(float64((2*d.a/us+d.b)*u) + d.c)
 		if kf < 0 || kf > nf {
 			continue
 		}
 		if us >= 0.07 && v <= d.vr {
 			return int64(kf) // inside the squeeze: accepted without the density
 		}
-		lv := math.Log(v * d.alpha / (d.a/(us*us) + d.b))
-		if lv <= d.h-lfact(kf)-lfact(nf-kf)+(kf-d.m)*d.lpq {
+		lv := detmath.Log(v * d.alpha / (d.a/(us*us) + d.b))
+		if lv <= d.h-lfact(kf)-lfact(nf-kf)+float64((kf-d.m)*d.lpq) {
 			return int64(kf)
 		}
 	}

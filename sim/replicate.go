@@ -330,7 +330,7 @@ func (r *replicate) buildTables(year int) {
 	}
 	for sec := model.Sector(0); sec < model.NumSectors; sec++ {
 		he, hc := t.exitHazard[sec].p, t.contact[sec].p
-		h := 1 - (1-he)*(1-hc)
+		h := 1 - float64((1-he)*(1-hc)) // rounded before the difference: see internal/detmath
 		t.first[sec] = mkHazard(h)
 		t.exitFirst[sec] = 1
 		if h > 0 {
@@ -503,11 +503,11 @@ func (r *replicate) reserve() {
 		for s := 0; s < model.NumStrata; s++ {
 			st := model.StratumAt(s)
 			risk := model.MonthlyRisk(st, float64(y)+0.5, &r.p.Victimisation, law)
-			expected += model.PopulationAt(st, float64(y)+0.5, &r.p.Population) * risk * months
+			expected += float64(model.PopulationAt(st, float64(y)+0.5, &r.p.Population) * risk * months)
 		}
 	}
 	for s := 0; s < model.NumStrata; s++ {
-		expected += r.stratumPop[s] * r.strataRisk[s] * r.p.Exploitation.MeanDurationMonths.Of(model.StratumAt(s).Sector)
+		expected += float64(r.stratumPop[s] * r.strataRisk[s] * r.p.Exploitation.MeanDurationMonths.Of(model.StratumAt(s).Sector))
 	}
 	expected *= 1 + r.p.Exploitation.RetraffickingProb
 	n := int(expected*1.15) + 1024
@@ -1571,11 +1571,11 @@ func (r *replicate) processCases(t int32) {
 			if h.Origin == model.Foreign {
 				leave = p.PreTrial.LeaveMonthlyForeign
 				if p.Law.TemporaryResidence {
-					leave *= p.PreTrial.ShelterProtection
+					leave = float64(leave * p.PreTrial.ShelterProtection)
 				}
 			}
-			leave *= protect
-			retract := p.PreTrial.RetractionMonthly * protect
+			leave = float64(leave * protect) // products rounded: leave+retract must not fuse
+			retract := float64(p.PreTrial.RetractionMonthly * protect)
 			u := v.float64()
 			cell := r.vcell(v)
 			switch {

@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+
+	"htsim/internal/detmath"
 )
 
 // splitmix64 is the SplitMix64 finaliser: a bijective mix of 64 bits, used to
@@ -89,7 +91,7 @@ func mkHazard(p float64) hazard {
 	if p >= 1 {
 		return hazard{p: 1}
 	}
-	return hazard{p: p, scale: -1 / math.Log1p(-p)}
+	return hazard{p: p, scale: -1 / detmath.Log1p(-p)}
 }
 
 // wait returns a waiting time in months (at least 1) for an event with
@@ -113,7 +115,7 @@ func (r *rng) wait(h hazard) int32 {
 
 // poisson returns a Poisson variable with a small mean (Knuth's method).
 func (r *rng) poisson(mean float64) int {
-	l := math.Exp(-mean)
+	l := detmath.Exp(-mean)
 	k, p := 0, 1.0
 	for {
 		p *= r.float64()

@@ -6,7 +6,7 @@
 
 package sim
 
-import "math"
+import "htsim/internal/detmath"
 
 // zigR is the ziggurat's base strip edge.
 const zigR = 7.69711747013104972
@@ -24,9 +24,11 @@ func (r *rng) exp() float64 {
 			return x
 		}
 		if i == 0 {
-			return zigR - math.Log(r.float64())
+			return zigR - detmath.Log(r.float64())
 		}
-		if zigF[i]+float32(r.float64())*(zigF[i-1]-zigF[i]) < float32(math.Exp(-x)) {
+		// The product is rounded before the sum (an explicit conversion), so
+		// no compiler fuses them: the result is the same on every machine.
+		if zigF[i]+float32(float32(r.float64())*(zigF[i-1]-zigF[i])) < float32(detmath.Exp(-x)) {
 			return x
 		}
 	}

@@ -501,7 +501,7 @@ func replaceRun(out, staged string) error {
 }
 
 func cmdVersion(args []string, stdout io.Writer) error {
-	fs := newFlags("version", "Usage: htsim version\n\nPrints htsim's version, the source revision it was built from (with (modified)\nif the tree had uncommitted changes) and the Go version.\n", stdout)
+	fs := newFlags("version", "Usage: htsim version\n\nPrints htsim's version, the source revision it was built from (with (modified)\nif the tree had uncommitted changes), the Go version and platform, and whether\nthe build writes portable Parquet (the same bytes on every machine: make build\nuses -tags "+output.PortableTags+").\n", stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -509,7 +509,12 @@ func cmdVersion(args []string, stdout io.Writer) error {
 		return usagef("version: takes no arguments")
 	}
 	v, rev, mod := output.BuildInfo()
-	fmt.Fprintf(stdout, "htsim %s %s%s %s\n", v, rev, map[bool]string{true: " (modified)"}[mod], runtime.Version())
+	_, portable := output.Portable()
+	enc := "portable encoding"
+	if !portable {
+		enc = "not portable encoding: built without -tags " + output.PortableTags + " (use make build)"
+	}
+	fmt.Fprintf(stdout, "htsim %s %s%s %s %s/%s, %s\n", v, rev, map[bool]string{true: " (modified)"}[mod], runtime.Version(), runtime.GOOS, runtime.GOARCH, enc)
 	return nil
 }
 

@@ -128,6 +128,10 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if rev != m.Revision {
 		fmt.Fprintf(stderr, "note: this binary is %s %s, the run was made by %s %s; a mismatch may come from the code\n", v, short12(rev), m.Version, short12(m.Revision))
 	}
+	if _, portable := output.Portable(); !portable || !m.PortableEncoding {
+		fmt.Fprintf(stderr, "note: the run's binary %s built with -tags %s, this one %s: only two portable builds write the same bytes on different machines (the values are the same)\n",
+			map[bool]string{true: "was", false: "was not"}[m.PortableEncoding], output.PortableTags, map[bool]string{true: "is", false: "is not"}[portable])
+	}
 	plan, err := newSweepPlan(sw, m.Chunk)
 	if err != nil {
 		return err

@@ -431,7 +431,8 @@ func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
 		}
 		return usagef("sweep: --out %s is not empty and holds no sweep manifest; choose another folder", o.out)
 	}
-	same := prev.SweepFile.SHA256 == m.SweepFile.SHA256 && prev.Chunk == m.Chunk && prev.Revision == m.Revision
+	same := prev.SweepFile.SHA256 == m.SweepFile.SHA256 && prev.Chunk == m.Chunk && prev.Revision == m.Revision &&
+		prev.PortableEncoding == m.PortableEncoding // portable and other builds write the same values in other bytes
 	switch {
 	case o.force:
 		for _, name := range []string{"yearly", "design.parquet", "manifest.json", "sensitivity.parquet", "report"} {
@@ -441,7 +442,7 @@ func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
 		}
 		return nil
 	case !same:
-		return usagef("sweep: --out %s holds another sweep (or another --chunk or code revision); use another folder or --force", o.out)
+		return usagef("sweep: --out %s holds another sweep (or another --chunk, code revision, or a build with(out) portable encoding: see htsim version); use another folder or --force", o.out)
 	}
 	// The same sweep: another shard's files or an interrupted run. Without
 	// --resume, this shard may start only if it has no file there yet, so

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"htsim/scenarios"
@@ -14,21 +15,24 @@ import (
 // scenario files (with their content and hash), every resolved parameter,
 // the seed, the replicates, the horizon and the command line.
 type Manifest struct {
-	Tool       string             `json:"tool"`
-	Version    string             `json:"version"`
-	Revision   string             `json:"vcs_revision,omitempty"`
-	Modified   bool               `json:"vcs_modified,omitempty"`
-	GoVersion  string             `json:"go_version"`
-	Command    []string           `json:"command"`
-	Seed       uint64             `json:"seed"`
-	Replicates int                `json:"replicates"`
-	From       string             `json:"from"`
-	To         string             `json:"to"`
-	Victims    bool               `json:"victims_table"`
-	Created    string             `json:"created"`
-	Scenarios  []ScenarioManifest `json:"scenarios"`
-	Tables     []string           `json:"tables"`
-	Note       string             `json:"note"`
+	Tool      string `json:"tool"`
+	Version   string `json:"version"`
+	Revision  string `json:"vcs_revision,omitempty"`
+	Modified  bool   `json:"vcs_modified,omitempty"`
+	GoVersion string `json:"go_version"`
+	// BuildTags and PortableEncoding: see Portable.
+	BuildTags        string             `json:"build_tags,omitempty"`
+	PortableEncoding bool               `json:"portable_encoding"`
+	Command          []string           `json:"command"`
+	Seed             uint64             `json:"seed"`
+	Replicates       int                `json:"replicates"`
+	From             string             `json:"from"`
+	To               string             `json:"to"`
+	Victims          bool               `json:"victims_table"`
+	Created          string             `json:"created"`
+	Scenarios        []ScenarioManifest `json:"scenarios"`
+	Tables           []string           `json:"tables"`
+	Note             string             `json:"note"`
 }
 
 // ScenarioManifest is one scenario's entry in the manifest.
@@ -74,11 +78,44 @@ func BuildInfo() (version, revision string, modified bool) {
 	return
 }
 
+// PortableTags are the build tags under which the Parquet encoder
+// (parquet-go's purego) and the zstd compressor (klauspost/compress's noasm)
+// run their Go code instead of amd64 assembly. The assembly writes different,
+// equally valid, bytes; the Go code writes the same bytes on every machine,
+// so that a run reproduces byte for byte on another machine or
+// architecture. `make build` uses them.
+const PortableTags = "purego,noasm"
+
+// Portable returns the build tags of the running binary and whether they
+// include PortableTags.
+func Portable() (tags string, portable bool) {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-tags" {
+			tags = s.Value
+		}
+	}
+	have := map[string]bool{}
+	for _, t := range strings.Split(tags, ",") {
+		have[t] = true
+	}
+	for _, t := range strings.Split(PortableTags, ",") {
+		if !have[t] {
+			return tags, false
+		}
+	}
+	return tags, true
+}
+
 // NewManifest fills the code and scenario parts of a manifest.
 func NewManifest(args []string, scs []*scenarios.Scenario) *Manifest {
 	m := &Manifest{Tool: "htsim", GoVersion: runtime.Version(), Command: args, Created: time.Now().UTC().Format(time.RFC3339),
-		Note: "Rerun with the same code revision, scenario files, seed, replicates and horizon to reproduce the Parquet files byte for byte; the number of workers does not matter."}
+		Note: "Rerun with the same code revision, scenario files, seed, replicates and horizon to reproduce the Parquet files byte for byte; the number of workers does not matter. A binary built with portable_encoding (make build) writes the same bytes on every machine and architecture; without it, the same values, but possibly other bytes."}
 	m.Version, m.Revision, m.Modified = BuildInfo()
+	m.BuildTags, m.PortableEncoding = Portable()
 	for _, sc := range scs {
 		sm := ScenarioManifest{Name: sc.Name, Description: sc.Description}
 		for i := len(sc.Files) - 1; i >= 0; i-- {
