@@ -106,10 +106,18 @@ func TestSobolIshigami(t *testing.T) {
 		check("ST"+string(rune('1'+i)), ix.ST, wantST[i])
 	}
 	t.Logf("the 95%% intervals cover the analytic value for %d of 6 indices", covered)
-	// The variance of the Ishigami output is a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2.
+	// The variance of the Ishigami output is a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2
+	// = 13.845. V is the variance of the 2N = 40,000 independent values f(A)
+	// and f(B): the sample variance of n values has relative standard error
+	// sqrt((kurtosis - 1)/n), and the output's kurtosis is 3.507 (Monte Carlo
+	// over 5e7 points, V 13.849 there), so the relative SE is
+	// sqrt(2.507/40000) = 0.79%. We accept 4 SE = 3.2%, exceeded by a right
+	// estimator with probability 6e-5 (normal approximation).
 	wantV := a*a/8 + b*math.Pow(math.Pi, 4)/5 + b*b*math.Pow(math.Pi, 8)/18 + 0.5
-	if math.Abs(res.Variance-wantV)/wantV > 0.03 {
-		t.Errorf("variance %.3f, analytic %.3f", res.Variance, wantV)
+	relSE := math.Sqrt((3.507 - 1) / (2 * n))
+	t.Logf("V = %.3f, analytic %.3f: %+.2f relative SE", res.Variance, wantV, (res.Variance-wantV)/wantV/relSE)
+	if rel := (res.Variance - wantV) / wantV; math.Abs(rel) > 4*relSE {
+		t.Errorf("variance %.3f, analytic %.3f: off by %.1f SE (relative SE %.4f)", res.Variance, wantV, math.Abs(rel)/relSE, relSE)
 	}
 }
 

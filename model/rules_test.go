@@ -87,6 +87,69 @@ func TestQualifySumsToOne(t *testing.T) {
 	}
 }
 
+// TestQualifyByHand checks every outcome probability of Qualify against the
+// rule of docs/model.md 2.12, worked out by hand: corruption first (times
+// police.complicit_corruption_ratio for a complicit site, capped at 1), then
+// abuse of power (complicit site, complicity not prosecuted) on the rest,
+// then article 128 with probability ElementsProvable * skill * plan factor on
+// what is left, then prostitution (sexual) or other article (otherwise) on
+// what is left, and refusal takes the remainder.
+func TestQualifyByHand(t *testing.T) {
+	pol := &model.Police{Skill: 0.6, ComplicitCorruptionRatio: 2.5, ComplicitAbuseOfPower: 0.7}
+	q := &model.Qualification{TransactionEvidence: model.ByForm{Labour: 0.2, Sexual: 0.5, Other: 0.3},
+		MeansEvidence:       model.ByForm{Labour: 0.4, Sexual: 0.7, Other: 0.5},
+		ProstitutionReclass: 0.6, OtherReclass: 0.3, LabourImplicitRatio: 0.6}
+	today := &model.Law{RequiresTransaction: true, RequiresExploitationFact: true}
+	prosecuted := &model.Law{RequiresTransaction: true, RequiresExploitationFact: true, ProsecuteComplicit: true}
+	palermo := &model.Law{LabourExplicit: true}
+	for _, c := range []struct {
+		name string
+		f    model.CaseFacts
+		law  *model.Law
+		want model.QualificationProbs
+	}{
+		// corrupt 0.2; rest 0.8; reg = 0.5 (transaction, sexual) * 0.6 * 1 = 0.3:
+		// art128 = 0.8*0.3 = 0.24; rest 0.56; prostitution 0.56*0.6 = 0.336; refused 0.56*0.4 = 0.224.
+		{"sexual, today", model.CaseFacts{Form: model.Sexual, Exploited: true, Corruption: 0.2, PlanFactor: 1}, today,
+			model.QualificationProbs{Corrupt: 0.2, Art128: 0.24, Prostitution: 0.336, Refused: 0.224}},
+		// corrupt 0.3*2.5 = 0.75; rest 0.25; abuse 0.25*0.7 = 0.175; rest 0.075;
+		// reg = 0.2*0.6 (labour not named) * 0.6 * 0.5 = 0.036: art128 = 0.075*0.036 = 0.0027;
+		// rest 0.0723; other 0.0723*0.3 = 0.02169; refused 0.0723*0.7 = 0.05061.
+		{"labour, complicit, over plan", model.CaseFacts{Form: model.Labour, Exploited: true, Complicit: true, Corruption: 0.3, PlanFactor: 0.5}, today,
+			model.QualificationProbs{Corrupt: 0.75, AbuseOfPower: 0.175, Art128: 0.0027, OtherArticle: 0.02169, Refused: 0.05061}},
+		// not exploited: nothing provable today; corrupt 0.1; other 0.9*0.3 = 0.27; refused 0.63.
+		{"other, not exploited", model.CaseFacts{Form: model.OtherForm, Corruption: 0.1, PlanFactor: 1}, today,
+			model.QualificationProbs{Corrupt: 0.1, OtherArticle: 0.27, Refused: 0.63}},
+		// 0.5*2.5 = 1.25 capped at 1: nothing else can happen.
+		{"complicit, corruption capped", model.CaseFacts{Form: model.Sexual, Exploited: true, Complicit: true, Corruption: 0.5, PlanFactor: 1}, today,
+			model.QualificationProbs{Corrupt: 1}},
+		// complicity prosecuted: no abuse of power; corrupt 0.2*2.5 = 0.5; rest 0.5;
+		// art128 0.5*0.3 = 0.15; rest 0.35; prostitution 0.21; refused 0.14.
+		{"complicit, prosecuted", model.CaseFacts{Form: model.Sexual, Exploited: true, Complicit: true, Corruption: 0.2, PlanFactor: 1}, prosecuted,
+			model.QualificationProbs{Corrupt: 0.5, Art128: 0.15, Prostitution: 0.21, Refused: 0.14}},
+		// Palermo: means evidence 0.7, no fact of exploitation needed; reg = 0.7*0.6 = 0.42;
+		// art128 0.42; rest 0.58; prostitution 0.348; refused 0.232.
+		{"sexual, palermo, before exploitation", model.CaseFacts{Form: model.Sexual, PlanFactor: 1}, palermo,
+			model.QualificationProbs{Art128: 0.42, Prostitution: 0.348, Refused: 0.232}},
+		// Palermo, labour named: reg = 0.4*0.6 = 0.24; corrupt 0.1; art128 0.9*0.24 = 0.216;
+		// rest 0.684; other 0.2052; refused 0.4788.
+		{"labour, palermo", model.CaseFacts{Form: model.Labour, Exploited: true, Corruption: 0.1, PlanFactor: 1}, palermo,
+			model.QualificationProbs{Corrupt: 0.1, Art128: 0.216, OtherArticle: 0.2052, Refused: 0.4788}},
+	} {
+		got := model.Qualify(c.f, c.law, pol, q)
+		for _, f := range []struct {
+			name      string
+			got, want float64
+		}{{"corrupt", got.Corrupt, c.want.Corrupt}, {"abuse of power", got.AbuseOfPower, c.want.AbuseOfPower},
+			{"article 128", got.Art128, c.want.Art128}, {"prostitution", got.Prostitution, c.want.Prostitution},
+			{"other article", got.OtherArticle, c.want.OtherArticle}, {"refused", got.Refused, c.want.Refused}} {
+			if math.Abs(f.got-f.want) > 1e-12 {
+				t.Errorf("%s: %s probability %g, want %g", c.name, f.name, f.got, f.want)
+			}
+		}
+	}
+}
+
 func TestPlanFactor(t *testing.T) {
 	if model.PlanFactor(5, 10, 1) != 1 || model.PlanFactor(10, 10, 1) != 1 {
 		t.Error("no pressure under or at the plan")

@@ -108,12 +108,20 @@ func TestOutputIdenticalAcrossWorkers(t *testing.T) {
 	a, b, c := run("a", "5", "1"), run("b", "5", "4"), run("c", "6", "2")
 	for _, table := range []string{"yearly", "parameters", "victims"} {
 		rel := filepath.Join(table, "scenario=baseline", "part-00000.parquet")
-		fa, err := os.ReadFile(filepath.Join(a, rel))
-		if err != nil {
-			t.Fatal(err)
+		// A run that wrote nothing (or an unreadable file) must not pass as
+		// "identical" or "different": every file is read and non-empty.
+		var files [3][]byte
+		for i, run := range []string{a, b, c} {
+			data, err := os.ReadFile(filepath.Join(run, rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(data) == 0 {
+				t.Fatalf("%s is empty", filepath.Join(run, rel))
+			}
+			files[i] = data
 		}
-		fb, _ := os.ReadFile(filepath.Join(b, rel))
-		fc, _ := os.ReadFile(filepath.Join(c, rel))
+		fa, fb, fc := files[0], files[1], files[2]
 		if !bytes.Equal(fa, fb) {
 			t.Errorf("%s differs between 1 and 4 workers", rel)
 		}

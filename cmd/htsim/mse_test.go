@@ -185,6 +185,7 @@ func TestMSEEndToEnd(t *testing.T) {
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 2 replicates x 2 years:\n%s", len(rows), stdout)
 	}
+	estimated := 0
 	for _, r := range rows {
 		key := [2]int{r.Replicate, r.Year}
 		if r.Scenario != "baseline" || r.True != trueNew[key] || r.True == 0 {
@@ -210,7 +211,13 @@ func TestMSEEndToEnd(t *testing.T) {
 		if r.RelError == nil || math.Abs(*r.RelError-(r.Estimate-float64(r.True))/float64(r.True)) > 1e-9 {
 			t.Errorf("row %+v: rel_error", r)
 		}
+		estimated++
 		t.Logf("replicate %d year %d: true %d, observed %d, estimate %.0f from %.0f (%s)", r.Replicate, r.Year, r.True, r.Observed, r.Estimate, r.Lower, r.Model)
+	}
+	// Refused rows skip the checks above: at least one row must be estimated,
+	// or a refusal of everything would pass.
+	if estimated == 0 {
+		t.Errorf("no replicate-year was estimated: all %d rows refused", len(rows))
 	}
 
 	// Text, one replicate and year, a fixed model.
