@@ -39,9 +39,13 @@ func withPoint(sc *scenarios.Scenario, path string, v float64) *scenarios.Scenar
 	return &out
 }
 
-// TestConservation checks that every victim spell is in exactly one state each
-// month, that no count is negative, and that each victim's path is monotone:
-// on the article-128 list only after a statement, a statement only after a contact.
+// TestConservation checks the engine's bookkeeping against its victims: every
+// fifth month, the victims in exploitation per cell equal the stock the engine
+// keeps by planned entries and exits (stockDelta); no count is negative; each
+// victim's path is monotone (on the article-128 list only after a statement,
+// a statement only after a contact); and, over the horizon, every stage count
+// and the new, uncontacted-exit and death counts equal the spells that reached
+// them.
 func TestConservation(t *testing.T) {
 	sc := baseline(t)
 	cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2016, 12), Seed: 7, KeepVictims: true}
@@ -58,12 +62,19 @@ func TestConservation(t *testing.T) {
 			}
 			months++
 			n := r.census(m)
-			total := 0
-			for _, k := range n {
-				total += k
+			// The month's stock: the last month-end stock plus this month's
+			// planned changes (advance adds them after this hook).
+			var exploited [CellsPerYear]int64
+			for i := range r.victims {
+				if v := &r.victims[i]; v.state == Exploited {
+					exploited[r.vcell(v)]++
+				}
 			}
-			if total != len(r.victims) {
-				t.Fatalf("rep %d month %s: states sum to %d, victims %d", rep, model.Month(m), total, len(r.victims))
+			d := &r.stockDelta[int(m)-int(r.start)]
+			for c := range exploited {
+				if want := r.stock[c] + int64(d[c]); exploited[c] != want {
+					t.Fatalf("rep %d month %s cell %+v: %d victims exploited, the stock says %d", rep, model.Month(m), CellAt(c), exploited[c], want)
+				}
 			}
 			// A person has at most one spell that is not superseded by a new one.
 			if n[NewSpell] > len(r.victims)-int(r.persons) {
@@ -121,6 +132,34 @@ func TestConservation(t *testing.T) {
 		for m, n := range after {
 			if totals[m] != n-before[rep][m] {
 				t.Errorf("rep %d: %s counts %d over the horizon, but %d spells reached it then", rep, m, totals[m], n-before[rep][m])
+			}
+		}
+		// New spells, exits without contact and deaths, by the month they
+		// happened (silent exits are applied lazily: census settles them).
+		r.census(int32(cfg.To))
+		in := func(t int32) bool { return t >= int32(cfg.From) && t <= int32(cfg.To) }
+		spells := map[Measure]int64{}
+		for i := range r.victims {
+			v := &r.victims[i]
+			if in(v.start) {
+				spells[TrueNewVictims]++
+			}
+			if v.state != Exploited && in(v.tExit) {
+				switch v.outcome {
+				case model.LeftUncontacted:
+					spells[ExitedUncontacted]++
+				case model.Died:
+					spells[DiedInExploitation]++
+				}
+			}
+		}
+		for _, m := range []Measure{TrueNewVictims, ExitedUncontacted, DiedInExploitation} {
+			var total int64
+			for _, row := range r.counts {
+				total += row[m]
+			}
+			if total != spells[m] || total == 0 {
+				t.Errorf("rep %d: %s counts %d over the horizon, but %d spells (want equal and not zero)", rep, m, total, spells[m])
 			}
 		}
 	}
