@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"testing"
 	"unsafe"
 
@@ -262,33 +261,20 @@ func naiveArrivals(r *replicate) func(t int32) {
 	}
 }
 
-// ksStatistic is the two-sample Kolmogorov-Smirnov distance between samples.
-func ksStatistic(a, b []float64) float64 {
-	a, b = append([]float64(nil), a...), append([]float64(nil), b...)
-	sort.Float64s(a)
-	sort.Float64s(b)
-	var i, j int
-	d := 0.0
-	for i < len(a) && j < len(b) {
-		x := math.Min(a[i], b[j])
-		for i < len(a) && a[i] <= x {
-			i++
-		}
-		for j < len(b) && b[j] <= x {
-			j++
-		}
-		d = math.Max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
-	}
-	return d
-}
 
 // TestBinomialMatchesPerPerson compares the engine's exact per-stratum draw
 // with the naive per-person reference on a small scenario (populations scaled
-// to 1%, two years), over 400 replicates each, with fixed seeds. Statistic:
-// the two-sample KS distance of the yearly new-victim totals. Critical value
-// at alpha = 0.001: 1.95*sqrt((n+m)/(n*m)) = 0.138 for n = m = 400; KS is
-// conservative for discrete data, so the false-alarm rate is below 0.1%.
-// The means must also agree within 4 standard errors of their difference.
+// to 1%, two years), over 400 replicates, with fixed seeds. The comparison is
+// paired: replicate r of both draws the same parameters, so its first-time
+// victims X (exact) and Y (per person) are independent sums of binomial
+// counts with the same n and p in every stratum and month, and D = X - Y has
+// mean 0 and variance 2 sum n p (1-p), about X + Y (p is below 0.01 a month).
+// Re-trafficked spells are left out: they follow the victims, not the draw.
+//   - Mean: |mean D| within 4 standard errors (sd(D)/sqrt(400)). A risk 3%
+//     too high moves it by about 9 standard errors.
+//   - Spread: z = D/sqrt(X+Y) is about standard normal, so mean z^2 is 1
+//     with standard error sqrt(2/400) = 0.071; it must lie within 4 of them,
+//     [0.72, 1.28]. A draw with twice the binomial variance gives about 1.5.
 func TestBinomialMatchesPerPerson(t *testing.T) {
 	if testing.Short() {
 		t.Skip("statistical test")
@@ -299,45 +285,40 @@ func TestBinomialMatchesPerPerson(t *testing.T) {
 	}
 	cfg := &Config{Scenario: sc, From: model.MonthOf(2014, 1), To: model.MonthOf(2015, 12), Seed: 11}
 	const n = 400
-	sample := func(naive bool) []float64 {
-		out := make([]float64, n)
-		for rep := 0; rep < n; rep++ {
-			r := newReplicate(cfg, rep)
-			if naive {
-				r.arrive = naiveArrivals(r)
-			}
-			r.run()
-			var tot int64
-			for _, row := range r.counts {
-				tot += row[TrueNewVictims]
-			}
-			out[rep] = float64(tot)
+	firstTime := func(rep int, naive bool) float64 {
+		r := newReplicate(cfg, rep)
+		if naive {
+			r.arrive = naiveArrivals(r)
 		}
-		return out
-	}
-	exact, naive := sample(false), sample(true)
-	d := ksStatistic(exact, naive)
-	crit := 1.95 * math.Sqrt(2.0/n)
-	if d > crit {
-		t.Errorf("KS distance %.3f above the 0.1%% critical value %.3f", d, crit)
-	}
-	mean := func(x []float64) (m, v float64) {
-		for _, y := range x {
-			m += y
+		r.run()
+		var tot int64
+		for _, row := range r.counts {
+			tot += row[TrueNewVictims] - row[Retrafficked]
 		}
-		m /= float64(len(x))
-		for _, y := range x {
-			v += (y - m) * (y - m)
+		return float64(tot)
+	}
+	var sumD, sumD2, sumZ2, sumX float64
+	for rep := 0; rep < n; rep++ {
+		x, y := firstTime(rep, false), firstTime(rep, true)
+		if x+y == 0 {
+			t.Fatalf("replicate %d: no victims", rep)
 		}
-		return m, v / float64(len(x)-1)
+		d := x - y
+		sumD += d
+		sumD2 += d * d
+		sumZ2 += d * d / (x + y)
+		sumX += x
 	}
-	m1, v1 := mean(exact)
-	m2, v2 := mean(naive)
-	se := math.Sqrt(v1/n + v2/n)
-	if math.Abs(m1-m2) > 4*se {
-		t.Errorf("means differ: exact %.1f, per-person %.1f (4 SE = %.1f)", m1, m2, 4*se)
+	meanD := sumD / n
+	sdD := math.Sqrt((sumD2 - n*meanD*meanD) / (n - 1))
+	meanZ2 := sumZ2 / n
+	t.Logf("first-time victims: mean %.1f a replicate; paired difference %.2f (SE %.2f); mean z^2 %.3f", sumX/n, meanD, sdD/math.Sqrt(n), meanZ2)
+	if se := sdD / math.Sqrt(n); math.Abs(meanD) > 4*se {
+		t.Errorf("paired difference exact - per-person %.2f, beyond 4 standard errors (%.2f)", meanD, 4*se)
 	}
-	t.Logf("mean new victims: exact %.1f, per-person %.1f; KS %.3f (critical %.3f)", m1, m2, d, crit)
+	if lim := 4 * math.Sqrt(2.0/n); math.Abs(meanZ2-1) > lim {
+		t.Errorf("mean z^2 %.3f: the two draws' spread differs from the binomial's (want 1 within %.3f)", meanZ2, lim)
+	}
 }
 
 // TestForkEqualsStandalone: a policy forked from its parent's simulation at
