@@ -2,8 +2,10 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"unsafe"
 
@@ -261,7 +263,6 @@ func naiveArrivals(r *replicate) func(t int32) {
 	}
 }
 
-
 // TestBinomialMatchesPerPerson compares the engine's exact per-stratum draw
 // with the naive per-person reference on a small scenario (populations scaled
 // to 1%, two years), over 400 replicates, with fixed seeds. The comparison is
@@ -363,6 +364,86 @@ func TestForkEqualsStandalone(t *testing.T) {
 		for j := range alone.Victims {
 			if alone.Victims[j] != g.Victims[j] {
 				t.Fatalf("%s replicate %d: victim %d differs", g.Scenario, rep, j)
+			}
+		}
+	}
+}
+
+// TestForkSharesNothing: a fork and its base share no memory they write.
+// The runner advances a fork to the horizon before the base goes on, so a
+// slice the two shared would rarely be written by both while both are live
+// (an audit made the fork share each case's victim list and
+// TestForkEqualsStandalone still passed). Here base and fork advance in turn,
+// a month each, from the fork month to the horizon, and each must still
+// give exactly its standalone run.
+func TestForkSharesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 3 replicates of two scenarios, forked and alone")
+	}
+	load := func(name string) *Config {
+		sc, err := scenarios.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2028, 12), Seed: 9, KeepVictims: true}
+	}
+	base, pol := load("baseline"), load("palermo")
+	at, ok := forkPoint(base, pol)
+	if !ok {
+		t.Fatal("palermo does not fork from baseline")
+	}
+	for rep := range 3 {
+		r := newReplicate(base, rep)
+		r.init()
+		r.advance(int32(at) - 1)
+		c, ok := r.fork(pol, &Scratch{})
+		if !ok {
+			t.Fatalf("replicate %d does not fork", rep)
+		}
+		// No slice or map of the fork may use the base's memory, even where
+		// they could not clash in these runs (a case that gains victims after
+		// the fork month is rare).
+		shared := func(what string, a, b any) {
+			va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+			if va.Len() > 0 && vb.Len() > 0 && va.Pointer() == vb.Pointer() {
+				t.Errorf("replicate %d: the fork shares %s with its base", rep, what)
+			}
+		}
+		shared("victims", c.victims, r.victims)
+		shared("sites", c.sites, r.sites)
+		shared("members", c.members, r.members)
+		shared("cases", c.cases, r.cases)
+		for i := range r.cases {
+			shared(fmt.Sprintf("case %d's victims", i), c.cases[i].victims, r.cases[i].victims)
+		}
+		for g := range r.raidable {
+			for sec := range r.raidable[g] {
+				shared("a raidable list", c.raidable[g][sec], r.raidable[g][sec])
+			}
+		}
+		for i := range r.calendar {
+			shared(fmt.Sprintf("month %d's events", i), c.calendar[i], r.calendar[i])
+		}
+		shared("the calendar", c.calendar, r.calendar)
+		shared("open cases", c.open, r.open)
+		shared("caseOf", c.caseOf, r.caseOf)
+		shared("stockDelta", c.stockDelta, r.stockDelta)
+		shared("silentExits", c.silentExits, r.silentExits)
+		shared("counts", c.counts, r.counts)
+		for m := int32(at); m <= int32(base.To); m++ {
+			r.advance(m)
+			c.advance(m)
+		}
+		for _, run := range []struct {
+			cfg *Config
+			got *Result
+		}{{base, r.result(base)}, {pol, c.result(pol)}} {
+			alone, err := RunReplicate(run.cfg, rep, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(alone.Counts, run.got.Counts) || !reflect.DeepEqual(alone.Victims, run.got.Victims) {
+				t.Errorf("%s replicate %d: advanced in turn with its fork, it differs from its standalone run", run.cfg.Scenario.Name, rep)
 			}
 		}
 	}
