@@ -174,7 +174,8 @@ Simulates each scenario's replicates and writes, under --out:
   compare.parquet                              paired differences (with --compare, as compare)
   manifest.json                                code version, scenario files, parameters, seed
 Then prints true against recorded counts with 90% intervals across replicates.
-The output is byte-identical for the same scenarios, seed and code, whatever --workers.
+The output is byte-identical for the same scenarios, seed and code, whatever --workers,
+and on any machine or architecture when built with make build (htsim version says so).
 `
 
 type runOptions struct {
