@@ -106,6 +106,12 @@ func Load(arg string) (*Scenario, error) {
 	return loader{}.load(arg, "", nil)
 }
 
+// LoadRecorded resolves a scenario argument (a built-in name or a path) as
+// Load does, reading every file, parents included, from rec alone.
+func LoadRecorded(arg string, rec *Recorded) (*Scenario, error) {
+	return loader{rec}.load(arg, "", nil)
+}
+
 // Recorded holds the scenario files of an earlier run, as its manifest
 // recorded them: Files by the path the loader read them from, Builtins by
 // name. Loading from it reads neither the disk nor the embedded scenarios, so

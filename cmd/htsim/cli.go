@@ -262,6 +262,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return usagef("run: --compare needs at least two scenarios")
 		}
 	}
+	command := append([]string{"htsim"}, os.Args[1:]...)
+	if len(os.Args) > 0 && !strings.HasSuffix(os.Args[0], "htsim") && !strings.HasSuffix(os.Args[0], "htsim.exe") {
+		command = append([]string{"htsim", "run"}, args...)
+	}
+	return executeRun(ctx, o, scs, from, to, command, stdout, stderr)
+}
+
+// executeRun simulates checked scenarios over the horizon from-to and writes
+// the run's files into o.out (see runUsage); command is recorded in the
+// manifest. htsim reproduce calls it to redo a recorded run.
+func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, from, to model.Month, command []string, stdout, stderr io.Writer) error {
 	// dest is o.out, or with --force over an earlier run a folder beside it
 	// that replaces the earlier run's files only once the new run is whole.
 	dest, err := prepareOut(o.out, o.force)
@@ -277,10 +288,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 		}()
 	}
-	manifest := output.NewManifest(append([]string{"htsim"}, os.Args[1:]...), scs)
-	if len(os.Args) > 0 && !strings.HasSuffix(os.Args[0], "htsim") && !strings.HasSuffix(os.Args[0], "htsim.exe") {
-		manifest.Command = append([]string{"htsim", "run"}, args...)
-	}
+	manifest := output.NewManifest(command, scs)
 	manifest.Seed, manifest.Replicates, manifest.From, manifest.To, manifest.Victims = o.seed, o.replicates, from.String(), to.String(), o.victims
 	manifest.Tables = []string{"yearly", "parameters"}
 	if o.victims {

@@ -87,15 +87,21 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 
 const reproduceUsage = `Usage: htsim reproduce [flags] OUT
 
-Reruns the sweep recorded in OUT/manifest.json (all chunks, or --sample k of
-them chosen at random with --seed) into a temporary folder and compares each
-part file's SHA-256 with the one in OUT. Prints "match" or the first chunk that
-differs; exits 1 on a mismatch.
+Reruns what OUT/manifest.json records into a temporary folder and compares
+the files' SHA-256 with those in OUT. Prints "match" or what differs; exits 1
+on a mismatch.
+  - a sweep (htsim sweep): all chunks, or --sample k of them chosen at random
+    with --seed; each part file is compared.
+  - a run (htsim run): every scenario, replicate and table, with the recorded
+    seed, replicates, horizon and --victims; the yearly, parameters and
+    victims tables and summary.parquet are compared (compare.parquet, which
+    htsim compare derives from them, is not).
 
 The sweep file and every scenario file (built-in ones included) are read from
 the manifest, which records their contents: not from the disk or the binary's
 built-in files, which may have changed since. It works from any folder, and a
-mismatch comes from the code (the manifest names the revision that made OUT).
+mismatch comes from the code (the manifest names the revision that made OUT)
+or from a build that does not encode portably (see htsim version).
 `
 
 func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -107,7 +113,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("reproduce: name one sweep output folder")
+		return usagef("reproduce: name one run or sweep output folder")
 	}
 	if *sample < 0 {
 		return usagef("reproduce: --sample must be 0 (all chunks) or more, got %d", *sample)
@@ -116,22 +122,21 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("reproduce: --workers must be at least 1, got %d", *workers)
 	}
 	out := fs.Arg(0)
-	m, err := readSweepManifest(out)
+	m, err := readManifest(out)
 	if err != nil {
-		return usagef("reproduce: %s is not a sweep output folder (%v); htsim reproduce checks sweeps", out, err)
+		return usagef("reproduce: %s is not an htsim run or sweep output folder (%v)", out, err)
+	}
+	if m.Sweep == "" {
+		if fs.Changed("sample") || fs.Changed("seed") {
+			return usagef("reproduce: %s holds a run, which is rerun whole: --sample and --seed apply to sweeps", out)
+		}
+		return reproduceRun(ctx, out, m, *workers, stdout, stderr)
 	}
 	sw, err := scenarios.ParseRecordedSweep(m.SweepFile.Path, []byte(m.SweepFile.Content), recordedFiles(m))
 	if err != nil {
 		return usagef("reproduce: the sweep recorded in %s does not load with this binary: %v", out, err)
 	}
-	v, rev, _ := output.BuildInfo()
-	if rev != m.Revision {
-		fmt.Fprintf(stderr, "note: this binary is %s %s, the run was made by %s %s; a mismatch may come from the code\n", v, short12(rev), m.Version, short12(m.Revision))
-	}
-	if _, portable := output.Portable(); !portable || !m.PortableEncoding {
-		fmt.Fprintf(stderr, "note: the run's binary %s built with -tags %s, this one %s: only two portable builds write the same bytes on different machines (the values are the same)\n",
-			map[bool]string{true: "was", false: "was not"}[m.PortableEncoding], output.PortableTags, map[bool]string{true: "is", false: "is not"}[portable])
-	}
+	noteBuild(stderr, &m.Manifest)
 	plan, err := newSweepPlan(sw, m.Chunk)
 	if err != nil {
 		return err
@@ -192,7 +197,87 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 var errMismatch = fmt.Errorf("results differ from the recorded run")
 
-// recordedFiles collects the scenario files a sweep's manifest records: files
+// noteBuild warns when this binary may not write the bytes the recorded one
+// wrote: another code revision, or a build without portable encoding.
+func noteBuild(stderr io.Writer, m *output.Manifest) {
+	v, rev, _ := output.BuildInfo()
+	if rev != m.Revision {
+		fmt.Fprintf(stderr, "note: this binary is %s %s, the run was made by %s %s; a mismatch may come from the code\n", v, short12(rev), m.Version, short12(m.Revision))
+	}
+	if _, portable := output.Portable(); !portable || !m.PortableEncoding {
+		fmt.Fprintf(stderr, "note: the run's binary %s built with -tags %s, this one %s: only two portable builds write the same bytes on different machines (the values are the same)\n",
+			map[bool]string{true: "was", false: "was not"}[m.PortableEncoding], output.PortableTags, map[bool]string{true: "is", false: "is not"}[portable])
+	}
+}
+
+// reproduceRun reruns the run recorded in out's manifest m into a temporary
+// folder, from the recorded scenario files, and compares its tables and
+// summary with out's, file by file.
+func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, workers int, stdout, stderr io.Writer) error {
+	rec := recordedFiles(m)
+	var scs []*scenarios.Scenario
+	for _, sm := range m.Scenarios {
+		if len(sm.Files) == 0 {
+			return usagef("reproduce: %s/manifest.json records no file for scenario %s", out, sm.Name)
+		}
+		f := sm.Files[0] // the scenario's own file, then its parents
+		arg := f.Path
+		if arg == "" {
+			name, _, ok := strings.Cut(f.Name, " (built-in ")
+			if !ok {
+				return usagef("reproduce: %s/manifest.json: scenario %s's file %q has neither a path nor a built-in name", out, sm.Name, f.Name)
+			}
+			arg = name
+		}
+		sc, err := scenarios.LoadRecorded(arg, rec)
+		if err != nil {
+			return usagef("reproduce: the scenario %s recorded in %s does not load with this binary: %v", sm.Name, out, err)
+		}
+		scs = append(scs, sc)
+	}
+	if len(scs) == 0 || m.Replicates < 1 {
+		return usagef("reproduce: %s/manifest.json records no scenario or no replicate", out)
+	}
+	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims, quiet: true}
+	from, to, err := horizon(o, scs)
+	if err != nil {
+		return err
+	}
+	noteBuild(stderr, &m.Manifest)
+	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	o.out = filepath.Join(tmp, "run")
+	if err := executeRun(ctx, o, scs, from, to, append([]string{"htsim", "reproduce"}, out), io.Discard, stderr); err != nil {
+		return err
+	}
+	files := []string{"summary.parquet"}
+	for _, table := range m.Tables {
+		for _, sc := range scs {
+			files = append(files, filepath.Join(table, "scenario="+sc.Name, "part-00000.parquet"))
+		}
+	}
+	for _, f := range files {
+		a, err1 := fileHash(filepath.Join(out, f))
+		b, err2 := fileHash(filepath.Join(o.out, f))
+		if err1 != nil {
+			return fmt.Errorf("reproduce: %s: %v", out, err1)
+		}
+		if err2 != nil {
+			return fmt.Errorf("reproduce: the rerun wrote no %s: %v", f, err2)
+		}
+		if a != b {
+			fmt.Fprintf(stdout, "mismatch: %s differs: sha256 %s recorded, %s now\n", f, a[:12], b[:12])
+			return errMismatch
+		}
+	}
+	fmt.Fprintf(stdout, "match: %d files (%d scenarios x %d replicates, %s to %s) reproduced byte for byte\n", len(files), len(scs), m.Replicates, from, to)
+	return nil
+}
+
+// recordedFiles collects the scenario files a run's or sweep's manifest records: files
 // by the path they were read from, built-ins by name.
 func recordedFiles(m *output.SweepManifest) *scenarios.Recorded {
 	rec := &scenarios.Recorded{Files: map[string][]byte{}, Builtins: map[string][]byte{}}

@@ -728,3 +728,50 @@ func TestSweepRerunRefused(t *testing.T) {
 	htsimOK(t, nil, "sweep", "-q", "--chunk", "16", "--shard", "0/2", "--out", shared, exampleSweep)
 	htsimOK(t, nil, "sweep", "-q", "--chunk", "16", "--shard", "1/2", "--out", shared, exampleSweep)
 }
+
+// TestReproduceRun: reproduce reruns a run folder from its manifest alone and
+// finds every table identical, even after the user's scenario file changed
+// on disk; after a table is swapped for another seed's, it names the file
+// and exits 1; --sample, which picks sweep chunks, is refused for a run.
+func TestReproduceRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two small studies and reruns one")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	pol := filepath.Join(root, "mypol.yaml")
+	src, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "palermo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pol, bytes.Replace(src, []byte("name: palermo"), []byte("name: mypol"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, other := filepath.Join(root, "out"), filepath.Join(root, "other")
+	common := []string{"-q", "--replicates", "3", "--from", "2018-01", "--to", "2027-12"}
+	htsimOK(t, nil, append(append([]string{"run"}, common...), "--victims", "--out", out, "baseline", pol)...)
+	htsimOK(t, nil, append(append([]string{"run"}, common...), "--seed", "2", "--out", other, "baseline")...)
+	// The user edits the scenario file after the run: reproduce reads the recorded one.
+	if err := os.WriteFile(pol, []byte("name: mypol\nextends: nothing-like-this\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout := htsimOK(t, nil, "reproduce", out)
+	if !strings.HasPrefix(stdout, "match: 7 files") {
+		t.Errorf("reproduce: %q, want a match of 7 files (summary and 3 tables x 2 scenarios)", stdout)
+	}
+	if _, err := htsimErr(t, nil, "reproduce", "--sample", "2", out); err == nil || !strings.Contains(err.Error(), "exit 2") {
+		t.Errorf("reproduce --sample on a run: %v, want exit 2", err)
+	}
+	table := filepath.Join("yearly", "scenario=baseline", "part-00000.parquet")
+	swap, err := os.ReadFile(filepath.Join(other, table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, table), swap, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err = htsimErr(t, nil, "reproduce", out)
+	if err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: "+table) {
+		t.Errorf("reproduce after swapping %s: %v, stdout %q; want exit 1 naming the file", table, err, stdout)
+	}
+}

@@ -42,6 +42,19 @@ func writeJSON(path string, v any) error {
 
 // readSweepManifest reads OUT/manifest.json of a sweep.
 func readSweepManifest(out string) (*output.SweepManifest, error) {
+	m, err := readManifest(out)
+	if err != nil {
+		return nil, err
+	}
+	if m.Sweep == "" {
+		return nil, fmt.Errorf("%s: manifest.json is not a sweep's", out)
+	}
+	return m, nil
+}
+
+// readManifest reads out/manifest.json, a run's or a sweep's (a run's has no
+// sweep fields).
+func readManifest(out string) (*output.SweepManifest, error) {
 	data, err := os.ReadFile(filepath.Join(out, "manifest.json"))
 	if err != nil {
 		return nil, err
@@ -50,8 +63,8 @@ func readSweepManifest(out string) (*output.SweepManifest, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
-	if m.Sweep == "" {
-		return nil, fmt.Errorf("%s: manifest.json is not a sweep's", out)
+	if m.Tool != "htsim" {
+		return nil, fmt.Errorf("%s: manifest.json was not written by htsim", out)
 	}
 	return &m, nil
 }

@@ -273,9 +273,10 @@ func (r *Report) reproduce() string {
 	if m != nil && m.Revision == "" {
 		b.WriteString("# the run's code revision is not recorded: check out the revision it was made with\n")
 	}
-	b.WriteString("go build -o bin/htsim ./cmd/htsim\n")
+	b.WriteString("make build   # bin/htsim, built to write the same bytes on every machine\n")
 	if m != nil && len(m.Command) > 0 {
 		b.WriteString(commandLine(m.Command) + "\n")
+		b.WriteString("bin/htsim reproduce " + out + "   # or: rerun it from the manifest and compare the tables byte for byte\n")
 	}
 	b.WriteString("bin/htsim summarize " + out + "   # summary.parquet\n")
 	if len(in.Compare) > 0 {
