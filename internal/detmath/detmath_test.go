@@ -33,15 +33,18 @@ func bigExp(x float64) *big.Float {
 	return sum
 }
 
-// bigLog returns log(x) to about prec bits for x > 0, by Newton's method on
-// e**y = x from math.Log's value (each step doubles the correct bits).
+// bigLog returns log(x) to about prec bits for x > 0.
 func bigLog(x float64) *big.Float {
-	y := new(big.Float).SetPrec(prec).SetFloat64(math.Log(x))
-	bx := new(big.Float).SetPrec(prec).SetFloat64(x)
+	return newtonLog(new(big.Float).SetPrec(prec).SetFloat64(x), math.Log(x))
+}
+
+// newtonLog solves e**y = x for y by Newton's method from start (each step
+// doubles the correct bits: four steps from float64's 53 exceed prec).
+func newtonLog(x *big.Float, start float64) *big.Float {
+	y := new(big.Float).SetPrec(prec).SetFloat64(start)
 	for range 4 {
 		ey := bigExp64(y)
-		// y += (x - e^y) / e^y
-		d := new(big.Float).SetPrec(prec).Sub(bx, ey)
+		d := new(big.Float).SetPrec(prec).Sub(x, ey) // y += (x - e^y) / e^y
 		d.Quo(d, ey)
 		y.Add(y, d)
 	}
@@ -139,15 +142,7 @@ func powLimit(x, y float64) float64 { return 2 + math.Abs(y)/2 + math.Abs(math.L
 // bigLog1p is log(1+x) to about prec bits (1+x is exact at prec bits).
 func bigLog1p(x float64) *big.Float {
 	bx := new(big.Float).SetPrec(prec).SetFloat64(x)
-	bx.Add(bx, new(big.Float).SetPrec(prec).SetInt64(1))
-	y := new(big.Float).SetPrec(prec).SetFloat64(math.Log1p(x))
-	for range 4 {
-		ey := bigExp64(y)
-		d := new(big.Float).SetPrec(prec).Sub(bx, ey)
-		d.Quo(d, ey)
-		y.Add(y, d)
-	}
-	return y
+	return newtonLog(bx.Add(bx, new(big.Float).SetPrec(prec).SetInt64(1)), math.Log1p(x))
 }
 
 // bigPow is x**y = e**(y log x) to about prec bits.
