@@ -238,7 +238,8 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 	if len(scs) == 0 || m.Replicates < 1 {
 		return usagef("reproduce: %s/manifest.json records no scenario or no replicate", out)
 	}
-	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims, quiet: true}
+	// Not quiet: a progress bar on a terminal (the run's table goes nowhere).
+	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims}
 	from, to, err := horizon(o, scs)
 	if err != nil {
 		return err
