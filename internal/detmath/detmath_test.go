@@ -158,7 +158,7 @@ func TestSpecialCases(t *testing.T) {
 		got, want func(float64) float64
 		xs        []float64
 	}{
-		{"Exp", Exp, math.Exp, []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, -0.0, 710, -746, 1e-300}},
+		{"Exp", Exp, math.Exp, []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 710, -746, 1e-300}},
 		{"Log", Log, math.Log, []float64{math.NaN(), math.Inf(1), -1, 0, 1, 0x1p-1022, math.MaxFloat64}},
 		{"Log1p", Log1p, math.Log1p, []float64{math.NaN(), math.Inf(1), -1, -2, 0, 1e-20, 1e300}},
 	}
@@ -175,7 +175,7 @@ func TestSpecialCases(t *testing.T) {
 	if got, want := Log(0x1p-1074), -1074*math.Ln2; math.Abs(got-want) > 1e-12 {
 		t.Errorf("Log(2^-1074) = %v, want %v", got, want)
 	}
-	pows := [][2]float64{{0, -1}, {0, 2}, {-0.0, -3}, {2, math.Inf(1)}, {0.5, math.Inf(1)}, {-1, math.Inf(1)}, {math.Inf(1), -2}, {math.Inf(-1), 3}, {-8, 1.0 / 3}, {4, 0.5}, {4, -0.5}, {2, 1024}, {2, -1075}, {math.NaN(), 0}, {1, math.NaN()}, {-2, 3}}
+	pows := [][2]float64{{0, -1}, {0, 2}, {math.Copysign(0, -1), -3}, {2, math.Inf(1)}, {0.5, math.Inf(1)}, {-1, math.Inf(1)}, {math.Inf(1), -2}, {math.Inf(-1), 3}, {-8, 1.0 / 3}, {4, 0.5}, {4, -0.5}, {2, 1024}, {2, -1075}, {math.NaN(), 0}, {1, math.NaN()}, {-2, 3}}
 	for _, p := range pows {
 		if g, w := Pow(p[0], p[1]), math.Pow(p[0], p[1]); g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
 			t.Errorf("Pow(%v, %v) = %v, want %v", p[0], p[1], g, w)
