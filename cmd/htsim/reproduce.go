@@ -223,7 +223,7 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		f := sm.Files[0] // the scenario's own file, then its parents
 		arg := f.Path
 		if arg == "" {
-			name, _, ok := strings.Cut(f.Name, " (built-in ")
+			name, ok := builtinName(f)
 			if !ok {
 				return usagef("reproduce: %s/manifest.json: scenario %s's file %q has neither a path nor a built-in name", out, sm.Name, f.Name)
 			}
@@ -242,7 +242,7 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims}
 	from, to, err := horizon(o, scs)
 	if err != nil {
-		return err
+		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %v", out, err)
 	}
 	noteBuild(stderr, &m.Manifest)
 	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
@@ -264,7 +264,7 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		a, err1 := fileHash(filepath.Join(out, f))
 		b, err2 := fileHash(filepath.Join(o.out, f))
 		if err1 != nil {
-			return fmt.Errorf("reproduce: %s: %v", out, err1)
+			return usagef("reproduce: %s lacks %s, which its manifest lists (%v)", out, f, err1)
 		}
 		if err2 != nil {
 			return fmt.Errorf("reproduce: the rerun wrote no %s: %v", f, err2)
@@ -286,12 +286,19 @@ func recordedFiles(m *output.SweepManifest) *scenarios.Recorded {
 		for _, f := range sc.Files {
 			if f.Path != "" {
 				rec.Files[f.Path] = []byte(f.Content)
-			} else if name, _, ok := strings.Cut(f.Name, " (built-in "); ok {
+			} else if name, ok := builtinName(f); ok {
 				rec.Builtins[name] = []byte(f.Content)
 			}
 		}
 	}
 	return rec
+}
+
+// builtinName is the name of the built-in scenario a manifest's file entry
+// records ("baseline (built-in scenarios/baseline.yaml)"), if it is one.
+func builtinName(f output.FileManifest) (string, bool) {
+	name, _, ok := strings.Cut(f.Name, " (built-in ")
+	return name, ok
 }
 
 func fileHash(path string) (string, error) {

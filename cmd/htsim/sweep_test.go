@@ -732,7 +732,8 @@ func TestSweepRerunRefused(t *testing.T) {
 // TestReproduceRun: reproduce reruns a run folder from its manifest alone and
 // finds every table identical, even after the user's scenario file changed
 // on disk; after a table is swapped for another seed's, it names the file
-// and exits 1; --sample, which picks sweep chunks, is refused for a run.
+// and exits 1; a missing table is an input error (exit 2) naming it; --sample,
+// which picks sweep chunks, is refused for a run.
 func TestReproduceRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two small studies and reruns one")
@@ -773,5 +774,12 @@ func TestReproduceRun(t *testing.T) {
 	stdout, err = htsimErr(t, nil, "reproduce", out)
 	if err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: "+table) {
 		t.Errorf("reproduce after swapping %s: %v, stdout %q; want exit 1 naming the file", table, err, stdout)
+	}
+	// A table the manifest lists is gone: an input error naming it.
+	if err := os.Remove(filepath.Join(out, table)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = htsimErr(t, nil, "reproduce", out); err == nil || !strings.Contains(err.Error(), "exit 2") || !strings.Contains(err.Error(), "lacks "+table) {
+		t.Errorf("reproduce without %s: %v; want exit 2 naming the file", table, err)
 	}
 }
