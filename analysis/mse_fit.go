@@ -7,14 +7,21 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
-	"gonum.org/v1/gonum/stat/distuv"
+
+	"htsim/internal/detmath"
 )
+
+// The estimates, their standard errors and intervals are computed with
+// internal/detmath's functions, the small linear algebra of mse_linalg.go and
+// every product that meets a sum rounded explicitly, so that they are the
+// same bits on every machine and architecture. Gonum's SVD and simplex only
+// decide (the design's rank, whether the estimate exists) with tolerances.
 
 // mseFit is a Poisson log-linear fit to the observed patterns.
 type mseFit struct {
 	beta     []float64
-	cov      *mat.SymDense // inverse Fisher information
-	mu       []float64     // fitted counts of patterns 1..2^k-1
+	cov      []float64 // inverse Fisher information, row-major
+	mu       []float64 // fitted counts of patterns 1..2^k-1
 	loglik   float64
 	deviance float64
 	aic, bic float64
@@ -23,7 +30,7 @@ type mseFit struct {
 	observed float64
 }
 
-func (f *mseFit) estimate() float64 { return f.observed + math.Exp(f.beta[0]) }
+func (f *mseFit) estimate() float64 { return f.observed + detmath.Exp(f.beta[0]) }
 
 // designRow fills the design row of pattern p: intercept, main effects, interactions.
 func designRow(row []float64, p, k int, m MSEModel) {
@@ -96,12 +103,11 @@ func fitModel(t *MSETable, m MSEModel) (*mseFit, error) {
 	f := &mseFit{beta: beta, cov: cov, mu: mu, x: x, y: y}
 	for c := range y {
 		f.observed += y[c]
-		lg, _ := math.Lgamma(y[c] + 1)
-		f.loglik += y[c]*math.Log(mu[c]) - mu[c] - lg
+		f.loglik += float64(y[c]*detmath.Log(mu[c])) - mu[c] - detmath.Lgamma(y[c]+1)
 		f.deviance += devTerm(y[c], mu[c])
 	}
-	f.aic = -2*f.loglik + 2*float64(np)
-	f.bic = -2*f.loglik + math.Log(f.observed)*float64(np)
+	f.aic = float64(-2*f.loglik) + 2*float64(np)
+	f.bic = float64(-2*f.loglik) + float64(detmath.Log(f.observed)*float64(np))
 	return f, nil
 }
 
@@ -234,7 +240,7 @@ func devTerm(y, mu float64) float64 {
 		return 2 * mu
 	}
 	r := (mu - y) / y
-	return 2 * y * (r - math.Log1p(r))
+	return float64(2 * y * (r - detmath.Log1p(r)))
 }
 
 const (
@@ -246,13 +252,13 @@ const (
 // squares (Newton's method for the canonical link), halving a step that would
 // lower the likelihood. It returns the coefficients, fitted values and the
 // inverse Fisher information.
-func fitPoisson(x *mat.Dense, y []float64) (beta, mu []float64, cov *mat.SymDense, err error) {
+func fitPoisson(x *mat.Dense, y []float64) (beta, mu, cov []float64, err error) {
 	nc, np := x.Dims()
 	mu = make([]float64, nc)
 	eta := make([]float64, nc)
 	for c := range y {
 		mu[c] = y[c] + 0.1 // glm's starting values
-		eta[c] = math.Log(mu[c])
+		eta[c] = detmath.Log(mu[c])
 	}
 	deviance := func(mu []float64) float64 {
 		d := 0.0
@@ -261,41 +267,28 @@ func fitPoisson(x *mat.Dense, y []float64) (beta, mu []float64, cov *mat.SymDens
 		}
 		return d
 	}
-	xtwx := mat.NewSymDense(np, nil)
-	xtwz := mat.NewVecDense(np, nil)
-	var chol mat.Cholesky
-	newBeta := mat.NewVecDense(np, nil)
+	xtwx := make([]float64, np*np) // lower triangle used
+	xtwz := make([]float64, np)
+	var chol cholesky
 	newMu := make([]float64, nc)
 	var old []float64
 	devOld := math.Inf(1)
 	converged := false
 	for it := 0; it < maxIRLS; it++ {
 		// Normal equations XᵀWX β = XᵀWz with W = diag(mu), z = eta + (y-mu)/mu.
-		xtwx.Zero()
-		xtwz.Zero()
+		information(x, mu, xtwx)
+		clear(xtwz)
 		for c := 0; c < nc; c++ {
 			row := x.RawRowView(c)
-			w := mu[c]
-			z := eta[c] + (y[c]-mu[c])/mu[c]
-			for i := 0; i < np; i++ {
-				if row[i] == 0 {
-					continue
-				}
-				xtwz.SetVec(i, xtwz.AtVec(i)+w*row[i]*z)
-				for j := i; j < np; j++ {
-					if row[j] != 0 {
-						xtwx.SetSym(i, j, xtwx.At(i, j)+w*row[i]*row[j])
-					}
-				}
+			wz := float64(mu[c]*eta[c]) + (y[c] - mu[c]) // mu z, z = eta + (y-mu)/mu
+			for i, v := range row {
+				xtwz[i] += float64(v * wz)
 			}
 		}
-		if !chol.Factorize(xtwx) {
+		if !chol.factorize(xtwx, np) {
 			return nil, nil, nil, errors.New("the information matrix is singular (parameters not identifiable)")
 		}
-		if err := chol.SolveVecTo(newBeta, xtwz); err != nil {
-			return nil, nil, nil, fmt.Errorf("solving the normal equations: %v", err)
-		}
-		cand := newBeta.RawVector().Data
+		cand := chol.solve(xtwz)
 		var dev float64
 		stuck := false
 		for half := 0; ; half++ {
@@ -303,19 +296,19 @@ func fitPoisson(x *mat.Dense, y []float64) (beta, mu []float64, cov *mat.SymDens
 			for c := 0; c < nc; c++ {
 				e := 0.0
 				for i, v := range x.RawRowView(c) {
-					e += v * cand[i]
+					e += float64(v * cand[i])
 				}
 				if e > 700 {
 					ok = false
 					break
 				}
-				newMu[c] = math.Exp(e)
+				newMu[c] = detmath.Exp(e)
 			}
 			if ok {
 				dev = deviance(newMu)
 			}
 			// Accept a step that does not raise the deviance beyond rounding.
-			if ok && !math.IsNaN(dev) && (old == nil || dev <= devOld+1e-10*(math.Abs(devOld)+1)) {
+			if ok && !math.IsNaN(dev) && (old == nil || dev <= devOld+float64(1e-10*(math.Abs(devOld)+1))) {
 				break
 			}
 			if old == nil {
@@ -347,9 +340,9 @@ func fitPoisson(x *mat.Dense, y []float64) (beta, mu []float64, cov *mat.SymDens
 		old = append(old[:0], cand...)
 		for c := 0; c < nc; c++ {
 			mu[c] = newMu[c]
-			eta[c] = math.Log(mu[c])
+			eta[c] = detmath.Log(mu[c])
 		}
-		if !first && (math.Abs(dev-devOld) <= irlsTol*(math.Abs(dev)+0.1) || step <= 1e-11*size) {
+		if !first && (math.Abs(dev-devOld) <= float64(irlsTol*(math.Abs(dev)+0.1)) || step <= 1e-11*size) {
 			converged = true
 			break
 		}
@@ -359,23 +352,30 @@ func fitPoisson(x *mat.Dense, y []float64) (beta, mu []float64, cov *mat.SymDens
 		return nil, nil, nil, fmt.Errorf("the fit did not converge in %d iterations (the estimate may not exist)", maxIRLS)
 	}
 	// Information at the optimum.
-	xtwx.Zero()
+	information(x, mu, xtwx)
+	if !chol.factorize(xtwx, np) {
+		return nil, nil, nil, errors.New("the information matrix is singular at the optimum")
+	}
+	return old, mu, chol.inverse(), nil
+}
+
+// information fills the lower triangle of XᵀWX, W = diag(mu), into xtwx
+// (row-major np x np).
+func information(x *mat.Dense, mu, xtwx []float64) {
+	nc, np := x.Dims()
+	clear(xtwx)
 	for c := 0; c < nc; c++ {
 		row := x.RawRowView(c)
 		for i := 0; i < np; i++ {
-			for j := i; j < np; j++ {
-				xtwx.SetSym(i, j, xtwx.At(i, j)+mu[c]*row[i]*row[j])
+			if row[i] == 0 {
+				continue
+			}
+			wi := float64(mu[c] * row[i])
+			for j := 0; j <= i; j++ {
+				xtwx[i*np+j] += float64(wi * row[j])
 			}
 		}
 	}
-	cov = mat.NewSymDense(np, nil)
-	if !chol.Factorize(xtwx) {
-		return nil, nil, nil, errors.New("the information matrix is singular at the optimum")
-	}
-	if err := chol.InverseTo(cov); err != nil {
-		return nil, nil, nil, err
-	}
-	return old, mu, cov, nil
 }
 
 // result turns a fit into an MSEResult, with the profile likelihood interval.
@@ -383,12 +383,12 @@ func (f *mseFit) result(t *MSETable, m MSEModel, selection string) (*MSEResult, 
 	k := len(t.Lists)
 	r := &MSEResult{
 		Lists: append([]string(nil), t.Lists...), Model: m.Name(t.Lists), Pairs: append([][2]int(nil), m.Pairs...),
-		Selection: selection, Observed: t.Observed(), Unobserved: math.Exp(f.beta[0]),
+		Selection: selection, Observed: t.Observed(), Unobserved: detmath.Exp(f.beta[0]),
 		LogLik: f.loglik, Deviance: f.deviance, AIC: f.aic, BIC: f.bic, Interval: mseIntervalMethod,
 	}
 	r.Estimate = float64(r.Observed) + r.Unobserved
-	r.SE = math.Sqrt(r.Unobserved + r.Unobserved*r.Unobserved*f.cov.At(0, 0))
 	nc, np := f.x.Dims()
+	r.SE = math.Sqrt(r.Unobserved + float64(float64(r.Unobserved*r.Unobserved)*f.cov[0]))
 	r.DF = nc - np
 	names := []string{"(intercept)"}
 	names = append(names, t.Lists...)
@@ -396,9 +396,9 @@ func (f *mseFit) result(t *MSETable, m MSEModel, selection string) (*MSEResult, 
 		names = append(names, t.Lists[p[0]]+":"+t.Lists[p[1]])
 	}
 	for i, b := range f.beta {
-		r.Coefficients = append(r.Coefficients, MSECoefficient{Name: names[i], Estimate: b, SE: math.Sqrt(f.cov.At(i, i))})
+		r.Coefficients = append(r.Coefficients, MSECoefficient{Name: names[i], Estimate: b, SE: math.Sqrt(f.cov[i*np+i])})
 	}
-	lo, hi, err := profileInterval(k, m, f.y, r.Unobserved, 0.95)
+	lo, hi, err := profileInterval(k, m, f.y, r.Unobserved)
 	if err != nil {
 		return nil, &MSEError{Reason: fmt.Sprintf("model %s: profile likelihood interval: %v", r.Model, err)}
 	}
@@ -429,28 +429,31 @@ func profileLogLik(xFull *mat.Dense, y []float64, n0 float64) (float64, error) {
 		n += yf[c]
 		dev += devTerm(yf[c], mu[c])
 	}
-	lgN, _ := math.Lgamma(n + 1)
-	lgn0, _ := math.Lgamma(n0 + 1)
-	ct := lgN - lgn0 - n*math.Log(n)
+	ct := detmath.Lgamma(n+1) - detmath.Lgamma(n0+1) - float64(n*detmath.Log(n))
 	if n0 > 0 {
-		ct += n0 * math.Log(n0)
+		ct += float64(n0 * detmath.Log(n0))
 	}
-	return -dev/2 + ct, nil
+	return ct - float64(dev/2), nil
 }
 
-// profileInterval returns the level profile likelihood interval for the
-// unobserved count n0: {n0 : 2 (l_max - l(n0)) <= chi2_1(level)}. The lower end
+// chi2OneDF95 is the 95% quantile of the chi-squared distribution with one
+// degree of freedom, 1.959964...^2, as a constant: gonum's quantile function
+// is not bit-portable (TestChi2OneDF95 checks the value against it).
+const chi2OneDF95 = 3.841458820694124
+
+// profileInterval returns the 95% profile likelihood interval for the
+// unobserved count n0: {n0 : 2 (l_max - l(n0)) <= chi2_1(0.95)}. The lower end
 // is 0 when the likelihood never falls that far below the maximum on the way
 // down to n0 = 0; the upper end is +Inf when it does not fall that far by n0 = 1e12.
-func profileInterval(k int, m MSEModel, y []float64, n0hat, level float64) (lo, hi float64, err error) {
+func profileInterval(k int, m MSEModel, y []float64, n0hat float64) (lo, hi float64, err error) {
 	xFull := design(k, m, 0)
 	ll := func(n0 float64) (float64, error) { return profileLogLik(xFull, y, n0) }
 	// Maximise over u = log(n0) by golden section on a bracket around the
 	// Poisson estimate (the multinomial maximum is within a few cases of it).
 	const maxN0 = 1e12
-	lower, upper := math.Log(1e-6), math.Log(math.Min(n0hat*4+10, maxN0))
+	lower, upper := detmath.Log(1e-6), detmath.Log(math.Min(float64(n0hat*4)+10, maxN0))
 	g := func(u float64) float64 {
-		v, e := ll(math.Exp(u))
+		v, e := ll(detmath.Exp(u))
 		if e != nil {
 			err = e
 			return math.Inf(-1)
@@ -459,28 +462,28 @@ func profileInterval(k int, m MSEModel, y []float64, n0hat, level float64) (lo, 
 	}
 	const phi = 0.6180339887498949
 	a, b := lower, upper
-	c, d := b-phi*(b-a), a+phi*(b-a)
+	c, d := b-float64(phi*(b-a)), a+float64(phi*(b-a))
 	gc, gd := g(c), g(d)
 	for i := 0; i < 200 && b-a > 1e-10; i++ {
 		if gc > gd {
 			b, d, gd = d, c, gc
-			c = b - phi*(b-a)
+			c = b - float64(phi*(b-a))
 			gc = g(c)
 		} else {
 			a, c, gc = c, d, gd
-			d = a + phi*(b-a)
+			d = a + float64(phi*(b-a))
 			gd = g(d)
 		}
 	}
 	if err != nil {
 		return 0, 0, err
 	}
-	uMax := (a + b) / 2
+	uMax := float64((a + b) / 2) // rounded: the compiler would fuse x/2 = x*0.5 with the sums below
 	lMax := g(uMax)
 	if err != nil {
 		return 0, 0, err
 	}
-	cut := lMax - distuv.ChiSquared{K: 1}.Quantile(level)/2
+	cut := lMax - chi2OneDF95/2
 	below := func(u float64) bool { return g(u) < cut }
 	// Bisection on u for the crossing between uIn (inside) and uOut (outside).
 	cross := func(uIn, uOut float64) float64 {
@@ -495,17 +498,17 @@ func profileInterval(k int, m MSEModel, y []float64, n0hat, level float64) (lo, 
 		return (uIn + uOut) / 2
 	}
 	// Lower end.
-	uLow := math.Log(1e-6)
+	uLow := detmath.Log(1e-6)
 	if below(uLow) {
-		lo = math.Exp(cross(uMax, uLow))
+		lo = detmath.Exp(cross(uMax, uLow))
 	} else {
 		lo = 0
 	}
 	// Upper end: double n0 until the likelihood falls below the cut.
 	hi = math.Inf(1)
-	for u := uMax + math.Ln2; u <= math.Log(maxN0); u += math.Ln2 {
+	for u := uMax + math.Ln2; u <= detmath.Log(maxN0); u += math.Ln2 {
 		if below(u) {
-			hi = math.Exp(cross(u-math.Ln2, u))
+			hi = detmath.Exp(cross(u-math.Ln2, u))
 			break
 		}
 	}

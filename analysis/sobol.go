@@ -199,11 +199,27 @@ func Sobol(y []float64, params []string, o SobolOptions) (*SobolResult, error) {
 		sort.Float64s(xs)
 		e.Lo = stat.Quantile(tail, stat.Empirical, xs, nil)
 		e.Hi = stat.Quantile(1-tail, stat.Empirical, xs, nil)
-		e.SE = stat.StdDev(xs, nil)
+		e.SE = stdDev(xs)
 	}
 	for i := range params {
 		interval(&res.Indices[i].S1, boot1[i])
 		interval(&res.Indices[i].ST, bootT[i])
 	}
 	return res, nil
+}
+
+// stdDev is the sample standard deviation by the corrected two-pass
+// algorithm, as gonum's stat.StdDev, with the squares rounded explicitly: in
+// gonum's loop the compiler may fuse d*d into the sum on arm64, and the
+// result then differs from amd64's in the last bits.
+func stdDev(x []float64) float64 {
+	mean := stat.Mean(x, nil)
+	var ss, comp float64
+	for _, v := range x {
+		d := v - mean
+		ss += float64(d * d)
+		comp += d
+	}
+	n := float64(len(x))
+	return math.Sqrt((ss - float64(comp*comp)/n) / (n - 1))
 }

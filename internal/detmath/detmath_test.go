@@ -188,3 +188,46 @@ func ExampleLog() {
 	fmt.Println(Log(1), Exp(0), Log1p(0), Pow(2, 10))
 	// Output: 0 1 0 1024
 }
+
+// TestLgamma checks Lgamma against exact values and the standard library.
+//   - At integers n, log Γ(n) = log((n-1)!) summed from 256-bit logarithms.
+//   - Elsewhere against math.Lgamma (itself within about an ulp).
+//
+// The limit follows Lgamma's error analysis: at most about 24 roundings (16
+// products, 2 logarithms, the series), each half an ulp of the largest term
+// (z-1/2) log z with z = max(x, 16), so 12 ulps of that term, plus an ulp of
+// the result for math.Lgamma's own error.
+func TestLgamma(t *testing.T) {
+	limit := func(x, want float64) float64 {
+		z := math.Max(x, 16)
+		big := (z - 0.5) * math.Log(z)
+		ulp := func(v float64) float64 { v = math.Abs(v); return math.Nextafter(v, math.Inf(1)) - v }
+		return 12*ulp(big) + ulp(want)
+	}
+	fact := new(big.Float).SetPrec(prec) // log((n-1)!)
+	for n := 1; n <= 300; n++ {
+		if n > 1 {
+			fact.Add(fact, bigLog(float64(n-1)))
+		}
+		want, _ := fact.Float64()
+		if got := Lgamma(float64(n)); math.Abs(got-want) > limit(float64(n), want) {
+			t.Errorf("Lgamma(%d) = %v, want %v (log of %d!)", n, got, want, n-1)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		x := math.Exp(math.Log(1e-6) + rng.Float64()*(math.Log(1e12)-math.Log(1e-6)))
+		want, _ := math.Lgamma(x)
+		if got := Lgamma(x); math.Abs(got-want) > limit(x, want) {
+			t.Errorf("Lgamma(%v) = %v, math.Lgamma %v: %.3g apart, limit %.3g", x, got, want, got-want, limit(x, want))
+		}
+	}
+	for _, x := range []float64{0, -1, math.NaN()} {
+		if got := Lgamma(x); !math.IsNaN(got) {
+			t.Errorf("Lgamma(%v) = %v, want NaN", x, got)
+		}
+	}
+	if got := Lgamma(math.Inf(1)); !math.IsInf(got, 1) {
+		t.Errorf("Lgamma(+Inf) = %v", got)
+	}
+}
