@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -35,6 +36,9 @@ out of the fit and reported separately. Writes, under --out:
   calibrated.yaml   a scenario extending the input, with posterior distributions
   posterior.csv     the accepted draws
   fit.csv           each figure: observed, simulated median and 90% range, held out or not
+  manifest.json     code version, scenario and targets files (contents and SHA-256),
+                    parameters, priors, draws, seed: htsim reproduce OUT reruns it
+The result does not depend on --workers.
 `
 
 var defaultCalibrated = []string{
@@ -56,6 +60,7 @@ type calibrateOptions struct {
 	workers  int
 	from, to string
 	holdout  []int
+	parent   string // what calibrated.yaml extends: a built-in name or an absolute path
 	out      string
 	force    bool
 	quiet    bool
@@ -109,6 +114,30 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	o.parent = o.scenario
+	if scenarios.IsPath(o.parent) {
+		if abs, err := filepath.Abs(o.parent); err == nil {
+			o.parent = abs
+		}
+	}
+	targetsFile := output.FileManifest{Name: "data/official.csv (embedded)", Content: string(data.OfficialCSV)}
+	if o.data != "" {
+		raw, err := os.ReadFile(o.data)
+		if err != nil {
+			return usagef("calibrate: --data: %v", err)
+		}
+		targetsFile = output.FileManifest{Name: o.data, Path: o.data, Content: string(raw)}
+	}
+	if err := prepareOutFolder(o.out, o.force); err != nil {
+		return err
+	}
+	return executeCalibration(ctx, o, sc, targetsFile, from, to, append([]string{"htsim", "calibrate"}, args...), stdout, stderr)
+}
+
+// executeCalibration fits sc's parameters to the targets in data and writes
+// the calibration folder o.out, manifest included. It is what calibrate runs
+// once its flags are checked, and what reproduce reruns from a manifest.
+func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.Scenario, data output.FileManifest, from, to model.Month, command []string, stdout, stderr io.Writer) error {
 	if len(sc.Phases) != 1 {
 		return usagef("calibrate: %s has a policy phase; calibrate a scenario without one (baseline)", sc.Name)
 	}
@@ -116,14 +145,8 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	raw, name := data.OfficialCSV, "data/official.csv (embedded)"
-	if o.data != "" {
-		if raw, err = os.ReadFile(o.data); err != nil {
-			return usagef("calibrate: --data: %v", err)
-		}
-		name = o.data
-	}
-	targets, err := analysis.ReadTargets(bytes.NewReader(raw), name, from.Year(), to.Year())
+	name := data.Name
+	targets, err := analysis.ReadTargets(strings.NewReader(data.Content), name, from.Year(), to.Year())
 	if err != nil {
 		return usageError{err}
 	}
@@ -148,9 +171,6 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if fitted == 0 {
 		return usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years", name, from.Year(), to.Year())
 	}
-	if err := prepareOutFolder(o.out, o.force); err != nil {
-		return err
-	}
 	draws, err := runCalibration(ctx, sc, priors, targets, o, from, to)
 	if err != nil {
 		return err
@@ -162,6 +182,16 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fit := analysis.Fit(targets, accepted)
 	if err := writeCalibration(o, sc, priors, post, accepted, fit, name, len(draws)); err != nil {
+		return err
+	}
+	// The manifest last: a folder with one holds a complete calibration.
+	m := output.NewManifest(command, []*scenarios.Scenario{sc})
+	m.Seed, m.Replicates, m.From, m.To = o.seed, o.draws, from.String(), to.String()
+	data.SHA256 = fmt.Sprintf("%x", sha256.Sum256([]byte(data.Content)))
+	m.Calibration = &output.Calibration{Parent: o.parent, Data: data, Params: o.params, Priors: o.priors,
+		Draws: o.draws, Accept: o.accept, Holdout: o.holdout, Files: calibrationFiles}
+	m.Note = "htsim reproduce reruns this calibration from the recorded scenario and targets files and compares its files byte for byte; the number of workers does not matter."
+	if err := m.Write(o.out); err != nil {
 		return err
 	}
 	if o.quiet {
@@ -291,7 +321,7 @@ func prepareOutFolder(out string, force bool) error {
 	}
 	for _, e := range entries {
 		switch e.Name() {
-		case "calibrated.yaml", "posterior.csv", "fit.csv":
+		case "calibrated.yaml", "posterior.csv", "fit.csv", "manifest.json":
 		default:
 			return usagef("calibrate: --out %s holds other files; choose another folder", out)
 		}
@@ -310,13 +340,7 @@ func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior
 	fmt.Fprintf(&b, "# fitted to %s (held out: %v). Each distribution summarises the posterior as\n", dataName, o.holdout)
 	fmt.Fprintf(&b, "# triangular(2.5%%, median, 97.5%%); posterior.csv holds the accepted draws.\n")
 	fmt.Fprintf(&b, "name: calibrated\ndescription: \"%s calibrated to the official and NGO series (rejection ABC).\"\n", sc.Name)
-	parent := o.scenario
-	if scenarios.IsPath(parent) {
-		if abs, err := filepath.Abs(parent); err == nil {
-			parent = abs
-		}
-	}
-	fmt.Fprintf(&b, "extends: %q\nparameters:\n", parent)
+	fmt.Fprintf(&b, "extends: %q\nparameters:\n", o.parent)
 	type leaf struct {
 		path string
 		text string
@@ -378,6 +402,9 @@ func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior
 	w.Flush()
 	return output.WriteFileAtomic(filepath.Join(o.out, "fit.csv"), fb.Bytes())
 }
+
+// calibrationFiles are the files of a calibration folder besides its manifest.
+var calibrationFiles = []string{"calibrated.yaml", "posterior.csv", "fit.csv"}
 
 func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 

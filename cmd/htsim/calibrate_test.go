@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"htsim/data"
+	"htsim/internal/output"
 	"htsim/model"
 	"htsim/scenarios"
 	"htsim/sim"
@@ -275,5 +279,70 @@ func TestCalibrateBadFlags(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q (want %q)", c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// TestCalibrationReproduces: a calibration folder carries a manifest that
+// records the scenario and targets files with their contents, and htsim
+// reproduce reruns it byte for byte from any folder, after the scenario and
+// targets files were edited and moved, whatever the workers; a changed
+// posterior.csv is a mismatch (exit 1) that names the file.
+func TestCalibrationReproduces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: calibrates twice and reruns")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	dir := filepath.Join(root, "study")
+	os.Mkdir(dir, 0o755)
+	scenario := filepath.Join(dir, "mine.yaml")
+	os.WriteFile(scenario, []byte("name: mine\nextends: baseline\nparameters:\n  police:\n    skill: {dist: uniform, min: 0.3, max: 0.9, source: assumption}\n"), 0o644)
+	targets := filepath.Join(dir, "targets.csv")
+	os.WriteFile(targets, data.OfficialCSV, 0o644)
+	out, out1 := filepath.Join(root, "cal"), filepath.Join(root, "cal-1worker")
+	args := []string{"calibrate", "-q", "--scenario", scenario, "--data", targets, "--params", "police.skill",
+		"--prior", "police.skill=0.3:0.9", "--draws", "24", "--from", "2014-01", "--to", "2019-12", "--holdout", "2019"}
+	htsimOK(t, nil, append(args, "--workers", "2", "--out", out)...)
+	htsimOK(t, nil, append(args, "--workers", "1", "--out", out1)...)
+	a, b := allFiles(t, out), allFiles(t, out1)
+	if want := []string{"calibrated.yaml", "fit.csv", "manifest.json", "posterior.csv"}; !slices.Equal(sortedKeys(a), want) {
+		t.Fatalf("calibration folder holds %v, want %v", sortedKeys(a), want)
+	}
+	for _, f := range calibrationFiles {
+		if !bytes.Equal(a[f], b[f]) {
+			t.Errorf("%s differs between 2 workers and 1", f)
+		}
+	}
+	var m output.Manifest
+	if err := json.Unmarshal(a["manifest.json"], &m); err != nil || m.Calibration == nil {
+		t.Fatalf("manifest.json: %v, calibration %v", err, m.Calibration)
+	}
+	c := m.Calibration
+	if c.Data.Content != string(data.OfficialCSV) || c.Data.SHA256 == "" || c.Draws != 24 || c.Parent != scenario ||
+		!slices.Equal(c.Holdout, []int{2019}) || len(m.Scenarios) != 1 || m.Scenarios[0].Name != "mine" {
+		t.Errorf("manifest records data %q (%d bytes, sha256 %q), draws %d, extends %q, holdout %v, scenarios %v",
+			c.Data.Name, len(c.Data.Content), c.Data.SHA256, c.Draws, c.Parent, c.Holdout, m.Scenarios)
+	}
+
+	// Edit and move the inputs: reproduce reads what the manifest recorded.
+	os.WriteFile(scenario, []byte("name: mine\nextends: baseline\n"), 0o644)
+	os.WriteFile(targets, []byte("year,quantity,breakdown,value,source\n"), 0o644)
+	if err := os.Rename(dir, filepath.Join(root, "moved")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := htsimProc(t, nil, "reproduce", "--workers", "1", out)
+	if code != 0 || !strings.HasPrefix(stdout, "match: 3 files") {
+		t.Fatalf("reproduce: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+
+	// Another posterior is a mismatch.
+	post := filepath.Join(out, "posterior.csv")
+	os.WriteFile(post, append(a["posterior.csv"], "25,9,0.5\n"...), 0o644)
+	code, stdout, stderr = htsimProc(t, nil, "reproduce", out)
+	if code != 1 || !strings.Contains(stdout, "mismatch: posterior.csv differs") || strings.Contains(stderr, "panic") {
+		t.Errorf("reproduce after editing posterior.csv: exit %d, want 1\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if code, _, stderr = htsimProc(t, nil, "reproduce", "--sample", "2", out); code != 2 || !strings.Contains(stderr, "holds a calibration") {
+		t.Errorf("reproduce --sample on a calibration: exit %d, want 2\nstderr: %s", code, stderr)
 	}
 }

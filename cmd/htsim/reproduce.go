@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"htsim/internal/output"
+	"htsim/model"
 	"htsim/scenarios"
 )
 
@@ -96,9 +97,12 @@ on a mismatch.
     seed, replicates, horizon and --victims; the yearly, parameters and
     victims tables and summary.parquet are compared (compare.parquet, which
     htsim compare derives from them, is not).
+  - a calibration (htsim calibrate): every draw, with the recorded
+    parameters, priors, targets, seed and horizon; calibrated.yaml,
+    posterior.csv and fit.csv are compared.
 
-The sweep file and every scenario file (built-in ones included) are read from
-the manifest, which records their contents: not from the disk or the binary's
+The sweep file, the targets file and every scenario file (built-in ones
+included) are read from the manifest, which records their contents: not from the disk or the binary's
 built-in files, which may have changed since. It works from any folder, and a
 mismatch comes from the code (the manifest names the revision that made OUT)
 or from a build that does not encode portably (see htsim version).
@@ -113,7 +117,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("reproduce: name one run or sweep output folder")
+		return usagef("reproduce: name one run, sweep or calibration output folder")
 	}
 	if *sample < 0 {
 		return usagef("reproduce: --sample must be 0 (all chunks) or more, got %d", *sample)
@@ -124,11 +128,15 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	out := fs.Arg(0)
 	m, err := readManifest(out)
 	if err != nil {
-		return usagef("reproduce: %s is not an htsim run or sweep output folder (%v)", out, err)
+		return usagef("reproduce: %s is not an htsim run, sweep or calibration output folder (%v)", out, err)
 	}
 	if m.Sweep == "" {
+		what := map[bool]string{true: "a calibration", false: "a run"}[m.Calibration != nil]
 		if fs.Changed("sample") || fs.Changed("seed") {
-			return usagef("reproduce: %s holds a run, which is rerun whole: --sample and --seed apply to sweeps", out)
+			return usagef("reproduce: %s holds %s, which is rerun whole: --sample and --seed apply to sweeps", out, what)
+		}
+		if m.Calibration != nil {
+			return reproduceCalibration(ctx, out, m, *workers, stdout, stderr)
 		}
 		return reproduceRun(ctx, out, m, *workers, stdout, stderr)
 	}
@@ -214,26 +222,9 @@ func noteBuild(stderr io.Writer, m *output.Manifest) {
 // folder, from the recorded scenario files, and compares its tables and
 // summary with out's, file by file.
 func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, workers int, stdout, stderr io.Writer) error {
-	rec := recordedFiles(m)
-	var scs []*scenarios.Scenario
-	for _, sm := range m.Scenarios {
-		if len(sm.Files) == 0 {
-			return usagef("reproduce: %s/manifest.json records no file for scenario %s", out, sm.Name)
-		}
-		f := sm.Files[0] // the scenario's own file, then its parents
-		arg := f.Path
-		if arg == "" {
-			name, ok := builtinName(f)
-			if !ok {
-				return usagef("reproduce: %s/manifest.json: scenario %s's file %q has neither a path nor a built-in name", out, sm.Name, f.Name)
-			}
-			arg = name
-		}
-		sc, err := scenarios.LoadRecorded(arg, rec)
-		if err != nil {
-			return usagef("reproduce: the scenario %s recorded in %s does not load with this binary: %v", sm.Name, out, err)
-		}
-		scs = append(scs, sc)
+	scs, err := recordedScenarios(out, m)
+	if err != nil {
+		return err
 	}
 	if len(scs) == 0 || m.Replicates < 1 {
 		return usagef("reproduce: %s/manifest.json records no scenario or no replicate", out)
@@ -275,6 +266,78 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		}
 	}
 	fmt.Fprintf(stdout, "match: %d files (%d scenarios x %d replicates, %s to %s) reproduced byte for byte\n", len(files), len(scs), m.Replicates, from, to)
+	return nil
+}
+
+// recordedScenarios loads the scenarios out's manifest m records, from the
+// file contents it records.
+func recordedScenarios(out string, m *output.SweepManifest) ([]*scenarios.Scenario, error) {
+	rec := recordedFiles(m)
+	var scs []*scenarios.Scenario
+	for _, sm := range m.Scenarios {
+		if len(sm.Files) == 0 {
+			return nil, usagef("reproduce: %s/manifest.json records no file for scenario %s", out, sm.Name)
+		}
+		f := sm.Files[0] // the scenario's own file, then its parents
+		arg := f.Path
+		if arg == "" {
+			name, ok := builtinName(f)
+			if !ok {
+				return nil, usagef("reproduce: %s/manifest.json: scenario %s's file %q has neither a path nor a built-in name", out, sm.Name, f.Name)
+			}
+			arg = name
+		}
+		sc, err := scenarios.LoadRecorded(arg, rec)
+		if err != nil {
+			return nil, usagef("reproduce: the scenario %s recorded in %s does not load with this binary: %v", sm.Name, out, err)
+		}
+		scs = append(scs, sc)
+	}
+	return scs, nil
+}
+
+// reproduceCalibration reruns the calibration recorded in out's manifest m
+// into a temporary folder and compares its files with out's.
+func reproduceCalibration(ctx context.Context, out string, m *output.SweepManifest, workers int, stdout, stderr io.Writer) error {
+	c := m.Calibration
+	scs, err := recordedScenarios(out, m)
+	if err != nil {
+		return err
+	}
+	if len(scs) != 1 {
+		return usagef("reproduce: %s/manifest.json records %d scenarios for a calibration; it needs one", out, len(scs))
+	}
+	from, err1 := model.ParseMonth(m.From)
+	to, err2 := model.ParseMonth(m.To)
+	if err1 != nil || err2 != nil || from > to {
+		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %q to %q", out, m.From, m.To)
+	}
+	noteBuild(stderr, &m.Manifest)
+	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	o := calibrateOptions{params: c.Params, priors: c.Priors, draws: c.Draws, accept: c.Accept, seed: m.Seed,
+		workers: workers, holdout: c.Holdout, parent: c.Parent, out: filepath.Join(tmp, "calibration"), quiet: true}
+	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, stderr); err != nil {
+		return err
+	}
+	for _, f := range c.Files {
+		a, err1 := fileHash(filepath.Join(out, f))
+		b, err2 := fileHash(filepath.Join(o.out, f))
+		if err1 != nil {
+			return usagef("reproduce: %s lacks %s, which its manifest lists (%v)", out, f, err1)
+		}
+		if err2 != nil {
+			return fmt.Errorf("reproduce: the rerun wrote no %s: %v", f, err2)
+		}
+		if a != b {
+			fmt.Fprintf(stdout, "mismatch: %s differs: sha256 %s recorded, %s now\n", f, a[:12], b[:12])
+			return errMismatch
+		}
+	}
+	fmt.Fprintf(stdout, "match: %d files (calibration of %s, %d draws, %s to %s) reproduced byte for byte\n", len(c.Files), scs[0].Name, c.Draws, m.From, m.To)
 	return nil
 }
 

@@ -33,6 +33,24 @@ type Manifest struct {
 	Scenarios        []ScenarioManifest `json:"scenarios"`
 	Tables           []string           `json:"tables"`
 	Note             string             `json:"note"`
+	// Calibration is set in the manifest of an htsim calibrate folder.
+	Calibration *Calibration `json:"calibration,omitempty"`
+}
+
+// Calibration records what an htsim calibrate folder was made from, beyond
+// the scenario and seed: enough to rerun it (htsim reproduce). Its draws are
+// replicates 0 to Draws-1 of the manifest's seed.
+type Calibration struct {
+	// Parent is the scenario the calibrated.yaml extends: a built-in name or
+	// the absolute path of the scenario file.
+	Parent  string       `json:"extends"`
+	Data    FileManifest `json:"data"` // the targets CSV, contents included
+	Params  []string     `json:"parameters"`
+	Priors  []string     `json:"prior_flags"` // the --prior flags as given
+	Draws   int          `json:"draws"`
+	Accept  float64      `json:"accept"`
+	Holdout []int        `json:"holdout"`
+	Files   []string     `json:"files"` // what the folder holds besides the manifest
 }
 
 // ScenarioManifest is one scenario's entry in the manifest.
