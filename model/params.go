@@ -145,6 +145,14 @@ type Victimisation struct {
 	WageGapElasticity float64 `yaml:"wage_gap_elasticity" kind:"factor"`
 	// WageGap is the ratio of the average Kazakhstani wage to the average wage in the origin countries.
 	WageGap Series `yaml:"wage_gap" kind:"series"`
+	// OnlineRecruitmentShare is the share of the recruitment of Kazakhstani citizens
+	// (internal migrants and citizens recruited abroad) made through the internet and
+	// social networks in 2016 (OnlineReferenceYear). That part follows internet
+	// penetration, the rest does not: risk multiplier
+	// (1 - share) + share * penetration(year)/penetration(2016).
+	OnlineRecruitmentShare float64 `yaml:"online_recruitment_share" kind:"prob"`
+	// InternetPenetration is the share of Kazakhstan's population using the internet, in percent.
+	InternetPenetration Series `yaml:"internet_penetration" kind:"series"`
 	// DeterrenceElasticity is the proportional fall in the risk per additional year of the
 	// minimum sentence under article 128 part 1 beyond the reference minimum (traffickers' deterrence).
 	DeterrenceElasticity float64 `yaml:"deterrence_per_year" kind:"prob"`

@@ -153,8 +153,36 @@ func MonthlyRisk(s Stratum, year float64, v *Victimisation, law *Law) float64 {
 			r *= detmath.Pow(v.WageGap.At(year)/base, v.WageGapElasticity)
 		}
 	}
+	r *= OnlineRecruitmentFactor(s.Origin, year, v)
 	r *= DeterrenceFactor(law, v)
 	return math.Min(r, 1)
+}
+
+// OnlineReferenceYear is the year in which the victimisation risks are set
+// for Kazakhstani citizens as far as online recruitment goes: the middle of
+// 2015-2020, the years whose official and NGO figures the hand-set risks were
+// chosen to reach (docs/model.md, "Values set by hand"), and the first year
+// the KZ study gives internet penetration for.
+const OnlineReferenceYear = 2016
+
+// OnlineRecruitmentFactor is how much the spread of the internet multiplies
+// the victimisation risk of Kazakhstani citizens relative to 2016 (MODEL.md,
+// Agents and flows 1; KZ study 3.1: recruitment through social networks,
+// internet penetration 55.8% in 2016 and 76.4% in 2018). The share of
+// recruitment made online in 2016 scales with penetration; the rest stays as
+// it was: below 1 before 2016, above it after. Foreign migrants are recruited
+// in their own countries, where Kazakhstan's penetration says nothing: 1 for
+// them.
+func OnlineRecruitmentFactor(o Origin, year float64, v *Victimisation) float64 {
+	if o == Foreign || len(v.InternetPenetration.Years) == 0 {
+		return 1
+	}
+	base := v.InternetPenetration.At(OnlineReferenceYear)
+	if !(base > 0) {
+		return 1
+	}
+	share := v.OnlineRecruitmentShare
+	return (1 - share) + float64(share*float64(v.InternetPenetration.At(year)/base))
 }
 
 // HazardForMean converts a mean duration in months into the monthly hazard of

@@ -37,6 +37,42 @@ func TestSeriesAt(t *testing.T) {
 	}
 }
 
+// TestOnlineRecruitmentFactor: worked by hand with the baseline's penetration
+// series (0.47% in 2000, 55.8% in 2016, 76.4% in 2018) and a share of 0.25.
+// Penetration in 2010 is 0.47 + 10/16 (55.8 - 0.47) = 35.05125%.
+func TestOnlineRecruitmentFactor(t *testing.T) {
+	pen := model.Series{Years: []int{2000, 2016, 2018}, Values: []float64{0.47, 55.8, 76.4}}
+	v := &model.Victimisation{OnlineRecruitmentShare: 0.25, InternetPenetration: pen}
+	for _, c := range []struct {
+		name string
+		o    model.Origin
+		year float64
+		v    *model.Victimisation
+		want float64
+	}{
+		{"reference year", model.Domestic, 2016, v, 1},
+		{"2010", model.Domestic, 2010, v, 0.75 + 0.25*35.05125/55.8},
+		{"2018, abroad", model.Abroad, 2018, v, 0.75 + 0.25*76.4/55.8},
+		{"held after 2018", model.Abroad, 2030, v, 0.75 + 0.25*76.4/55.8},
+		{"foreign migrants are recruited at home", model.Foreign, 2018, v, 1},
+		{"no online recruitment", model.Domestic, 2018, &model.Victimisation{InternetPenetration: pen}, 1},
+		{"no series", model.Domestic, 2018, &model.Victimisation{OnlineRecruitmentShare: 0.25}, 1},
+	} {
+		if got := model.OnlineRecruitmentFactor(c.o, c.year, c.v); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: factor %v, want %v", c.name, got, c.want)
+		}
+	}
+	// MonthlyRisk applies it: a citizen's risk in 2018 is the 2016 risk times the factor.
+	v.MonthlyRisk.Agriculture = 0.001
+	v.OriginRiskRatio = model.ByOrigin{Domestic: 1, Foreign: 1, Abroad: 1}
+	law := &model.Law{}
+	s := model.Stratum{Origin: model.Domestic, Sector: model.Agriculture}
+	r16, r18 := model.MonthlyRisk(s, 2016, v, law), model.MonthlyRisk(s, 2018, v, law)
+	if want := r16 * (0.75 + 0.25*76.4/55.8); math.Abs(r18-want) > 1e-15 {
+		t.Errorf("MonthlyRisk 2018 = %v, want %v (2016's %v times the factor)", r18, want, r16)
+	}
+}
+
 func TestStratumIndexRoundTrip(t *testing.T) {
 	seen := map[int]bool{}
 	for i := 0; i < model.NumStrata; i++ {

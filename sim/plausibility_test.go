@@ -94,7 +94,7 @@ func TestBaselinePlausible(t *testing.T) {
 		if c.value < c.lo || c.value > c.hi {
 			t.Errorf("%s: median %.3g outside [%g, %g]", c.name, c.value, c.lo, c.hi)
 		} else {
-			t.Logf("%s: median %.3g in [%g, %g]", c.name, c.value, c.lo, c.hi)
+			t.Logf("%s: median %.4g in [%g, %g]", c.name, c.value, c.lo, c.hi)
 		}
 	}
 }
