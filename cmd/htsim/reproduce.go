@@ -251,19 +251,8 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 			files = append(files, filepath.Join(table, "scenario="+sc.Name, "part-00000.parquet"))
 		}
 	}
-	for _, f := range files {
-		a, err1 := fileHash(filepath.Join(out, f))
-		b, err2 := fileHash(filepath.Join(o.out, f))
-		if err1 != nil {
-			return usagef("reproduce: %s lacks %s, which its manifest lists (%v)", out, f, err1)
-		}
-		if err2 != nil {
-			return fmt.Errorf("reproduce: the rerun wrote no %s: %v", f, err2)
-		}
-		if a != b {
-			fmt.Fprintf(stdout, "mismatch: %s differs: sha256 %s recorded, %s now\n", f, a[:12], b[:12])
-			return errMismatch
-		}
+	if err := sameFiles(out, o.out, files, stdout); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "match: %d files (%d scenarios x %d replicates, %s to %s) reproduced byte for byte\n", len(files), len(scs), m.Replicates, from, to)
 	return nil
@@ -323,9 +312,20 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, stderr); err != nil {
 		return err
 	}
-	for _, f := range c.Files {
+	if err := sameFiles(out, o.out, c.Files, stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "match: %d files (calibration of %s, %d draws, %s to %s) reproduced byte for byte\n", len(c.Files), scs[0].Name, c.Draws, m.From, m.To)
+	return nil
+}
+
+// sameFiles compares files (relative paths) in the recorded folder out and the
+// rerun's folder rerun by SHA-256; at the first difference it prints which
+// file differs and returns errMismatch.
+func sameFiles(out, rerun string, files []string, stdout io.Writer) error {
+	for _, f := range files {
 		a, err1 := fileHash(filepath.Join(out, f))
-		b, err2 := fileHash(filepath.Join(o.out, f))
+		b, err2 := fileHash(filepath.Join(rerun, f))
 		if err1 != nil {
 			return usagef("reproduce: %s lacks %s, which its manifest lists (%v)", out, f, err1)
 		}
@@ -337,7 +337,6 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 			return errMismatch
 		}
 	}
-	fmt.Fprintf(stdout, "match: %d files (calibration of %s, %d draws, %s to %s) reproduced byte for byte\n", len(c.Files), scs[0].Name, c.Draws, m.From, m.To)
 	return nil
 }
 
