@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -181,10 +183,14 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 		post = append(post, analysis.Summarise(p.path, k, p.lo, p.hi, accepted))
 	}
 	fit := analysis.Fit(targets, accepted)
+	// An earlier calibration's manifest goes first and the new one is written
+	// last: a folder with a manifest holds one complete calibration.
+	if err := os.Remove(filepath.Join(o.out, "manifest.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	if err := writeCalibration(o, sc, priors, post, accepted, fit, name, len(draws)); err != nil {
 		return err
 	}
-	// The manifest last: a folder with one holds a complete calibration.
 	m := output.NewManifest(command, []*scenarios.Scenario{sc})
 	m.Seed, m.Replicates, m.From, m.To = o.seed, o.draws, from.String(), to.String()
 	data.SHA256 = fmt.Sprintf("%x", sha256.Sum256([]byte(data.Content)))
