@@ -270,6 +270,50 @@ func ReportProb(v Victimhood, c *VictimConduct, law *Law, regionCorruption float
 // (40 monthly calculation indices): the level at which ReportOdds applies.
 const ReferenceCompensationMRP = 40
 
+// Definition is the part of the law that defines trafficking: the elements
+// an investigator must prove. A change to it is a change of substantive
+// criminal law, which the time of the offence governs (see LawForOffence).
+type Definition struct {
+	RequiresTransaction, RequiresExploitationFact, LabourExplicit bool
+}
+
+// Definition returns the law's definition of trafficking.
+func (l *Law) Definition() Definition {
+	return Definition{l.RequiresTransaction, l.RequiresExploitationFact, l.LabourExplicit}
+}
+
+// WithDefinition returns a copy of the law with definition d.
+func (l Law) WithDefinition(d Definition) Law {
+	l.RequiresTransaction, l.RequiresExploitationFact, l.LabourExplicit = d.RequiresTransaction, d.RequiresExploitationFact, d.LabourExplicit
+	return l
+}
+
+// LawForOffence is the law an investigator qualifies an offence under: the
+// law in force now, with the definition of trafficking in force when the
+// offence ended (then) if that one is harder to prove on these facts. A law
+// that establishes or aggravates criminal liability has no retroactive
+// force, and one that mitigates it does (non-retroactivity and lex mitior,
+// Constitution and Criminal Code), so the accused gets the more lenient of
+// the two definitions. Exploitation is a continuing offence: for a victim still
+// exploited, it ends now. Procedure, shelters and residence are today's.
+func LawForOffence(f CaseFacts, then, now *Law, q *Qualification) Law {
+	if then.Definition() != now.Definition() && ElementsProvable(f, then, q) < ElementsProvable(f, now, q) {
+		return now.WithDefinition(then.Definition())
+	}
+	return *now
+}
+
+// LawForCase is the law a pending case of form f is investigated under: the
+// law in force now, with the definition in force when the case opened (then)
+// if evidence for its elements is lost faster, for the reason given in
+// LawForOffence (the opening month stands for the offence's).
+func LawForCase(f Form, then, now *Law, pt *PreTrial) Law {
+	if then.Definition() != now.Definition() && EvidenceHazard(f, then, pt) > EvidenceHazard(f, now, pt) {
+		return now.WithDefinition(then.Definition())
+	}
+	return *now
+}
+
 // EvidenceHazard is the monthly hazard that a registered case is terminated for
 // lack of evidence (MODEL.md step 6). The law in force sets what must be proved:
 // without a transaction to prove, and with labour exploitation named, less

@@ -107,6 +107,44 @@ func TestElementsProvable(t *testing.T) {
 	}
 }
 
+// TestLawForOffence: an offence that ended under today's article 128 is
+// qualified, after a Palermo-aligned article came into force, on the old
+// definition, which is harder to prove (non-retroactivity); one that ended
+// under a Palermo article is qualified on today's definition only where
+// today's is harder to prove, which it always is here (lex mitior). The rest
+// of the law is the law in force now either way.
+func TestLawForOffence(t *testing.T) {
+	q := &model.Qualification{TransactionEvidence: model.ByForm{Labour: 0.2, Sexual: 0.5}, MeansEvidence: model.ByForm{Labour: 0.5, Sexual: 0.7}, LabourImplicitRatio: 0.5}
+	pt := &model.PreTrial{EvidenceMonthly: model.ByForm{Labour: 0.03, Sexual: 0.02}, EvidenceRatioNoTransaction: 0.7, EvidenceRatioLabourImplicit: 1.5}
+	today := &model.Law{RequiresTransaction: true, RequiresExploitationFact: true, ProsecuteComplicit: false}
+	palermo := &model.Law{LabourExplicit: true, ProsecuteComplicit: true, TemporaryResidence: true}
+	sexual := model.CaseFacts{Form: model.Sexual, Exploited: true}
+	for _, c := range []struct {
+		name      string
+		then, now *model.Law
+		want      model.Definition
+	}{
+		{"same law", palermo, palermo, palermo.Definition()},
+		{"offence before a Palermo article", today, palermo, today.Definition()},
+		{"offence under a Palermo article, judged after a return to today's", palermo, today, today.Definition()},
+	} {
+		got := model.LawForOffence(sexual, c.then, c.now, q)
+		if got.Definition() != c.want || got.ProsecuteComplicit != c.now.ProsecuteComplicit || got.TemporaryResidence != c.now.TemporaryResidence {
+			t.Errorf("%s: law %+v, want the definition %+v with the rest of %+v", c.name, got, c.want, *c.now)
+		}
+		if p := model.ElementsProvable(sexual, &got, q); p > model.ElementsProvable(sexual, c.now, q) || p > model.ElementsProvable(sexual, c.then, q) {
+			t.Errorf("%s: elements provable with probability %g, not the lower of then's and now's", c.name, p)
+		}
+		cl := model.LawForCase(model.Labour, c.then, c.now, pt)
+		if cl.Definition() != c.want || cl.ProsecuteComplicit != c.now.ProsecuteComplicit {
+			t.Errorf("%s: case law %+v, want the definition %+v with the rest of %+v", c.name, cl, c.want, *c.now)
+		}
+		if h := model.EvidenceHazard(model.Labour, &cl, pt); h < model.EvidenceHazard(model.Labour, c.then, pt) || h < model.EvidenceHazard(model.Labour, c.now, pt) {
+			t.Errorf("%s: evidence hazard %g, not the higher of then's and now's", c.name, h)
+		}
+	}
+}
+
 func TestQualifySumsToOne(t *testing.T) {
 	pol := &model.Police{Skill: 0.6, ComplicitCorruptionRatio: 2.5, ComplicitAbuseOfPower: 0.7}
 	q := &model.Qualification{TransactionEvidence: model.ByForm{Labour: 0.2, Sexual: 0.5, Other: 0.3}, ProstitutionReclass: 0.6, OtherReclass: 0.3, LabourImplicitRatio: 0.6}

@@ -479,6 +479,73 @@ func TestHarsherLawNotRetroactive(t *testing.T) {
 	}
 }
 
+// TestNewDefinitionNotRetroactive: after the Palermo-aligned article 128
+// comes into force (2025-01), a case opened before it is still investigated
+// on the old definition (a transaction to prove, labour not named), and an
+// offence whose exploitation ended before it is qualified on the old
+// definition, while an offence still going on, or a case opened since, falls
+// under the new one (exploitation is a continuing offence).
+func TestNewDefinitionNotRetroactive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 4 national replicates to 2025")
+	}
+	sc := loadScenario(t, "palermo")
+	policy := int32(model.MonthOf(policyYear, 1))
+	check := policy + 2
+	cfg := &Config{Scenario: sc, From: leverFrom, To: model.Month(check), Seed: leverSeed}
+	var oldCases, newCases, ended, ongoing int
+	for rep := 0; rep < 4; rep++ {
+		r := newReplicate(cfg, rep)
+		r.onMonth = func(m int32) {
+			if m != check {
+				return
+			}
+			if r.p.Law.RequiresTransaction {
+				t.Fatal("the Palermo phase is not in force in 2025-03")
+			}
+			for i := range r.cases {
+				c := &r.cases[i]
+				if c.stage != stagePreTrial {
+					continue
+				}
+				law := r.caseLaw(c)
+				if before := c.opened < policy; law.RequiresTransaction != before || law.LabourExplicit == before {
+					t.Errorf("case opened %s: investigated with a transaction to prove %v, labour named %v", model.Month(c.opened), law.RequiresTransaction, law.LabourExplicit)
+				} else if before {
+					oldCases++
+				} else {
+					newCases++
+				}
+			}
+			for i := range r.victims {
+				// Apply the silent exits that have come due (as a contact
+				// would; this is the run's last month, so nothing follows).
+				r.exploitedAt(int32(i), m)
+				v := &r.victims[i]
+				h := r.hood(v)
+				facts := model.CaseFacts{Form: h.Form, Exploited: h.Exploited}
+				law := r.offenceLaw(v, facts, m)
+				endedBefore := v.endMonth() < policy
+				// Where both definitions are as easy to prove, the new one stands.
+				harder := model.ElementsProvable(facts, &r.params[0].Law, &r.p.Qualification) < model.ElementsProvable(facts, &r.p.Law, &r.p.Qualification)
+				if want := endedBefore && harder; law.RequiresTransaction != want {
+					t.Fatalf("victim %d (exploitation ended %s): qualified with a transaction to prove %v, want %v", i, model.Month(v.endMonth()), law.RequiresTransaction, want)
+				}
+				if endedBefore {
+					ended++
+				} else {
+					ongoing++
+				}
+			}
+		}
+		r.run()
+	}
+	t.Logf("pending in 2025-03, 4 replicates: %d cases opened before 2025 (old definition), %d since; %d offences ended before 2025, %d after or ongoing", oldCases, newCases, ended, ongoing)
+	if oldCases == 0 || newCases == 0 || ended == 0 || ongoing == 0 {
+		t.Error("the test met no case or offence of some kind: it checks nothing there")
+	}
+}
+
 // closedThisMonth returns the cases whose victims were closed by
 // reconciliation in month m (their outcome says so and the case is closed).
 func (r *replicate) closedThisMonth(m int32) []int32 {

@@ -112,7 +112,8 @@ type kase struct {
 	cell      int
 	stage     caseStage
 	offenders int32
-	minor     bool // registered under article 135: its victim is a minor
+	phase     uint8 // the phase in force when the case opened: its definition of trafficking (model.LawForCase)
+	minor     bool  // registered under article 135: its victim is a minor
 	opened    int32
 	closed    int32 // month the case closed (pre-trial closure or verdict)
 	// reconcilable: the law in force when the case opened allowed
@@ -522,14 +523,20 @@ func (r *replicate) reserve() {
 	}
 }
 
-// setPhase switches to the parameters in force in month m; it reports a change.
-func (r *replicate) setPhase(m model.Month) bool {
+// phaseAt returns the phase in force in month m.
+func (r *replicate) phaseAt(m model.Month) int {
 	ph := 0
 	for i, p := range r.cfg.Scenario.Phases {
 		if p.From <= m {
 			ph = i
 		}
 	}
+	return ph
+}
+
+// setPhase switches to the parameters in force in month m; it reports a change.
+func (r *replicate) setPhase(m model.Month) bool {
+	ph := r.phaseAt(m)
 	changed := r.p != nil && ph != r.phase
 	if r.p == nil || changed {
 		r.phase, r.p = ph, r.params[ph]
@@ -1342,7 +1349,8 @@ func (r *replicate) report(id int32, t int32) {
 	facts := model.CaseFacts{Form: h.Form, Exploited: h.Exploited, Complicit: st != nil && st.complicit,
 		Corruption: p.Police.Corruption.Of(v.region),
 		PlanFactor: model.PlanFactor(r.registered[v.region], r.lastYearReg[v.region], p.Police.PlanPressure)}
-	q := model.Qualify(facts, &p.Law, &p.Police, &p.Qualification)
+	law := r.offenceLaw(v, facts, t)
+	q := model.Qualify(facts, &law, &p.Police, &p.Qualification)
 	u := v.float64()
 	var class model.Classification
 	switch {
@@ -1367,6 +1375,24 @@ func (r *replicate) report(id int32, t int32) {
 		return
 	}
 	r.classify(id, class, t)
+}
+
+// offenceLaw is the law the offence against victim v is qualified under in
+// month t (model.LawForOffence): the offence ended when the victim left
+// exploitation (or was intercepted), or ends now for a victim still exploited.
+func (r *replicate) offenceLaw(v *victim, f model.CaseFacts, t int32) model.Law {
+	if ph := r.phaseAt(model.Month(min(t, v.endMonth()))); ph != r.phase {
+		return model.LawForOffence(f, &r.params[ph].Law, &r.p.Law, &r.p.Qualification)
+	}
+	return r.p.Law
+}
+
+// caseLaw is the law pending case c is investigated under this month (model.LawForCase).
+func (r *replicate) caseLaw(c *kase) model.Law {
+	if int(c.phase) != r.phase {
+		return model.LawForCase(c.form, &r.params[c.phase].Law, &r.p.Law, &r.p.PreTrial)
+	}
+	return r.p.Law
 }
 
 // classify records a qualification other than a new case.
@@ -1437,6 +1463,7 @@ func (r *replicate) openCase(id int32, t int32) {
 	c.seed(r.seedHi, Key(r.seedHi, Purpose("case"), uint64(v.site+1), uint64(id)))
 	c.region, c.form, c.cell = v.region, strata[v.stratum].Form(), r.vcell(v)
 	c.opened = t
+	c.phase = uint8(r.phase)
 	c.minor = strata[v.stratum].Age == model.Minor
 	c.reconcilable = r.lawAllowsReconciliation(c.minor)
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
@@ -1605,7 +1632,8 @@ func (r *replicate) processCases(t int32) {
 		if c.stage == stagePreTrial {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
-			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || allowsNow[b2i(c.minor)], &p.Law, &p.PreTrial)
+			law := r.caseLaw(c)
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || allowsNow[b2i(c.minor)], &law, &p.PreTrial)
 			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {
