@@ -159,10 +159,11 @@ func MonthlyRisk(s Stratum, year float64, v *Victimisation, law *Law) float64 {
 }
 
 // OnlineReferenceYear is the year in which the victimisation risks are set
-// for Kazakhstani citizens as far as online recruitment goes: the middle of
+// for Kazakhstani citizens as far as online recruitment goes: inside
 // 2015-2020, the years whose official and NGO figures the hand-set risks were
-// chosen to reach (docs/model.md, "Values set by hand"), and the first year
-// the KZ study gives internet penetration for.
+// chosen to reach (docs/model.md, "Values set by hand"), and the first of
+// the two recent years the KZ study gives internet penetration for (2016
+// and 2018).
 const OnlineReferenceYear = 2016
 
 // OnlineRecruitmentFactor is how much the spread of the internet multiplies

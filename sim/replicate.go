@@ -112,16 +112,19 @@ type kase struct {
 	cell      int
 	stage     caseStage
 	offenders int32
-	phase     uint8 // the phase in force when the case opened: its definition of trafficking (model.LawForCase)
-	minor     bool  // registered under article 135: its victim is a minor
-	opened    int32
-	closed    int32 // month the case closed (pre-trial closure or verdict)
-	// reconcilable: the law in force when the case opened allowed
-	// reconciliation (the offence was not grave). A law that aggravates
-	// liability has no retroactive force and one that mitigates it does
-	// (non-retroactivity and lex mitior, Constitution and Criminal Code), so a
-	// case may reconcile if the law at its opening or the law now allows it.
-	// The opening month stands for the offence's.
+	// def is the definition of trafficking the case is investigated under:
+	// of those in force from the end of the offence on, the one under which
+	// evidence is lost fastest (model.LawForCase), updated as phases change.
+	def    model.Definition
+	minor  bool // registered under article 135: its victim is a minor
+	opened int32
+	closed int32 // month the case closed (pre-trial closure or verdict)
+	// reconcilable: a law in force at the end of the offence (the lead
+	// victim's exploitation, or now if it goes on), or at any time since while
+	// the case was pending, allowed reconciliation (the offence was not
+	// grave). A law that aggravates liability has no retroactive force and
+	// one that mitigates it does (non-retroactivity and lex mitior,
+	// Constitution and Criminal Code), so the most lenient of them applies.
 	reconcilable bool
 }
 
@@ -185,6 +188,10 @@ type replicate struct {
 	persons     int32
 
 	onMonth func(t int32) // test hook, called at the end of each month
+	// lawUsed is a test hook, called with the law a victim's offence is
+	// qualified under (kase false, id a victim) and a pending case is
+	// investigated under (kase true, id a case).
+	lawUsed func(kase bool, id int32, law *model.Law)
 	arrive  func(t int32) // draws the month's new victims; tests swap in a per-person reference
 
 	next  int32               // next month to simulate
@@ -1350,6 +1357,9 @@ func (r *replicate) report(id int32, t int32) {
 		Corruption: p.Police.Corruption.Of(v.region),
 		PlanFactor: model.PlanFactor(r.registered[v.region], r.lastYearReg[v.region], p.Police.PlanPressure)}
 	law := r.offenceLaw(v, facts, t)
+	if r.lawUsed != nil {
+		r.lawUsed(false, id, &law)
+	}
 	q := model.Qualify(facts, &law, &p.Police, &p.Qualification)
 	u := v.float64()
 	var class model.Classification
@@ -1377,22 +1387,36 @@ func (r *replicate) report(id int32, t int32) {
 	r.classify(id, class, t)
 }
 
-// offenceLaw is the law the offence against victim v is qualified under in
-// month t (model.LawForOffence): the offence ended when the victim left
-// exploitation (or was intercepted), or ends now for a victim still exploited.
-func (r *replicate) offenceLaw(v *victim, f model.CaseFacts, t int32) model.Law {
-	if ph := r.phaseAt(model.Month(min(t, v.endMonth()))); ph != r.phase {
-		return model.LawForOffence(f, &r.params[ph].Law, &r.p.Law, &r.p.Qualification)
-	}
-	return r.p.Law
+// offencePhase is the phase in force when the offence against victim v
+// ended: when the victim left exploitation (or was intercepted), or now, in
+// month t, for a victim still exploited (exploitation is a continuing offence).
+func (r *replicate) offencePhase(v *victim, t int32) int {
+	return r.phaseAt(model.Month(min(t, v.endMonth())))
 }
 
-// caseLaw is the law pending case c is investigated under this month (model.LawForCase).
-func (r *replicate) caseLaw(c *kase) model.Law {
-	if int(c.phase) != r.phase {
-		return model.LawForCase(c.form, &r.params[c.phase].Law, &r.p.Law, &r.p.PreTrial)
+// offenceLaw is the law the offence against victim v is qualified under in
+// month t: the law in force, with the definition of trafficking, among those
+// in force from the end of the offence to now, that is hardest to prove on
+// facts f (model.LawForOffence, applied phase by phase).
+func (r *replicate) offenceLaw(v *victim, f model.CaseFacts, t int32) model.Law {
+	law := r.p.Law
+	for ph := r.offencePhase(v, t); ph < r.phase; ph++ {
+		law = model.LawForOffence(f, &r.params[ph].Law, &law, &r.p.Qualification)
 	}
-	return r.p.Law
+	return law
+}
+
+// caseLaw is the law pending case c is investigated under this month: the
+// law in force, with the case's definition if evidence is lost faster under
+// it (model.LawForCase). The case keeps the more lenient of the two.
+func (r *replicate) caseLaw(c *kase) model.Law {
+	law := r.p.Law
+	if c.def != law.Definition() {
+		then := law.WithDefinition(c.def)
+		law = model.LawForCase(c.form, &then, &law, &r.p.PreTrial)
+		c.def = law.Definition()
+	}
+	return law
 }
 
 // classify records a qualification other than a new case.
@@ -1463,9 +1487,18 @@ func (r *replicate) openCase(id int32, t int32) {
 	c.seed(r.seedHi, Key(r.seedHi, Purpose("case"), uint64(v.site+1), uint64(id)))
 	c.region, c.form, c.cell = v.region, strata[v.stratum].Form(), r.vcell(v)
 	c.opened = t
-	c.phase = uint8(r.phase)
 	c.minor = strata[v.stratum].Age == model.Minor
-	c.reconcilable = r.lawAllowsReconciliation(c.minor)
+	// The laws in force from the end of the offence to now: the case gets the
+	// most lenient definition and reconciliation if any of them allowed it.
+	off := r.offencePhase(v, t)
+	c.def = r.params[off].Law.Definition()
+	for ph := off; ph <= r.phase; ph++ {
+		law := &r.params[ph].Law
+		then := law.WithDefinition(c.def)
+		l := model.LawForCase(c.form, &then, law, &r.params[ph].PreTrial)
+		c.def = l.Definition()
+		c.reconcilable = c.reconcilable || allowsReconciliation(law, c.minor)
+	}
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
 	r.open = append(r.open, cid)
 	r.openByRegion[c.region]++
@@ -1558,9 +1591,15 @@ func (r *replicate) tryShelter(id int32, t int32, registered, reported bool) {
 // reconciliation in a case: by the gravity of article 128, or of article 135
 // for a minor's case.
 func (r *replicate) lawAllowsReconciliation(minor bool) bool {
-	maxYears := r.p.Law.Art128MaxYears
+	return allowsReconciliation(&r.p.Law, minor)
+}
+
+// allowsReconciliation reports whether law allows reconciliation in a case
+// under article 128 (article 135 for a minor).
+func allowsReconciliation(law *model.Law, minor bool) bool {
+	maxYears := law.Art128MaxYears
 	if minor {
-		maxYears = r.p.Law.Art135MaxYears
+		maxYears = law.Art135MaxYears
 	}
 	return model.ReconciliationAllowed(model.GravityOf(maxYears))
 }
@@ -1633,7 +1672,11 @@ func (r *replicate) processCases(t int32) {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
 			law := r.caseLaw(c)
-			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable || allowsNow[b2i(c.minor)], &law, &p.PreTrial)
+			if r.lawUsed != nil {
+				r.lawUsed(true, int32(cid), &law)
+			}
+			c.reconcilable = c.reconcilable || allowsNow[b2i(c.minor)]
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable, &law, &p.PreTrial)
 			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {

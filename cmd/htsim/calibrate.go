@@ -98,11 +98,8 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if fs.NArg() > 0 {
 		return usagef("calibrate: takes no arguments (use --scenario)")
 	}
-	if o.draws < 10 || o.draws > 10_000_000 {
-		return usagef("calibrate: --draws must be between 10 and 10000000")
-	}
-	if !(o.accept > 0 && o.accept <= 1) {
-		return usagef("calibrate: --accept must be in (0, 1]")
+	if err := checkCalibrationCounts(o.draws, o.accept); err != nil {
+		return usagef("calibrate: %v", err)
 	}
 	if o.workers < 1 {
 		return usagef("calibrate: --workers must be >= 1")
@@ -204,6 +201,17 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 		return nil
 	}
 	return printCalibration(stdout, post, fit, len(draws), len(accepted), o.out)
+}
+
+// checkCalibrationCounts checks the number of draws and the accepted fraction.
+func checkCalibrationCounts(draws int, accept float64) error {
+	if draws < 10 || draws > 10_000_000 {
+		return fmt.Errorf("--draws must be between 10 and 10000000, got %d", draws)
+	}
+	if !(accept > 0 && accept <= 1) {
+		return fmt.Errorf("--accept must be in (0, 1], got %g", accept)
+	}
+	return nil
 }
 
 // makePriors resolves each calibrated parameter's prior.

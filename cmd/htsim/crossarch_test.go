@@ -165,7 +165,10 @@ parameters:
 	// instruction (one rounding instead of two) unless an explicit float64
 	// conversion rounds the product. None may remain in the code that
 	// computes results. The one exception is the report's drawing (its
-	// raster charts; see above).
+	// raster charts; see above). Only htsim's functions are scanned: gonum's
+	// SVD and simplex, which the multiple systems estimate uses to decide
+	// whether a model is identifiable and its estimate exists, do fuse on
+	// arm64, so a decision whose margin is within rounding could differ.
 	arm := native
 	if other == "arm64" {
 		arm = foreign

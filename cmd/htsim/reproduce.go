@@ -203,7 +203,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
-var errMismatch = fmt.Errorf("results differ from the recorded run")
+var errMismatch = fmt.Errorf("results differ from the recorded ones")
 
 // noteBuild warns when this binary may not write the bytes the recorded one
 // wrote: another code revision, or a build without portable encoding.
@@ -222,6 +222,9 @@ func noteBuild(stderr io.Writer, m *output.Manifest) {
 // folder, from the recorded scenario files, and compares its tables and
 // summary with out's, file by file.
 func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, workers int, stdout, stderr io.Writer) error {
+	if len(m.Tables) == 0 {
+		return usagef("reproduce: %s/manifest.json records no tables: not a run, sweep or calibration folder", out)
+	}
 	scs, err := recordedScenarios(out, m)
 	if err != nil {
 		return err
@@ -296,6 +299,9 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 	if len(scs) != 1 {
 		return usagef("reproduce: %s/manifest.json records %d scenarios for a calibration; it needs one", out, len(scs))
 	}
+	if err := checkCalibrationCounts(c.Draws, c.Accept); err != nil {
+		return usagef("reproduce: %s/manifest.json: %v", out, err)
+	}
 	from, err1 := model.ParseMonth(m.From)
 	to, err2 := model.ParseMonth(m.To)
 	if err1 != nil || err2 != nil || from > to {
@@ -312,10 +318,11 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, stderr); err != nil {
 		return err
 	}
-	if err := sameFiles(out, o.out, c.Files, stdout); err != nil {
+	// Every file a calibration writes, whatever list the manifest holds.
+	if err := sameFiles(out, o.out, calibrationFiles, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "match: %d files (calibration of %s, %d draws, %s to %s) reproduced byte for byte\n", len(c.Files), scs[0].Name, c.Draws, m.From, m.To)
+	fmt.Fprintf(stdout, "match: %d files (calibration of %s, %d draws, %s to %s) reproduced byte for byte\n", len(calibrationFiles), scs[0].Name, c.Draws, m.From, m.To)
 	return nil
 }
 
