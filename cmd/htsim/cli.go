@@ -176,6 +176,10 @@ Simulates each scenario's replicates and writes, under --out:
 Then prints true against recorded counts with 90% intervals across replicates.
 The output is byte-identical for the same scenarios, seed and code, whatever --workers,
 and on any machine or architecture when built with make build (htsim version says so).
+While it runs, --out/.htsim-partial keeps each finished replicate: an interrupted run
+(Ctrl-C, a killed job) resumes with the same command and --resume, and its files are then
+byte-identical to an uninterrupted run's. (A --force run over earlier output is staged
+beside --out and does not resume.)
 `
 
 type runOptions struct {
@@ -187,6 +191,7 @@ type runOptions struct {
 	victims    bool
 	quiet      bool
 	force      bool
+	resume     bool
 	compare    bool
 	cmp        compareOptions
 }
@@ -203,6 +208,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&o.victims, "victims", false, "also write one row per victim spell (large: use few replicates)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress and no table")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out, once the new run is complete")
+	fs.BoolVar(&o.resume, "resume", false, "finish an interrupted run in --out (the same command, with --resume)")
 	fs.BoolVar(&o.compare, "compare", false, "after the run, compare each scenario with --against (as htsim compare)")
 	fs.StringVar(&o.cmp.against, "against", "baseline", "with --compare: the scenario to compare against")
 	fs.StringVar(&o.cmp.format, "format", "table", "with --compare: table, csv or json")
@@ -220,6 +226,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if o.out == "" {
 		return usagef("run: --out must name a folder")
+	}
+	if o.resume && o.force {
+		return usagef("run: --resume finishes an interrupted run and --force starts over: give one")
 	}
 	if !o.compare {
 		for _, name := range []string{"against", "format"} {
@@ -275,7 +284,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, from, to model.Month, command []string, stdout, stderr io.Writer) error {
 	// dest is o.out, or with --force over an earlier run a folder beside it
 	// that replaces the earlier run's files only once the new run is whole.
-	dest, err := prepareOut(o.out, o.force)
+	dest, err := prepareOut(o.out, o.force, o.resume)
 	if err != nil {
 		return err
 	}
@@ -298,6 +307,25 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	reps := make([]int, o.replicates)
 	for i := range reps {
 		reps[i] = i
+	}
+	// The replicates finished so far are kept in dest (not in a --force
+	// run's staging folder, which an interruption removes).
+	var ck *checkpoint
+	done := 0
+	if dest == o.out {
+		key, err := runKey(manifest)
+		if err != nil {
+			return err
+		}
+		if o.resume {
+			ck, done, err = openCheckpoint(dest, key, len(scs))
+		} else {
+			ck, err = newCheckpoint(dest, key, len(scs))
+		}
+		if err != nil {
+			return err
+		}
+		done = min(done, o.replicates)
 	}
 	var bar *progressbar.ProgressBar
 	if !o.quiet && isTerminal(stderr) {
@@ -328,7 +356,7 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	for _, sc := range scs {
 		totals[sc.Name] = analysis.Totals{}
 	}
-	err = sim.RunScenarios(ctx, cfgs, reps, o.workers, func(res *sim.Result) error {
+	use := func(res *sim.Result) error {
 		summary[res.Scenario].Add(res)
 		t := totals[res.Scenario]
 		for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
@@ -340,11 +368,38 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			bar.Add(1)
 		}
 		return writers[res.Scenario].Write(res)
-	})
+	}
+	// A resumed run first replays the replicates kept, in order.
+	for rep := 0; rep < done && err == nil; rep++ {
+		var kept []*sim.Result
+		if kept, err = ck.load(rep); err != nil {
+			err = fmt.Errorf("run: --resume: %w (remove %s/%s, or add --force, to start over)", err, o.out, partialDir)
+			break
+		}
+		for _, res := range kept {
+			if err = use(res); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil {
+		err = sim.RunScenarios(ctx, cfgs, reps[done:], o.workers, func(res *sim.Result) error {
+			if ck != nil {
+				if err := ck.add(res); err != nil {
+					return err
+				}
+			}
+			return use(res)
+		})
+	}
 	if err != nil {
 		abort()
 		if errors.Is(err, context.Canceled) && dest != o.out {
 			fmt.Fprintf(stderr, "htsim: interrupted; no partial output was kept, and the earlier output in %s is unchanged. Run the same command again to redo it.\n", o.out)
+			return errInterrupted
+		}
+		if errors.Is(err, context.Canceled) && ck != nil {
+			fmt.Fprintf(stderr, "htsim: interrupted; the replicates finished are kept in %s: run the same command with --resume to finish the run.\n", filepath.Join(o.out, partialDir))
 			return errInterrupted
 		}
 		return err
@@ -377,6 +432,11 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	}
 	if err := output.WriteSummary(dest, ss); err != nil {
 		return fmt.Errorf("writing summary.parquet: %w", err)
+	}
+	if ck != nil {
+		if err := ck.remove(); err != nil {
+			fmt.Fprintf(stderr, "htsim: warning: the run is complete but %s could not be removed: %v\n", ck.dir, err)
+		}
 	}
 	if dest != o.out {
 		if err := replaceRun(o.out, dest); err != nil {
@@ -450,9 +510,12 @@ func horizon(o runOptions, scs []*scenarios.Scenario) (from, to model.Month, err
 // new folder beside out (same file system), which replaceRun moves into out
 // once it is complete: an interrupted or failed run leaves the earlier one
 // as it was.
-func prepareOut(out string, force bool) (string, error) {
+func prepareOut(out string, force, resume bool) (string, error) {
 	info, err := os.Stat(out)
 	if errors.Is(err, os.ErrNotExist) {
+		if resume {
+			return "", usagef("run: --resume: %s does not exist: there is no interrupted run to finish", out)
+		}
 		return out, nil
 	}
 	if err != nil {
@@ -465,14 +528,22 @@ func prepareOut(out string, force bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if resume {
+		return out, nil // openCheckpoint checks that out holds this run, interrupted
+	}
 	if len(entries) == 0 {
 		return out, nil
+	}
+	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil && !force {
+		return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it (same command), or --force to start over", out)
 	}
 	if !force {
 		return "", usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
 	}
 	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
-		if _, err2 := os.Stat(filepath.Join(out, "yearly")); err2 != nil {
+		_, err2 := os.Stat(filepath.Join(out, "yearly"))
+		_, err3 := os.Stat(filepath.Join(out, partialDir))
+		if err2 != nil && err3 != nil {
 			return "", usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
 		}
 	}
@@ -487,7 +558,7 @@ func prepareOut(out string, force bool) (string, error) {
 // runOutputs are the files and folders of htsim output that a new run in the
 // same folder replaces (a sweep's too, so that none is left beside the run).
 var runOutputs = []string{"yearly", "parameters", "victims", "manifest.json", "compare.parquet", "summary.parquet",
-	"report", "design.parquet", "sensitivity.parquet"}
+	"report", "design.parquet", "sensitivity.parquet", partialDir}
 
 // replaceRun moves the complete run in staged into out, in place of the
 // earlier run's outputs; other files in out stay.

@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +55,8 @@ func TestBadInvocations(t *testing.T) {
 		{"hypotheses workers", []string{"hypotheses", "--workers", "0"}, "hypotheses: --workers must be at least 1, got 0"},
 		{"reproduce sample", []string{"reproduce", "--sample", "-1", "x"}, "reproduce: --sample must be 0 (all chunks) or more, got -1"},
 		{"negative workers", []string{"run", "--workers=-1", "baseline"}, "--workers must be between 1"},
+		{"resume and force", []string{"run", "--resume", "--force", "baseline"}, "run: --resume finishes an interrupted run and --force starts over: give one"},
+		{"resume nothing", []string{"run", "--resume", "--out", filepath.Join(dir, "never-run"), "baseline"}, "there is no interrupted run to finish"},
 		{"seed not a number", []string{"run", "--seed", "abc", "baseline"}, `invalid argument "abc" for "-s, --seed"`},
 		{"negative seed", []string{"run", "--seed=-5", "baseline"}, `invalid argument "-5"`},
 		{"from after to", []string{"run", "--from", "2020-01", "--to", "2015-12", "baseline"}, "--from 2020-01 is after --to 2015-12"},
@@ -252,4 +256,95 @@ func TestRunForceInterrupted(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "yearly", "scenario=baseline", "part-00000.parquet")); err != nil {
 		t.Errorf("the new run is not in --out: %v", err)
 	}
+}
+
+// TestRunInterruptAndResume: a run interrupted with SIGINT exits 130, keeps
+// the replicates it finished in --out/.htsim-partial and says to add
+// --resume; a plain rerun refuses the folder, and a resume with another seed
+// is refused (exit 2); a damaged kept replicate is an error that names it;
+// the same command with --resume and another number of workers finishes it, and every Parquet file is byte-identical to an
+// uninterrupted run's, the checkpoint gone. A SIGKILL (no chance to clean
+// up) resumes as well.
+func TestRunInterruptAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs htsim several times")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	ref, out := filepath.Join(root, "ref"), filepath.Join(root, "out")
+	args := []string{"run", "-q", "-n", "24", "--from", "2024-01", "--to", "2026-12", "--victims", "baseline", "palermo"}
+	with := func(extra ...string) []string { return append(append([]string(nil), args...), extra...) }
+	htsimOK(t, nil, with("--out", ref)...)
+
+	interrupt := func(sig os.Signal) int {
+		p := startHtsim(t, with("--out", out, "--workers", "1")...)
+		deadline := time.Now().Add(time.Minute)
+		for {
+			kept, _ := filepath.Glob(filepath.Join(out, partialDir, "replicate-*"))
+			if len(kept) >= 3 {
+				break
+			}
+			select {
+			case <-p.done:
+				t.Fatalf("the run ended (exit %d) before keeping 3 replicates\n%s", p.cmd.ProcessState.ExitCode(), p.stderr)
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no 3 replicates kept within a minute")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err := p.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		code := p.wait(t)
+		if sig == os.Interrupt && (code != 130 || !strings.Contains(p.stderr.String(), "--resume")) {
+			t.Fatalf("interrupted run: exit %d, want 130, and stderr saying --resume:\n%s", code, p.stderr)
+		}
+		kept, _ := filepath.Glob(filepath.Join(out, partialDir, "replicate-*"))
+		if len(kept) < 3 || len(kept) >= 24 {
+			t.Fatalf("%d replicates kept after the interruption", len(kept))
+		}
+		return len(kept)
+	}
+
+	n := interrupt(os.Interrupt)
+	if code, _, stderr := htsimProc(t, nil, with("--out", out)...); code != 2 || !strings.Contains(stderr, "--resume") {
+		t.Errorf("rerun without --resume: exit %d, want 2 and a hint to --resume:\n%s", code, stderr)
+	}
+	if code, _, stderr := htsimProc(t, nil, with("--out", out, "--resume", "--seed", "2")...); code != 2 || !strings.Contains(stderr, "computed something else") {
+		t.Errorf("resume with another seed: exit %d, want 2:\n%s", code, stderr)
+	}
+	// The kept replicates are read, not recomputed: a damaged one is an error that names it.
+	kept := filepath.Join(out, partialDir, "replicate-0000001.gob")
+	good, err := os.ReadFile(kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(kept, good[:len(good)/2], 0o644)
+	if code, _, stderr := htsimProc(t, nil, with("--out", out, "--resume")...); code == 0 || !strings.Contains(stderr, "replicate-0000001.gob") {
+		t.Errorf("resume with a damaged checkpoint: exit %d, want an error naming the file:\n%s", code, stderr)
+	}
+	os.WriteFile(kept, good, 0o644)
+	htsimOK(t, nil, with("--out", out, "--resume", "--workers", "2")...)
+	same := func(what string) {
+		t.Helper()
+		a, b := allFiles(t, ref), allFiles(t, out)
+		for _, f := range sortedKeys(a) {
+			if strings.HasSuffix(f, ".parquet") && !bytes.Equal(a[f], b[f]) {
+				t.Errorf("%s: %s differs from the uninterrupted run's", what, f)
+			}
+		}
+		if !slices.Equal(sortedKeys(a), sortedKeys(b)) {
+			t.Errorf("%s: files %v, the uninterrupted run wrote %v", what, sortedKeys(b), sortedKeys(a))
+		}
+	}
+	same(fmt.Sprintf("resumed after SIGINT with %d of 24 replicates kept", n))
+
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	n = interrupt(os.Kill)
+	htsimOK(t, nil, with("--out", out, "--resume")...)
+	same(fmt.Sprintf("resumed after SIGKILL with %d of 24 replicates kept", n))
 }

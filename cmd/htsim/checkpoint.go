@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"htsim/internal/output"
+	"htsim/sim"
+)
+
+// partialDir is the folder inside a run's --out that keeps the results of
+// the replicates finished so far, so that an interrupted run can resume
+// (run --resume). The run removes it once its files are complete.
+const partialDir = ".htsim-partial"
+
+// checkpoint keeps each finished replicate's results (every scenario's) in
+// partialDir, one file a replicate, written whole or not at all. Replaying
+// them through the same writers, in the same order, gives the same bytes as
+// an uninterrupted run.
+type checkpoint struct {
+	dir       string
+	scenarios int
+	pending   []*sim.Result // the replicate being gathered, in scenario order
+}
+
+// runKey identifies what a run computes: its manifest without the creation
+// time and the command line (code revision, build, scenario files and
+// parameters, seed, replicates, horizon, tables).
+func runKey(m *output.Manifest) (string, error) {
+	c := *m
+	c.Created, c.Command = "", nil
+	data, err := json.Marshal(&c)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// newCheckpoint starts the checkpoint of a new run in out.
+func newCheckpoint(out, key string, scenarios int) (*checkpoint, error) {
+	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return nil, err
+	}
+	return c, output.WriteFileAtomic(filepath.Join(c.dir, "run.key"), []byte(key+"\n"))
+}
+
+// openCheckpoint opens the checkpoint of an interrupted run in out, which
+// must be the run the key identifies, and returns how many replicates, from
+// 0, it holds.
+func openCheckpoint(out, key string, scenarios int) (*checkpoint, int, error) {
+	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
+	got, err := os.ReadFile(filepath.Join(c.dir, "run.key"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, usagef("run: --resume: %s holds no interrupted run (no %s/run.key)", out, partialDir)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if strings.TrimSpace(string(got)) != key {
+		return nil, 0, usagef("run: --resume: the interrupted run in %s computed something else (other scenarios, seed, replicates, horizon, --victims or code); run it with its own command, or add --force to start over", out)
+	}
+	// A killed run (SIGKILL, a lost node) leaves the temporary files it was
+	// writing; they are this run's and would otherwise stay beside its files.
+	for _, pattern := range []string{
+		filepath.Join(out, "*", "scenario=*", ".part-*.tmp-*"),
+		filepath.Join(out, ".*.tmp-*"),
+		filepath.Join(c.dir, ".*.tmp-*"),
+	} {
+		stale, _ := filepath.Glob(pattern)
+		for _, f := range stale {
+			if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, 0, err
+			}
+		}
+	}
+	done := 0
+	for {
+		if _, err := os.Stat(c.file(done)); err != nil {
+			break
+		}
+		done++
+	}
+	return c, done, nil
+}
+
+func (c *checkpoint) file(rep int) string {
+	return filepath.Join(c.dir, fmt.Sprintf("replicate-%07d.gob", rep))
+}
+
+// keptResult is a replicate's result as a checkpoint stores it: the yearly
+// counts, mostly zeros, as their non-zero entries (gaps between positions in
+// the flattened counts, and values), which gob writes as varints.
+type keptResult struct {
+	Scenario             string
+	Replicate, FirstYear int
+	Years                int
+	Gaps                 []uint32
+	Counts               []int64
+	Values               [][]float64
+	Victims              []sim.VictimRecord
+}
+
+func keep(res *sim.Result) keptResult {
+	k := keptResult{Scenario: res.Scenario, Replicate: res.Replicate, FirstYear: res.FirstYear, Years: len(res.Counts),
+		Values: res.Values, Victims: res.Victims}
+	last := -1
+	for y := range res.Counts {
+		for m, v := range res.Counts[y] {
+			if v != 0 {
+				i := y*int(sim.NumMeasures) + m
+				k.Gaps = append(k.Gaps, uint32(i-last))
+				k.Counts = append(k.Counts, v)
+				last = i
+			}
+		}
+	}
+	return k
+}
+
+func (k *keptResult) result() (*sim.Result, error) {
+	res := &sim.Result{Scenario: k.Scenario, Replicate: k.Replicate, FirstYear: k.FirstYear,
+		Counts: make(sim.Counts, k.Years), Values: k.Values, Victims: k.Victims}
+	if len(k.Gaps) != len(k.Counts) {
+		return nil, errors.New("malformed counts")
+	}
+	i := -1
+	for j, g := range k.Gaps {
+		i += int(g)
+		if g == 0 || i >= k.Years*int(sim.NumMeasures) {
+			return nil, errors.New("malformed counts")
+		}
+		res.Counts[i/int(sim.NumMeasures)][i%int(sim.NumMeasures)] = k.Counts[j]
+	}
+	return res, nil
+}
+
+// add gathers a result; once it holds every scenario's result of a
+// replicate, it stores them.
+func (c *checkpoint) add(res *sim.Result) error {
+	c.pending = append(c.pending, res)
+	if len(c.pending) < c.scenarios {
+		return nil
+	}
+	kept := make([]keptResult, len(c.pending))
+	for i, r := range c.pending {
+		kept[i] = keep(r)
+	}
+	c.pending = c.pending[:0]
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(kept); err != nil {
+		return fmt.Errorf("checkpoint of replicate %d: %w", res.Replicate, err)
+	}
+	return output.WriteFileAtomic(c.file(res.Replicate), buf.Bytes())
+}
+
+// load returns the results stored for replicate rep.
+func (c *checkpoint) load(rep int) ([]*sim.Result, error) {
+	data, err := os.ReadFile(c.file(rep))
+	if err != nil {
+		return nil, err
+	}
+	var kept []keptResult
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&kept); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.file(rep), err)
+	}
+	if len(kept) != c.scenarios {
+		return nil, fmt.Errorf("%s holds %d results, want %d", c.file(rep), len(kept), c.scenarios)
+	}
+	res := make([]*sim.Result, len(kept))
+	for i := range kept {
+		if res[i], err = kept[i].result(); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.file(rep), err)
+		}
+		if res[i].Replicate != rep {
+			return nil, fmt.Errorf("%s holds replicate %d", c.file(rep), res[i].Replicate)
+		}
+	}
+	return res, nil
+}
+
+// remove deletes the checkpoint once the run's files are complete.
+func (c *checkpoint) remove() error { return os.RemoveAll(c.dir) }
