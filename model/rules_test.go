@@ -303,3 +303,32 @@ func ExamplePreTrialMonthly() {
 	// speed 1.0: corrupt 0.010, reconcile 0.040, evidence 0.0250, complete 0.090
 	// speed 0.5: corrupt 0.010, reconcile 0.040, evidence 0.0375, complete 0.045
 }
+
+// ExampleLawForOffence: an exploitation that ended under today's article 128
+// and is reported after a Palermo-aligned article came into force is
+// qualified on today's definition, which is harder to prove; the rest of the
+// law (here, temporary residence for foreign victims) is the one in force.
+func ExampleLawForOffence() {
+	q := &model.Qualification{TransactionEvidence: model.ByForm{Sexual: 0.5}, MeansEvidence: model.ByForm{Sexual: 0.7}}
+	today := &model.Law{RequiresTransaction: true, RequiresExploitationFact: true}
+	palermo := &model.Law{LabourExplicit: true, TemporaryResidence: true}
+	f := model.CaseFacts{Form: model.Sexual, Exploited: true}
+	law := model.LawForOffence(f, today, palermo, q)
+	fmt.Println(law.RequiresTransaction, law.TemporaryResidence, model.ElementsProvable(f, &law, q))
+	// Output: true true 0.5
+}
+
+// ExampleOnlineRecruitmentFactor: with a fifth of citizens' recruitment
+// online in 2016, the risk of a Kazakhstani citizen in 2010 and from 2018,
+// relative to 2016.
+func ExampleOnlineRecruitmentFactor() {
+	v := &model.Victimisation{OnlineRecruitmentShare: 0.2,
+		InternetPenetration: model.Series{Years: []int{2000, 2016, 2018}, Values: []float64{0.47, 55.8, 76.4}}}
+	for _, y := range []float64{2010, 2016, 2018} {
+		fmt.Printf("%.0f: %.3f\n", y, model.OnlineRecruitmentFactor(model.Domestic, y, v))
+	}
+	// Output:
+	// 2010: 0.926
+	// 2016: 1.000
+	// 2018: 1.074
+}

@@ -231,3 +231,10 @@ func TestLgamma(t *testing.T) {
 		t.Errorf("Lgamma(+Inf) = %v", got)
 	}
 }
+
+// ExampleLgamma: log Γ(n+1) is log(n!); the multiple systems estimate uses it
+// for the Poisson and multinomial likelihoods.
+func ExampleLgamma() {
+	fmt.Printf("%.6f %.6f %.6f\n", Lgamma(1), Lgamma(6), Lgamma(0.5))
+	// Output: 0.000000 4.787492 0.572365
+}
