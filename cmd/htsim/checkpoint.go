@@ -62,7 +62,7 @@ func openCheckpoint(out, key string, scenarios int) (*checkpoint, int, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
 	got, err := os.ReadFile(filepath.Join(c.dir, "run.key"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, usagef("run: --resume: %s holds no interrupted run (no %s/run.key)", out, partialDir)
+		return nil, 0, usagef("run: --resume: %s holds no interrupted run that can be resumed (no %s/run.key); add --force instead of --resume to start over", out, partialDir)
 	}
 	if err != nil {
 		return nil, 0, err
