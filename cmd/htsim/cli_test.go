@@ -262,9 +262,9 @@ func TestRunForceInterrupted(t *testing.T) {
 // the replicates it finished in --out/.htsim-partial and says to add
 // --resume; a plain rerun refuses the folder, and a resume with another seed
 // is refused (exit 2); a damaged kept replicate is an error that names it;
-// the same command with --resume and another number of workers finishes it, and every Parquet file is byte-identical to an
-// uninterrupted run's, the checkpoint gone. A SIGKILL (no chance to clean
-// up) resumes as well.
+// the same command with --resume and another number of workers finishes it,
+// and every Parquet file is byte-identical to an uninterrupted run's, the
+// checkpoint gone. A SIGKILL (no chance to clean up) resumes as well.
 func TestRunInterruptAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs htsim several times")
