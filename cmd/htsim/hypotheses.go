@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -61,28 +62,14 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if fs.NArg() > 0 {
 		return usagef("hypotheses: takes no arguments")
 	}
-	if o.replicates < 2 || o.replicates > 100000 {
-		return usagef("hypotheses: --replicates must be between 2 and 100000")
-	}
-	if o.workers < 1 {
-		return usagef("hypotheses: --workers must be at least 1, got %d", o.workers)
-	}
-	if !(o.threshold >= 0 && o.threshold <= 10) {
-		return usagef("hypotheses: --threshold must be between 0 and 10, got %g", o.threshold)
-	}
 	if o.format != "table" && o.format != "csv" && o.format != "json" {
 		return usagef("hypotheses: --format must be table, csv or json")
 	}
-	from, err1 := model.ParseMonth(o.from)
-	to, err2 := model.ParseMonth(o.to)
-	if err1 != nil || err2 != nil || from > to {
-		return usagef("hypotheses: --from and --to must be months YYYY-MM with from <= to")
+	from, to, period, err := o.resolve()
+	if err != nil {
+		return err
 	}
-	var py0, py1 int
-	if _, err := fmt.Sscanf(o.period, "%d-%d", &py0, &py1); err != nil || py0 > py1 || py0 < from.Year() || py1 > to.Year() {
-		return usagef("hypotheses: --period %q must be YEAR-YEAR within %d-%d", o.period, from.Year(), to.Year())
-	}
-	results, err := runHypotheses(ctx, o, from, to, analysis.Period{Label: o.period, From: py0, To: py1})
+	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {
 		return err
 	}
@@ -112,6 +99,82 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return w.Error()
 	}
 	return analysis.WriteHypothesesTable(stdout, results)
+}
+
+// resolve checks the options that decide the experiments and returns the
+// horizon and the period the outcomes are summed over.
+func (o *hypothesesOptions) resolve() (from, to model.Month, period analysis.Period, err error) {
+	if o.replicates < 2 || o.replicates > 100000 {
+		return 0, 0, period, usagef("hypotheses: --replicates must be between 2 and 100000, got %d", o.replicates)
+	}
+	if o.workers < 1 {
+		return 0, 0, period, usagef("hypotheses: --workers must be at least 1, got %d", o.workers)
+	}
+	if !(o.threshold >= 0 && o.threshold <= 10) {
+		return 0, 0, period, usagef("hypotheses: --threshold must be between 0 and 10, got %g", o.threshold)
+	}
+	from, err1 := model.ParseMonth(o.from)
+	to, err2 := model.ParseMonth(o.to)
+	if err1 != nil || err2 != nil || from > to {
+		return 0, 0, period, usagef("hypotheses: --from and --to must be months YYYY-MM with from <= to")
+	}
+	var py0, py1 int
+	if _, err := fmt.Sscanf(o.period, "%d-%d", &py0, &py1); err != nil || py0 > py1 || py0 < from.Year() || py1 > to.Year() {
+		return 0, 0, period, usagef("hypotheses: --period %q must be YEAR-YEAR within %d-%d", o.period, from.Year(), to.Year())
+	}
+	return from, to, analysis.Period{Label: o.period, From: py0, To: py1}, nil
+}
+
+// reproduceHypotheses reruns the experiments recorded in dir/hypotheses.json
+// with their recorded settings and compares every hypothesis's results.
+func reproduceHypotheses(ctx context.Context, dir string, workers int, stdout, stderr io.Writer) error {
+	name := filepath.Join(dir, report.HypothesesName)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	var f report.HypothesesFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Tool != "htsim" {
+		return usagef("reproduce: %s was not written by htsim hypotheses (%v)", name, err)
+	}
+	o := hypothesesOptions{replicates: f.Replicates, seed: f.Seed, workers: workers, from: f.From, to: f.To, period: f.Period, threshold: f.Threshold}
+	from, to, period, err := o.resolve()
+	if err != nil {
+		return usagef("reproduce: %s records settings this binary refuses: %v", name, err)
+	}
+	if _, rev, _ := output.BuildInfo(); rev != f.Revision {
+		fmt.Fprintf(stderr, "note: this binary is %s, the hypotheses were run by %s; a mismatch may come from the code\n", short12(rev), short12(f.Revision))
+	}
+	results, err := runHypotheses(ctx, o, from, to, period)
+	if err != nil {
+		return err
+	}
+	got := hypothesisRecords(results)
+	if len(got) != len(f.Hypotheses) {
+		fmt.Fprintf(stdout, "mismatch: %s records %d hypotheses, the rerun has %d\n", name, len(f.Hypotheses), len(got))
+		return errMismatch
+	}
+	for i := range got {
+		if !reflect.DeepEqual(got[i], f.Hypotheses[i]) {
+			fmt.Fprintf(stdout, "mismatch: %s, hypothesis %d:%s\n", name, f.Hypotheses[i].Number, recordDiff(f.Hypotheses[i], got[i]))
+			return errMismatch
+		}
+	}
+	fmt.Fprintf(stdout, "match: %s (%d hypotheses, %d paired replicates each, seed %d) reproduced exactly\n", name, len(got), f.Replicates, f.Seed)
+	return nil
+}
+
+// recordDiff lists the fields in which two hypothesis records differ, as
+// " field recorded -> now".
+func recordDiff(was, now report.HypothesisRecord) string {
+	var b strings.Builder
+	a, c := reflect.ValueOf(was), reflect.ValueOf(now)
+	for i := 0; i < a.NumField(); i++ {
+		if x, y := a.Field(i).Interface(), c.Field(i).Interface(); !reflect.DeepEqual(x, y) {
+			fmt.Fprintf(&b, " %s %v -> %v", a.Type().Field(i).Tag.Get("json"), x, y)
+		}
+	}
+	return b.String()
 }
 
 // writeHypothesesFile writes the settings and results to OUT/hypotheses.json.

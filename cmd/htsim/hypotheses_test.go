@@ -2,10 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"htsim/analysis"
+	"htsim/internal/report"
 	"htsim/model"
 )
 
@@ -70,5 +76,46 @@ func TestHypothesesBadFlags(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, "hypotheses:") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
+	}
+}
+
+// TestHypothesesReproduce: htsim reproduce reruns the experiments a
+// hypotheses.json records, alone in its folder or beside a run, and finds
+// every result the same; one changed number is a mismatch (exit 1) that
+// names the hypothesis and the field.
+func TestHypothesesReproduce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the experiments twice")
+	}
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "hyp")
+	htsimOK(t, nil, "hypotheses", "-n", "3", "--from", "2018-01", "--to", "2019-12", "--period", "2018-2019", "--out", dir)
+	if out := htsimOK(t, nil, "reproduce", "--workers", "1", dir); !strings.HasPrefix(out, "match:") || !strings.Contains(out, "7 hypotheses") {
+		t.Fatalf("reproduce: %q, want a match of 7 hypotheses", out)
+	}
+	file := filepath.Join(dir, report.HypothesesName)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f report.HypothesesFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	f.Hypotheses[4].EffectP95 = math.Nextafter(f.Hypotheses[4].EffectP95, 1)
+	data, _ = json.Marshal(&f)
+	os.WriteFile(file, data, 0o644)
+	code, stdout, stderr := htsimProc(t, nil, "reproduce", dir)
+	if code != 1 || !strings.Contains(stdout, fmt.Sprintf("hypothesis %d: effect_p95", f.Hypotheses[4].Number)) {
+		t.Errorf("reproduce after changing one number: exit %d, want 1 naming the hypothesis and field\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+
+	// Beside a run, as make run writes them: both are reproduced.
+	run := filepath.Join(t.TempDir(), "run")
+	htsimOK(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2020-12", "--out", run, "baseline")
+	htsimOK(t, nil, "hypotheses", "-n", "2", "--from", "2019-01", "--to", "2020-12", "--period", "2019-2020", "--out", run)
+	out := htsimOK(t, nil, "reproduce", run)
+	if !strings.Contains(out, "files (1 scenarios x 2 replicates") || !strings.Contains(out, "match: "+filepath.Join(run, report.HypothesesName)) {
+		t.Errorf("reproduce of a run with hypotheses beside it: %q, want both matched", out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"htsim/internal/output"
+	"htsim/internal/report"
 	"htsim/model"
 	"htsim/scenarios"
 )
@@ -100,6 +102,9 @@ on a mismatch.
   - a calibration (htsim calibrate): every draw, with the recorded
     parameters, priors, targets, seed and horizon; calibrated.yaml,
     posterior.csv and fit.csv are compared.
+  - hypotheses.json (htsim hypotheses --out), alone or beside a run: the
+    seven experiments with the recorded seed, replicates, horizon, period and
+    threshold; every hypothesis's results are compared.
 
 The sweep file, the targets file and every scenario file (built-in ones
 included) are read from the manifest, which records their contents: not from the disk or the binary's
@@ -126,9 +131,14 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("reproduce: --workers must be at least 1, got %d", *workers)
 	}
 	out := fs.Arg(0)
+	_, statErr := os.Stat(filepath.Join(out, report.HypothesesName))
+	hypotheses := statErr == nil
 	m, err := readManifest(out)
+	if err != nil && hypotheses && errors.Is(err, os.ErrNotExist) {
+		return reproduceHypotheses(ctx, out, *workers, stdout, stderr) // a folder of htsim hypotheses --out alone
+	}
 	if err != nil {
-		return usagef("reproduce: %s is not an htsim run, sweep or calibration output folder (%v)", out, err)
+		return usagef("reproduce: %s is not an htsim run, sweep, calibration or hypotheses output folder (%v)", out, err)
 	}
 	if m.Sweep == "" {
 		what := map[bool]string{true: "a calibration", false: "a run"}[m.Calibration != nil]
@@ -138,7 +148,11 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if m.Calibration != nil {
 			return reproduceCalibration(ctx, out, m, *workers, stdout, stderr)
 		}
-		return reproduceRun(ctx, out, m, *workers, stdout, stderr)
+		if err := reproduceRun(ctx, out, m, *workers, stdout, stderr); err != nil || !hypotheses {
+			return err
+		}
+		// The hypotheses make run writes beside its run (htsim hypotheses --out).
+		return reproduceHypotheses(ctx, out, *workers, stdout, stderr)
 	}
 	sw, err := scenarios.ParseRecordedSweep(m.SweepFile.Path, []byte(m.SweepFile.Content), recordedFiles(m))
 	if err != nil {
