@@ -402,6 +402,9 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			fmt.Fprintf(stderr, "htsim: interrupted; the replicates finished are kept in %s: run the same command with --resume to finish the run.\n", filepath.Join(o.out, partialDir))
 			return errInterrupted
 		}
+		if ck != nil && !isUsage(err) {
+			return fmt.Errorf("%w (the replicates finished are kept in %s: once this is mended, the same command with --resume finishes the run)", err, filepath.Join(o.out, partialDir))
+		}
 		return err
 	}
 	for _, sc := range scs {
