@@ -432,10 +432,10 @@ func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.Fit
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "year\tquantity\tobserved\tsimulated median [5%, 95%]\tin range\t\t")
+	fmt.Fprintln(tw, "year\tquantity\tobserved\tsimulated median [5%, 95%]\tin range\tfit\t")
 	var inFit, nFit, inHold, nHold int
 	for _, r := range fit {
-		mark := ""
+		mark := "fitted"
 		if r.Holdout {
 			mark = "held out"
 			nHold++

@@ -46,29 +46,62 @@ func runKey(m *output.Manifest) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// newCheckpoint starts the checkpoint of a new run in out.
-func newCheckpoint(out, key string, scenarios int) (*checkpoint, error) {
+// newCheckpoint starts the checkpoint of a new run in out: its key, and its
+// manifest (command included), which a refused resume quotes.
+func newCheckpoint(out string, m *output.Manifest, key string, scenarios int) (*checkpoint, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	if err := output.WriteFileAtomic(filepath.Join(c.dir, "run.json"), data); err != nil {
 		return nil, err
 	}
 	return c, output.WriteFileAtomic(filepath.Join(c.dir, "run.key"), []byte(key+"\n"))
 }
 
+// interruptedRun describes the interrupted run in out, if it can be resumed:
+// its command line, or "" when out holds none that can.
+func interruptedRun(out string) (command string, ok bool) {
+	dir := filepath.Join(out, partialDir)
+	if _, err := os.Stat(filepath.Join(dir, "run.key")); err != nil {
+		return "", false
+	}
+	var m output.Manifest
+	if data, err := os.ReadFile(filepath.Join(dir, "run.json")); err == nil && json.Unmarshal(data, &m) == nil {
+		return strings.Join(m.Command, " "), true
+	}
+	return "", true
+}
+
 // openCheckpoint opens the checkpoint of an interrupted run in out, which
-// must be the run the key identifies, and returns how many replicates, from
-// 0, it holds.
-func openCheckpoint(out, key string, scenarios int) (*checkpoint, int, error) {
+// must be the run the key identifies (m is the resuming run's manifest), and
+// returns how many replicates, from 0, it holds.
+func openCheckpoint(out string, m *output.Manifest, key string, scenarios int) (*checkpoint, int, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
 	got, err := os.ReadFile(filepath.Join(c.dir, "run.key"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, usagef("run: --resume: %s holds no interrupted run that can be resumed (no %s/run.key); add --force instead of --resume to start over", out, partialDir)
+		if _, err := os.Stat(c.dir); err == nil {
+			return nil, 0, usagef("run: --resume: the interrupted run in %s cannot be resumed (it was stopped before recording what it computes); add --force instead of --resume to start over", out)
+		}
+		if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
+			return nil, 0, usagef("run: --resume: the run in %s is complete: there is nothing to resume (add --force instead of --resume to run it again)", out)
+		}
+		return nil, 0, usagef("run: --resume: %s holds no interrupted run; run without --resume", out)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
 	if strings.TrimSpace(string(got)) != key {
-		return nil, 0, usagef("run: --resume: the interrupted run in %s computed something else (other scenarios, seed, replicates, horizon, --victims or code); run it with its own command, or add --force to start over", out)
+		var was output.Manifest
+		what := ""
+		if data, err := os.ReadFile(filepath.Join(c.dir, "run.json")); err == nil && json.Unmarshal(data, &was) == nil {
+			what = fmt.Sprintf(": it differs in %s; it was %q", manifestDiff(&was, m), strings.Join(was.Command, " "))
+		}
+		return nil, 0, usagef("run: --resume: the interrupted run in %s computed something else%s. Resume it with its own command, or add --force instead of --resume to start over", out, what)
 	}
 	// A killed run (SIGKILL, a lost node) leaves the temporary files it was
 	// writing; they are this run's and would otherwise stay beside its files.
@@ -92,6 +125,41 @@ func openCheckpoint(out, key string, scenarios int) (*checkpoint, int, error) {
 		done++
 	}
 	return c, done, nil
+}
+
+// manifestDiff names what differs between the manifests of two runs, as far
+// as what they compute goes.
+func manifestDiff(was, now *output.Manifest) string {
+	var d []string
+	add := func(what string, a, b any) {
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			d = append(d, fmt.Sprintf("%s (%v, now %v)", what, a, b))
+		}
+	}
+	add("seed", was.Seed, now.Seed)
+	add("replicates", was.Replicates, now.Replicates)
+	add("horizon", was.From+" to "+was.To, now.From+" to "+now.To)
+	add("--victims", was.Victims, now.Victims)
+	add("code", was.Revision+map[bool]string{true: " (modified)"}[was.Modified]+" "+was.BuildTags, now.Revision+map[bool]string{true: " (modified)"}[now.Modified]+" "+now.BuildTags)
+	names := func(m *output.Manifest) []string {
+		var n []string
+		for _, sc := range m.Scenarios {
+			n = append(n, sc.Name)
+		}
+		return n
+	}
+	add("scenarios", names(was), names(now))
+	if len(d) == 0 {
+		for i := range min(len(was.Scenarios), len(now.Scenarios)) {
+			if fmt.Sprint(was.Scenarios[i]) != fmt.Sprint(now.Scenarios[i]) {
+				d = append(d, "the files or parameters of scenario "+now.Scenarios[i].Name)
+			}
+		}
+	}
+	if len(d) == 0 {
+		d = append(d, "its record")
+	}
+	return strings.Join(d, ", ")
 }
 
 func (c *checkpoint) file(rep int) string {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 	"htsim/analysis"
 	"htsim/internal/output"
+	"htsim/internal/report"
 	"htsim/model"
 	"htsim/scenarios"
 	"htsim/sim"
@@ -318,9 +319,9 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			return err
 		}
 		if o.resume {
-			ck, done, err = openCheckpoint(dest, key, len(scs))
+			ck, done, err = openCheckpoint(dest, manifest, key, len(scs))
 		} else {
-			ck, err = newCheckpoint(dest, key, len(scs))
+			ck, err = newCheckpoint(dest, manifest, key, len(scs))
 		}
 		if err != nil {
 			return err
@@ -371,9 +372,11 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	}
 	// A resumed run first replays the replicates kept, in order.
 	for rep := 0; rep < done && err == nil; rep++ {
-		var kept []*sim.Result
-		if kept, err = ck.load(rep); err != nil {
-			err = fmt.Errorf("run: --resume: %w (remove %s/%s, or add --force, to start over)", err, o.out, partialDir)
+		kept, lerr := ck.load(rep)
+		if lerr != nil {
+			// Damaged (a disk error, an edit): simulate it and the rest again.
+			fmt.Fprintf(stderr, "htsim: warning: a kept replicate is unreadable (%v); replicates %d to %d are simulated again\n", lerr, rep, o.replicates-1)
+			done = rep
 			break
 		}
 		for _, res := range kept {
@@ -538,19 +541,34 @@ func prepareOut(out string, force, resume bool) (string, error) {
 		return out, nil
 	}
 	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil && !force {
+		if command, ok := interruptedRun(out); !ok {
+			return "", usagef("run: --out %s holds an interrupted run that cannot be resumed (it was stopped before recording what it computes); add --force to start over", out)
+		} else if command != "" {
+			return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command)
+		}
 		return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it (same command), or --force to start over", out)
 	}
 	if !force {
 		return "", usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
 	}
-	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
-		_, err2 := os.Stat(filepath.Join(out, "yearly"))
-		_, err3 := os.Stat(filepath.Join(out, partialDir))
-		if err2 != nil && err3 != nil {
-			return "", usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+	// htsim's own: a run or sweep, an interrupted run, or what calibrate and
+	// hypotheses write into the default results folder.
+	ours := false
+	for _, name := range []string{"manifest.json", "yearly", partialDir, report.HypothesesName, filepath.Join("calibration", "manifest.json")} {
+		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
+			ours = true
 		}
 	}
+	if !ours {
+		return "", usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+	}
 	clean := filepath.Clean(out)
+	// A forced run killed outright (SIGKILL) leaves its staging folder.
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-*")); len(stale) > 0 {
+		for _, d := range stale {
+			os.RemoveAll(d)
+		}
+	}
 	staged, err := os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
 	if err != nil {
 		return "", fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)

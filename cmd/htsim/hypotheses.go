@@ -69,6 +69,9 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	if info, err := os.Stat(o.out); o.out != "" && err == nil && !info.IsDir() {
+		return usagef("hypotheses: --out %s is a file; name a folder (hypotheses.json goes into it)", o.out)
+	}
 	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {
 		return err

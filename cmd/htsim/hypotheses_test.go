@@ -115,7 +115,24 @@ func TestHypothesesReproduce(t *testing.T) {
 	htsimOK(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2020-12", "--out", run, "baseline")
 	htsimOK(t, nil, "hypotheses", "-n", "2", "--from", "2019-01", "--to", "2020-12", "--period", "2019-2020", "--out", run)
 	out := htsimOK(t, nil, "reproduce", run)
-	if !strings.Contains(out, "files (1 scenarios x 2 replicates") || !strings.Contains(out, "match: "+filepath.Join(run, report.HypothesesName)) {
+	if !strings.Contains(out, "files (1 scenario x 2 replicates") || !strings.Contains(out, "match: "+filepath.Join(run, report.HypothesesName)) {
 		t.Errorf("reproduce of a run with hypotheses beside it: %q, want both matched", out)
+	}
+
+	// Beside a calibration, too; and a run --force into a folder holding
+	// only htsim's calibration and hypotheses replaces nothing of theirs.
+	cal := filepath.Join(t.TempDir(), "calibration") // calibrate's default: results/calibration
+	htsimOK(t, nil, "calibrate", "-q", "--draws", "12", "--from", "2016-01", "--to", "2020-12", "--holdout", "2020", "--out", cal)
+	htsimOK(t, nil, "hypotheses", "-n", "2", "--from", "2019-01", "--to", "2020-12", "--period", "2019-2020", "--out", cal)
+	out = htsimOK(t, nil, "reproduce", cal)
+	if !strings.Contains(out, "calibration of baseline") || !strings.Contains(out, "match: "+filepath.Join(cal, report.HypothesesName)) {
+		t.Errorf("reproduce of a calibration with hypotheses beside it: %q, want both matched", out)
+	}
+	results := filepath.Dir(cal)
+	htsimOK(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2020-12", "--force", "--out", results, "baseline")
+	for _, f := range []string{filepath.Join(cal, "manifest.json"), filepath.Join(results, "manifest.json")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("after run --force into the calibration's parent: %v", err)
+		}
 	}
 }

@@ -122,7 +122,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("reproduce: name one run, sweep or calibration output folder")
+		return usagef("reproduce: name one run, sweep, calibration or hypotheses output folder")
 	}
 	if *sample < 0 {
 		return usagef("reproduce: --sample must be 0 (all chunks) or more, got %d", *sample)
@@ -140,19 +140,29 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return usagef("reproduce: %s is not an htsim run, sweep, calibration or hypotheses output folder (%v)", out, err)
 	}
+	if err := reproduceManifest(ctx, out, m, fs.Changed("sample") || fs.Changed("seed"), *sample, *seed, *workers, stdout, stderr); err != nil || !hypotheses {
+		return err
+	}
+	// hypotheses.json beside the folder's run, sweep or calibration (make run
+	// writes one beside its run).
+	return reproduceHypotheses(ctx, out, *workers, stdout, stderr)
+}
+
+// reproduceManifest reruns what out's manifest m records: a run, a sweep
+// (all chunks, or sample of them chosen with seed) or a calibration.
+func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest, sampled bool, sample int, seed uint64, workers int, stdout, stderr io.Writer) error {
+	if err := checkRecordedHashes(out, m); err != nil {
+		return err
+	}
 	if m.Sweep == "" {
 		what := map[bool]string{true: "a calibration", false: "a run"}[m.Calibration != nil]
-		if fs.Changed("sample") || fs.Changed("seed") {
+		if sampled {
 			return usagef("reproduce: %s holds %s, which is rerun whole: --sample and --seed apply to sweeps", out, what)
 		}
 		if m.Calibration != nil {
-			return reproduceCalibration(ctx, out, m, *workers, stdout, stderr)
+			return reproduceCalibration(ctx, out, m, workers, stdout, stderr)
 		}
-		if err := reproduceRun(ctx, out, m, *workers, stdout, stderr); err != nil || !hypotheses {
-			return err
-		}
-		// The hypotheses make run writes beside its run (htsim hypotheses --out).
-		return reproduceHypotheses(ctx, out, *workers, stdout, stderr)
+		return reproduceRun(ctx, out, m, workers, stdout, stderr)
 	}
 	sw, err := scenarios.ParseRecordedSweep(m.SweepFile.Path, []byte(m.SweepFile.Content), recordedFiles(m))
 	if err != nil {
@@ -176,9 +186,9 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("reproduce: %s holds no chunk files", out)
 	}
 	chosen := present
-	if *sample > 0 && *sample < len(present) {
-		rng := rand.New(rand.NewPCG(*seed, 0x7265))
-		perm := rng.Perm(len(present))[:*sample]
+	if sample > 0 && sample < len(present) {
+		rng := rand.New(rand.NewPCG(seed, 0x7265))
+		perm := rng.Perm(len(present))[:sample]
 		sort.Ints(perm)
 		chosen = nil
 		for _, i := range perm {
@@ -195,7 +205,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer os.RemoveAll(tmp)
 	jobs := plan.jobs(func(s, k int) bool { return want[chunk{s, k}] })
-	if _, err := plan.runChunks(ctx, tmp, jobs, *workers, nil); err != nil {
+	if _, err := plan.runChunks(ctx, tmp, jobs, workers, nil); err != nil {
 		return err
 	}
 	for _, c := range chosen {
@@ -271,7 +281,7 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 	if err := sameFiles(out, o.out, files, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "match: %d files (%d scenarios x %d replicates, %s to %s) reproduced byte for byte\n", len(files), len(scs), m.Replicates, from, to)
+	fmt.Fprintf(stdout, "match: %d files (%d scenario%s x %d replicates, %s to %s) reproduced byte for byte\n", len(files), len(scs), map[bool]string{true: "s"}[len(scs) > 1], m.Replicates, from, to)
 	return nil
 }
 
@@ -356,6 +366,28 @@ func sameFiles(out, rerun string, files []string, stdout io.Writer) error {
 		if a != b {
 			fmt.Fprintf(stdout, "mismatch: %s differs: sha256 %s recorded, %s now\n", f, a[:12], b[:12])
 			return errMismatch
+		}
+	}
+	return nil
+}
+
+// checkRecordedHashes checks that every file the manifest records, with its
+// contents, still has the SHA-256 recorded beside them: an edited record
+// would be rerun as if it were the original.
+func checkRecordedHashes(out string, m *output.SweepManifest) error {
+	files := []output.FileManifest{}
+	for _, sc := range m.Scenarios {
+		files = append(files, sc.Files...)
+	}
+	if m.Sweep != "" {
+		files = append(files, m.SweepFile)
+	}
+	if m.Calibration != nil {
+		files = append(files, m.Calibration.Data)
+	}
+	for _, f := range files {
+		if sum := sha256.Sum256([]byte(f.Content)); f.SHA256 != hex.EncodeToString(sum[:]) {
+			return usagef("reproduce: %s/manifest.json: the recorded contents of %s do not have the recorded sha256 (the manifest was edited)", out, f.Name)
 		}
 	}
 	return nil
