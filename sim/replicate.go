@@ -188,10 +188,6 @@ type replicate struct {
 	persons     int32
 
 	onMonth func(t int32) // test hook, called at the end of each month
-	// lawUsed is a test hook, called with the law a victim's offence is
-	// qualified under (kase false, id a victim) and a pending case is
-	// investigated under (kase true, id a case).
-	lawUsed func(kase bool, id int32, law *model.Law)
 	arrive  func(t int32) // draws the month's new victims; tests swap in a per-person reference
 
 	next  int32               // next month to simulate
@@ -201,6 +197,12 @@ type replicate struct {
 	values [][]float64
 	sink   int32 // keeps prefetch's loads from being optimised away
 	month  int32
+
+	// lawUsed is a test hook, called with the law a victim's offence is
+	// qualified under (kase false, id a victim) and a pending case is
+	// investigated under (kase true, id a case). Last, so that the fields
+	// above keep their offsets.
+	lawUsed func(kase bool, id int32, law *model.Law)
 }
 
 // WarmupMonths is how long the engine runs before the recorded horizon, so
@@ -1358,9 +1360,9 @@ func (r *replicate) report(id int32, t int32) {
 		PlanFactor: model.PlanFactor(r.registered[v.region], r.lastYearReg[v.region], p.Police.PlanPressure)}
 	law := r.offenceLaw(v, facts, t)
 	if r.lawUsed != nil {
-		r.lawUsed(false, id, &law)
+		r.lawUsed(false, id, law)
 	}
-	q := model.Qualify(facts, &law, &p.Police, &p.Qualification)
+	q := model.Qualify(facts, law, &p.Police, &p.Qualification)
 	u := v.float64()
 	var class model.Classification
 	switch {
@@ -1397,26 +1399,33 @@ func (r *replicate) offencePhase(v *victim, t int32) int {
 // offenceLaw is the law the offence against victim v is qualified under in
 // month t: the law in force, with the definition of trafficking, among those
 // in force from the end of the offence to now, that is hardest to prove on
-// facts f (model.LawForOffence, applied phase by phase).
-func (r *replicate) offenceLaw(v *victim, f model.CaseFacts, t int32) model.Law {
+// facts f (model.LawForOffence, applied phase by phase). It is the law in
+// force itself, not a copy, unless an earlier phase's definition applies
+// (a copy escapes to the heap, and reports are many).
+func (r *replicate) offenceLaw(v *victim, f model.CaseFacts, t int32) *model.Law {
+	off := r.offencePhase(v, t)
+	if off == r.phase {
+		return &r.p.Law
+	}
 	law := r.p.Law
-	for ph := r.offencePhase(v, t); ph < r.phase; ph++ {
+	for ph := off; ph < r.phase; ph++ {
 		law = model.LawForOffence(f, &r.params[ph].Law, &law, &r.p.Qualification)
 	}
-	return law
+	return &law
 }
 
 // caseLaw is the law pending case c is investigated under this month: the
 // law in force, with the case's definition if evidence is lost faster under
-// it (model.LawForCase). The case keeps the more lenient of the two.
-func (r *replicate) caseLaw(c *kase) model.Law {
-	law := r.p.Law
-	if c.def != law.Definition() {
-		then := law.WithDefinition(c.def)
-		law = model.LawForCase(c.form, &then, &law, &r.p.PreTrial)
-		c.def = law.Definition()
+// it (model.LawForCase). The case keeps the more lenient of the two. As
+// offenceLaw, it is the law in force itself when that applies.
+func (r *replicate) caseLaw(c *kase) *model.Law {
+	if c.def == r.p.Law.Definition() {
+		return &r.p.Law
 	}
-	return law
+	then := r.p.Law.WithDefinition(c.def)
+	law := model.LawForCase(c.form, &then, &r.p.Law, &r.p.PreTrial)
+	c.def = law.Definition()
+	return &law
 }
 
 // classify records a qualification other than a new case.
@@ -1494,9 +1503,11 @@ func (r *replicate) openCase(id int32, t int32) {
 	c.def = r.params[off].Law.Definition()
 	for ph := off; ph <= r.phase; ph++ {
 		law := &r.params[ph].Law
-		then := law.WithDefinition(c.def)
-		l := model.LawForCase(c.form, &then, law, &r.params[ph].PreTrial)
-		c.def = l.Definition()
+		if law.Definition() != c.def {
+			then := law.WithDefinition(c.def)
+			l := model.LawForCase(c.form, &then, law, &r.params[ph].PreTrial)
+			c.def = l.Definition()
+		}
 		c.reconcilable = c.reconcilable || allowsReconciliation(law, c.minor)
 	}
 	c.offenders = 1 + int32(c.poisson(math.Max(0, r.p.Court.MeanOffendersPerCase-1)))
@@ -1673,10 +1684,10 @@ func (r *replicate) processCases(t int32) {
 			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
 			law := r.caseLaw(c)
 			if r.lawUsed != nil {
-				r.lawUsed(true, int32(cid), &law)
+				r.lawUsed(true, int32(cid), law)
 			}
 			c.reconcilable = c.reconcilable || allowsNow[b2i(c.minor)]
-			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable, &law, &p.PreTrial)
+			h := model.PreTrialMonthly(c.form, p.Police.Corruption.Of(c.region), speed, c.reconcilable, law, &p.PreTrial)
 			corrupt, recon, evidence, done := h.Corrupt, h.Reconcile, h.Evidence, h.Complete
 			u := c.float64()
 			switch {
