@@ -558,7 +558,10 @@ func TestNewDefinitionNotRetroactive(t *testing.T) {
 	checked := 0
 	for i := range r.victims {
 		v := &r.victims[i]
-		if v.state == Exploited || v.endMonth() >= policy || checked == 500 {
+		if checked == 500 {
+			break
+		}
+		if v.state == Exploited || v.endMonth() >= policy {
 			continue
 		}
 		h := r.hood(v)
