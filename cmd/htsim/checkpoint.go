@@ -46,9 +46,10 @@ func runKey(m *output.Manifest) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// newCheckpoint starts the checkpoint of a new run in out: its key, and its
-// manifest (command included), which a refused resume quotes.
-func newCheckpoint(out string, m *output.Manifest, key string, scenarios int) (*checkpoint, error) {
+// newCheckpoint starts the checkpoint of a new run in out: its manifest
+// (command included) in run.json, which says what the run computes (runKey)
+// and which command a refused resume quotes.
+func newCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return nil, err
@@ -57,33 +58,39 @@ func newCheckpoint(out string, m *output.Manifest, key string, scenarios int) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := output.WriteFileAtomic(filepath.Join(c.dir, "run.json"), data); err != nil {
-		return nil, err
-	}
-	return c, output.WriteFileAtomic(filepath.Join(c.dir, "run.key"), []byte(key+"\n"))
+	return c, output.WriteFileAtomic(filepath.Join(c.dir, "run.json"), data)
 }
 
-// interruptedRun describes the interrupted run in out, if it can be resumed:
-// its command line, or "" when out holds none that can.
-func interruptedRun(out string) (command string, ok bool) {
-	dir := filepath.Join(out, partialDir)
-	if _, err := os.Stat(filepath.Join(dir, "run.key")); err != nil {
-		return "", false
+// recordedRun reads the manifest of the interrupted run in out.
+func recordedRun(out string) (*output.Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(out, partialDir, "run.json"))
+	if err != nil {
+		return nil, err
 	}
 	var m output.Manifest
-	if data, err := os.ReadFile(filepath.Join(dir, "run.json")); err == nil && json.Unmarshal(data, &m) == nil {
-		return strings.Join(m.Command, " "), true
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
 	}
-	return "", true
+	return &m, nil
+}
+
+// interruptedRun reports whether out holds an interrupted run that can be
+// resumed, and its command line.
+func interruptedRun(out string) (command string, ok bool) {
+	m, err := recordedRun(out)
+	if err != nil {
+		return "", false
+	}
+	return strings.Join(m.Command, " "), true
 }
 
 // openCheckpoint opens the checkpoint of an interrupted run in out, which
-// must be the run the key identifies (m is the resuming run's manifest), and
-// returns how many replicates, from 0, it holds.
-func openCheckpoint(out string, m *output.Manifest, key string, scenarios int) (*checkpoint, int, error) {
+// must compute what the resuming run's manifest m describes, and returns how
+// many replicates, from 0, it holds.
+func openCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint, int, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
-	got, err := os.ReadFile(filepath.Join(c.dir, "run.key"))
-	if errors.Is(err, fs.ErrNotExist) {
+	was, err := recordedRun(out)
+	if err != nil {
 		if _, err := os.Stat(c.dir); err == nil {
 			return nil, 0, usagef("run: --resume: the interrupted run in %s cannot be resumed (it was stopped before recording what it computes); add --force instead of --resume to start over", out)
 		}
@@ -92,16 +99,14 @@ func openCheckpoint(out string, m *output.Manifest, key string, scenarios int) (
 		}
 		return nil, 0, usagef("run: --resume: %s holds no interrupted run; run without --resume", out)
 	}
-	if err != nil {
+	wasKey, err1 := runKey(was)
+	key, err2 := runKey(m)
+	if err := errors.Join(err1, err2); err != nil {
 		return nil, 0, err
 	}
-	if strings.TrimSpace(string(got)) != key {
-		var was output.Manifest
-		what := ""
-		if data, err := os.ReadFile(filepath.Join(c.dir, "run.json")); err == nil && json.Unmarshal(data, &was) == nil {
-			what = fmt.Sprintf(": it differs in %s; it was %q", manifestDiff(&was, m), strings.Join(was.Command, " "))
-		}
-		return nil, 0, usagef("run: --resume: the interrupted run in %s computed something else%s. Resume it with its own command, or add --force instead of --resume to start over", out, what)
+	if wasKey != key {
+		return nil, 0, usagef("run: --resume: the interrupted run in %s computed something else: it differs in %s; it was %q. Resume it with its own command, or add --force instead of --resume to start over",
+			out, manifestDiff(was, m), strings.Join(was.Command, " "))
 	}
 	// A killed run (SIGKILL, a lost node) leaves the temporary files it was
 	// writing; they are this run's and would otherwise stay beside its files.

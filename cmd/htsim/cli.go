@@ -314,14 +314,10 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	var ck *checkpoint
 	done := 0
 	if dest == o.out {
-		key, err := runKey(manifest)
-		if err != nil {
-			return err
-		}
 		if o.resume {
-			ck, done, err = openCheckpoint(dest, manifest, key, len(scs))
+			ck, done, err = openCheckpoint(dest, manifest, len(scs))
 		} else {
-			ck, err = newCheckpoint(dest, manifest, key, len(scs))
+			ck, err = newCheckpoint(dest, manifest, len(scs))
 		}
 		if err != nil {
 			return err
@@ -541,12 +537,11 @@ func prepareOut(out string, force, resume bool) (string, error) {
 		return out, nil
 	}
 	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil && !force {
-		if command, ok := interruptedRun(out); !ok {
+		command, ok := interruptedRun(out)
+		if !ok {
 			return "", usagef("run: --out %s holds an interrupted run that cannot be resumed (it was stopped before recording what it computes); add --force to start over", out)
-		} else if command != "" {
-			return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command)
 		}
-		return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it (same command), or --force to start over", out)
+		return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command)
 	}
 	if !force {
 		return "", usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
@@ -564,10 +559,9 @@ func prepareOut(out string, force, resume bool) (string, error) {
 	}
 	clean := filepath.Clean(out)
 	// A forced run killed outright (SIGKILL) leaves its staging folder.
-	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-*")); len(stale) > 0 {
-		for _, d := range stale {
-			os.RemoveAll(d)
-		}
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-*"))
+	for _, d := range stale {
+		os.RemoveAll(d)
 	}
 	staged, err := os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
 	if err != nil {
