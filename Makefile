@@ -24,7 +24,7 @@ build:
 ## study's hypotheses ($(OUT)/hypotheses.json), and the report ($(OUT)/report/index.html).
 run: build
 	./$(BIN) run --replicates $(REPLICATES) --out $(OUT) --force --compare $$(./$(BIN) scenarios | cut -d' ' -f1)
-	./$(BIN) hypotheses --out $(OUT)
+	./$(BIN) hypotheses --out $(OUT) --force
 	./$(BIN) report $(OUT)
 	@echo "Report: $(abspath $(OUT))/report/index.html"
 

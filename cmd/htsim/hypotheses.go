@@ -30,7 +30,8 @@ the random numbers equal (scenarios/hypotheses/*.yaml). For each, the paired
 relative change of the outcome the hypothesis is about, with its 5%-95% range
 across replicates, a verdict at --threshold, and the study's own verdict.
 With --out DIR, also writes the settings and results to DIR/hypotheses.json,
-which htsim report DIR shows.
+which htsim report DIR shows and htsim reproduce DIR reruns; an earlier
+DIR/hypotheses.json is replaced only with --force.
 `
 
 type hypothesesOptions struct {
@@ -42,6 +43,7 @@ type hypothesesOptions struct {
 	threshold  float64
 	format     string
 	out        string
+	force      bool
 }
 
 func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,6 +58,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.Float64Var(&o.threshold, "threshold", 0.05, "smallest mean relative change that counts as an effect")
 	fs.StringVar(&o.format, "format", "table", "table, csv or json")
 	fs.StringVarP(&o.out, "out", "o", "", "also write the results to DIR/hypotheses.json (for htsim report DIR)")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier DIR/hypotheses.json")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -71,6 +74,13 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if info, err := os.Stat(o.out); o.out != "" && err == nil && !info.IsDir() {
 		return usagef("hypotheses: --out %s is a file; name a folder (hypotheses.json goes into it)", o.out)
+	}
+	if o.out != "" && !o.force {
+		// Refused before computing: the earlier results would be lost.
+		if _, err := os.Stat(filepath.Join(o.out, report.HypothesesName)); err == nil {
+			return usagef("hypotheses: %s holds earlier results; choose another --out or add --force to replace them",
+				filepath.Join(o.out, report.HypothesesName))
+		}
 	}
 	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {

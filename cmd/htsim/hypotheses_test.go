@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -108,6 +109,21 @@ func TestHypothesesReproduce(t *testing.T) {
 	code, stdout, stderr := htsimProc(t, nil, "reproduce", dir)
 	if code != 1 || !strings.Contains(stdout, fmt.Sprintf("hypothesis %d: effect_p95", f.Hypotheses[4].Number)) {
 		t.Errorf("reproduce after changing one number: exit %d, want 1 naming the hypothesis and field\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+
+	// Earlier results are replaced only with --force, and refused before any
+	// experiment runs.
+	again := []string{"hypotheses", "-n", "2", "--from", "2018-01", "--to", "2019-12", "--period", "2018-2019", "--out", dir}
+	code, _, stderr = htsimProc(t, nil, again...)
+	if code != 2 || !strings.Contains(stderr, file) || !strings.Contains(stderr, "--force") {
+		t.Errorf("hypotheses over earlier results: exit %d, stderr %q; want 2 naming the file and --force", code, stderr)
+	}
+	if kept, _ := os.ReadFile(file); !bytes.Equal(kept, data) {
+		t.Error("hypotheses without --force changed the earlier hypotheses.json")
+	}
+	htsimOK(t, nil, append(again, "--force")...)
+	if out := htsimOK(t, nil, "reproduce", dir); !strings.HasPrefix(out, "match:") {
+		t.Errorf("reproduce after hypotheses --force: %q", out)
 	}
 
 	// Beside a run, as make run writes them: both are reproduced.
