@@ -94,7 +94,9 @@ Reruns what OUT/manifest.json records into a temporary folder and compares
 the files' SHA-256 with those in OUT. Prints "match" or what differs; exits 1
 on a mismatch.
   - a sweep (htsim sweep): all chunks, or --sample k of them chosen at random
-    with --seed; each part file is compared.
+    with --seed; each part file is compared. A sensitivity.parquet in OUT
+    (htsim sensitivity) is then recomputed from OUT's part files with the
+    output, years and resamples its rows record, and compared.
   - a run (htsim run): every scenario, replicate and table, with the recorded
     seed, replicates, horizon and --victims; the yearly, parameters and
     victims tables and summary.parquet are compared (compare.parquet, which
@@ -224,6 +226,49 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		}
 	}
 	fmt.Fprintf(stdout, "match: %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
+	return reproduceSensitivity(out, tmp, stdout)
+}
+
+// reproduceSensitivity recomputes a sweep folder's sensitivity.parquet, if
+// it holds one, from the folder's part files with the options its rows
+// record (output, years, bootstrap resamples; the bootstrap seed is fixed),
+// writes it into tmp and compares the bytes.
+func reproduceSensitivity(out, tmp string, stdout io.Writer) error {
+	name := filepath.Join(out, "sensitivity.parquet")
+	if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	rows, err := output.ReadSensitivity(name)
+	if err != nil {
+		return usagef("reproduce: %v", err)
+	}
+	if len(rows) == 0 {
+		return usagef("reproduce: %s holds no rows", name)
+	}
+	r0 := rows[0]
+	for _, r := range rows[1:] {
+		if r.Output != r0.Output || r.FirstYear != r0.FirstYear || r.LastYear != r0.LastYear || r.Resamples != r0.Resamples {
+			return usagef("reproduce: %s mixes outputs, years or resamples (%s %d-%d, %d resamples; %s %d-%d, %d); htsim sensitivity writes one of each",
+				name, r0.Output, r0.FirstYear, r0.LastYear, r0.Resamples, r.Output, r.FirstYear, r.LastYear, r.Resamples)
+		}
+	}
+	spec, err := sensOutputOf(r0.Output)
+	if err != nil {
+		return usagef("reproduce: %s: output %q is not one this binary computes", name, r0.Output)
+	}
+	o := sensitivityOptions{output: r0.Output, from: int(r0.FirstYear), to: int(r0.LastYear), resamples: int(r0.Resamples)}
+	again, err := sensitivityOut(out, spec, o)
+	if err != nil {
+		return err
+	}
+	if err := output.WriteSensitivity(tmp, again); err != nil {
+		return fmt.Errorf("reproduce: writing the recomputed sensitivity.parquet: %w", err)
+	}
+	if err := sameFiles(out, tmp, []string{"sensitivity.parquet"}, stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "match: sensitivity.parquet (%s over %d-%d, %d resamples) recomputed byte for byte from the part files\n",
+		r0.Output, r0.FirstYear, r0.LastYear, r0.Resamples)
 	return nil
 }
 

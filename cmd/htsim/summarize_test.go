@@ -372,6 +372,28 @@ func TestSensitivity(t *testing.T) {
 			t.Errorf("--output %s: exit %d\n%s", o, code, stderr)
 		}
 	}
+
+	// reproduce recomputes the sensitivity.parquet beside a sweep with the
+	// options its rows record, and finds a changed index.
+	if code, _, stderr := runCLI(t, "sensitivity", out, "--output", "true_stock", "--from", "2021", "--to", "2021", "--resamples", "50"); code != 0 {
+		t.Fatalf("sensitivity --resamples 50: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "reproduce", out)
+	if code != 0 || !strings.Contains(stdout, "match: sensitivity.parquet (true_stock over 2021-2021, 50 resamples)") {
+		t.Errorf("reproduce of a sweep with sensitivity.parquet: exit %d\n%s%s", code, stdout, stderr)
+	}
+	rows, err = output.ReadSensitivity(filepath.Join(out, "sensitivity.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows[1].ST = math.Nextafter(rows[1].ST, 2)
+	if err := output.WriteSensitivity(out, rows); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "reproduce", out)
+	if code != 1 || !strings.Contains(stdout, "mismatch: sensitivity.parquet differs") {
+		t.Errorf("reproduce after changing one index: exit %d, want 1 and a mismatch\n%s%s", code, stdout, stderr)
+	}
 }
 
 func sensMustJSON(t *testing.T, v any) string {
