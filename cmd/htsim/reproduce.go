@@ -92,7 +92,9 @@ const reproduceUsage = `Usage: htsim reproduce [flags] OUT
 
 Reruns what OUT/manifest.json records into a temporary folder and compares
 the files' SHA-256 with those in OUT. Prints "match" or what differs; exits 1
-on a mismatch.
+on a mismatch. The temporary folder (htsim-reproduce-PID-* in the system's
+temporary folder) is removed at the end, or by the next reproduce if this
+one is killed.
   - a sweep (htsim sweep): all chunks, or --sample k of them chosen at random
     with --seed; each part file is compared. A sensitivity.parquet in OUT
     (htsim sensitivity) is then recomputed from OUT's part files with the
@@ -201,7 +203,7 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 	for _, c := range chosen {
 		want[c] = true
 	}
-	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
+	tmp, err := scratchDir()
 	if err != nil {
 		return err
 	}
@@ -308,7 +310,7 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %v", out, err)
 	}
 	noteBuild(stderr, &m.Manifest)
-	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
+	tmp, err := scratchDir()
 	if err != nil {
 		return err
 	}
@@ -377,7 +379,7 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %q to %q", out, m.From, m.To)
 	}
 	noteBuild(stderr, &m.Manifest)
-	tmp, err := os.MkdirTemp("", "htsim-reproduce-")
+	tmp, err := scratchDir()
 	if err != nil {
 		return err
 	}
