@@ -6,17 +6,22 @@
 //	htsim validate FILE...            check scenario files without running
 //	htsim version                     print the code version
 //
-// Exit status: 0 success, 1 internal or I/O failure, 2 usage or input error.
+// Exit status: 0 success, 1 internal or I/O failure, 2 usage or input error,
+// 130 interrupted (SIGINT, or SIGTERM as batch schedulers send at a time limit).
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: Slurm and Kubernetes send it at a time limit or eviction,
+	// and an interrupted run or sweep then removes its temporary files and
+	// can resume.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

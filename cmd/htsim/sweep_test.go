@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -396,36 +397,41 @@ func TestKillAndResume(t *testing.T) {
 	})
 }
 
-// TestInterruptSIGINT: Ctrl-C stops a sweep with exit code 130, says how to
+// TestInterruptSIGINT: Ctrl-C (SIGINT), or SIGTERM as a batch scheduler
+// sends at a time limit, stops a sweep with exit code 130, says how to
 // finish it, and leaves no partial file.
 func TestInterruptSIGINT(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs part of the example sweep")
 	}
-	t.Parallel()
-	out := filepath.Join(t.TempDir(), "S")
-	p := startHtsim(t, "sweep", "-q", "--chunk", "1", "--workers", "1", "--out", out, exampleSweep)
-	waitForParts(t, p, out, 1)
-	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "S")
+			p := startHtsim(t, "sweep", "-q", "--chunk", "1", "--workers", "1", "--out", out, exampleSweep)
+			waitForParts(t, p, out, 1)
+			if err := p.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if code := p.wait(t); code != 130 {
+				t.Errorf("exit code %d after %v, want 130; stderr:\n%s", code, sig, p.stderr)
+			}
+			for _, w := range []string{"interrupted", "--resume"} {
+				if !strings.Contains(p.stderr.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, p.stderr)
+				}
+			}
+			if n := len(partFiles(t, out)); n < 1 || n >= 32 {
+				t.Errorf("%d part files after the interruption", n)
+			}
+			filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && strings.Contains(d.Name(), ".tmp-") {
+					t.Errorf("temporary file %s left after %v", p, sig)
+				}
+				return nil
+			})
+		})
 	}
-	if code := p.wait(t); code != 130 {
-		t.Errorf("exit code %d after SIGINT, want 130; stderr:\n%s", code, p.stderr)
-	}
-	for _, w := range []string{"interrupted", "--resume"} {
-		if !strings.Contains(p.stderr.String(), w) {
-			t.Errorf("stderr lacks %q:\n%s", w, p.stderr)
-		}
-	}
-	if n := len(partFiles(t, out)); n < 1 || n >= 32 {
-		t.Errorf("%d part files after the interruption", n)
-	}
-	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.Contains(d.Name(), ".tmp-") {
-			t.Errorf("temporary file %s left after SIGINT", p)
-		}
-		return nil
-	})
 }
 
 // TestReproduce: reproduce reruns a sweep and finds it identical; after a part
