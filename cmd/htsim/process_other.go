@@ -2,5 +2,11 @@
 
 package main
 
-// processRunning cannot tell on this system, so it keeps every folder.
-func processRunning(pid int) bool { return true }
+import "os"
+
+// holdScratchLock holds no lock where flock is not available.
+func holdScratchLock(dir string) (*os.File, error) { return nil, nil }
+
+// removeIfAbandoned cannot tell whether a folder's process is alive where
+// flock is not available, so it keeps every folder.
+func removeIfAbandoned(dir string) {}

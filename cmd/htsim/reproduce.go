@@ -92,7 +92,7 @@ const reproduceUsage = `Usage: htsim reproduce [flags] OUT
 
 Reruns what OUT/manifest.json records into a temporary folder and compares
 the files' SHA-256 with those in OUT. Prints "match" or what differs; exits 1
-on a mismatch. The temporary folder (htsim-reproduce-PID-* in the system's
+on a mismatch. The temporary folder (htsim-reproduce-* in the system's
 temporary folder) is removed at the end, or by the next reproduce if this
 one is killed.
   - a sweep (htsim sweep): all chunks, or --sample k of them chosen at random
@@ -203,11 +203,11 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 	for _, c := range chosen {
 		want[c] = true
 	}
-	tmp, err := scratchDir()
+	tmp, release, err := scratchDir()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer release()
 	jobs := plan.jobs(func(s, k int) bool { return want[chunk{s, k}] })
 	if _, err := plan.runChunks(ctx, tmp, jobs, workers, nil); err != nil {
 		return err
@@ -310,11 +310,11 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %v", out, err)
 	}
 	noteBuild(stderr, &m.Manifest)
-	tmp, err := scratchDir()
+	tmp, release, err := scratchDir()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer release()
 	o.out = filepath.Join(tmp, "run")
 	if err := executeRun(ctx, o, scs, from, to, append([]string{"htsim", "reproduce"}, out), io.Discard, stderr); err != nil {
 		return err
@@ -379,11 +379,11 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %q to %q", out, m.From, m.To)
 	}
 	noteBuild(stderr, &m.Manifest)
-	tmp, err := scratchDir()
+	tmp, release, err := scratchDir()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer release()
 	o := calibrateOptions{params: c.Params, priors: c.Priors, draws: c.Draws, accept: c.Accept, seed: m.Seed,
 		workers: workers, holdout: c.Holdout, parent: c.Parent, out: filepath.Join(tmp, "calibration"), quiet: true}
 	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, stderr); err != nil {

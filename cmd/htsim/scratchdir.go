@@ -1,54 +1,56 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
 // scratchPrefix names the folders reproduce reruns into, in the system's
-// temporary folder, followed by the process id.
+// temporary folder.
 const scratchPrefix = "htsim-reproduce-"
 
-// scratchDir creates a folder for a rerun in the system's temporary folder,
-// named after this process, and first removes those that processes no
-// longer running left behind: a rerun killed outright (SIGKILL, a cluster's
-// time limit) cannot remove its own, which may hold gigabytes.
-func scratchDir() (string, error) {
+// scratchLockName is the file in a scratch folder that its process holds
+// locked while it lives.
+const scratchLockName = "lock"
+
+// scratchDir creates a folder for a rerun in the system's temporary folder
+// and returns it with the function that removes it. It first removes the
+// folders that ended processes left behind: a rerun killed outright
+// (SIGKILL, the out-of-memory killer) cannot remove its own, which may hold
+// gigabytes. A folder's owner holds a lock on a file in it (flock), which
+// the system releases when the process ends, so the test works across
+// containers and hosts sharing the folder, where process ids do not.
+func scratchDir() (string, func(), error) {
 	removeStaleScratch(os.TempDir())
-	return os.MkdirTemp("", fmt.Sprintf("%s%d-", scratchPrefix, os.Getpid()))
+	dir, err := os.MkdirTemp("", scratchPrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	lock, err := holdScratchLock(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return dir, func() {
+		os.RemoveAll(dir)
+		if lock != nil {
+			lock.Close()
+		}
+	}, nil
 }
 
-// removeStaleScratch removes the scratch folders in dir whose process is no
-// longer running. Folders of a live process (or of a process id reused by
-// another one), and folders this function cannot read the process id of,
-// are kept.
+// removeStaleScratch removes the scratch folders in dir whose lock no
+// process holds. Folders without a lock file (being created, or made by an
+// older htsim) are kept.
 func removeStaleScratch(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		pid, ok := scratchPID(e.Name())
-		if !ok || !e.IsDir() || pid == os.Getpid() || processRunning(pid) {
-			continue
+		if e.IsDir() && strings.HasPrefix(e.Name(), scratchPrefix) {
+			removeIfAbandoned(filepath.Join(dir, e.Name()))
 		}
-		os.RemoveAll(filepath.Join(dir, e.Name()))
 	}
-}
-
-// scratchPID reads the process id from a scratch folder's name.
-func scratchPID(name string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, scratchPrefix)
-	if !ok {
-		return 0, false
-	}
-	digits, _, ok := strings.Cut(rest, "-")
-	if !ok {
-		return 0, false
-	}
-	pid, err := strconv.Atoi(digits)
-	return pid, err == nil && pid > 0
 }
