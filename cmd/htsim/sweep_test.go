@@ -11,8 +11,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"syscall"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
