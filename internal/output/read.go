@@ -65,9 +65,21 @@ func (e *InputError) Error() string { return e.msg }
 
 func inputErrorf(format string, a ...any) error { return &InputError{fmt.Sprintf(format, a...)} }
 
+// recoverDamaged turns a panic of the Parquet reader into an InputError
+// naming the file. parquet-go checks a file's structure but panics on some
+// damaged pages (a byte changed inside a page header can send a slice out
+// of range); such a file is bad input, not an internal failure. Deferred by
+// every function that reads a Parquet file, with its named error result.
+func recoverDamaged(path string, err *error) {
+	if x := recover(); x != nil {
+		*err = inputErrorf("%s is damaged or not a table htsim wrote: the Parquet reader failed on it (%v); write it again", path, x)
+	}
+}
+
 // openParquet opens a Parquet file; a file that is not Parquet is an error naming it.
 // The caller closes f.
 func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
+	defer recoverDamaged(path, &err)
 	if f, err = os.Open(path); err != nil {
 		return nil, nil, err
 	}
@@ -132,7 +144,8 @@ func eachRow[T any](r *parquet.GenericReader[T], path string, fn func(*T) error)
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", path, err)
+			// A file that opened but cannot be read through is damaged: bad input.
+			return inputErrorf("%s is damaged or not a table htsim wrote: reading it failed (%v); write it again", path, err)
 		}
 	}
 }

@@ -139,7 +139,8 @@ func ReadSensitivity(path string) ([]SensitivityRow, error) {
 // readTable reads a whole table of rows T written by htsim. A file that is
 // not Parquet, or lacks one of cols (so is another table, what names the
 // right one), is an InputError naming it.
-func readTable[T any](path, what string, cols ...string) ([]T, error) {
+func readTable[T any](path, what string, cols ...string) (_ []T, err error) {
+	defer recoverDamaged(path, &err)
 	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, err
@@ -168,7 +169,7 @@ func openDynamicParquet(path string) (*os.File, *parquet.GenericReader[any], err
 func dynamicColumn(path string, s *parquet.Schema, name string) (int, error) {
 	leaf, ok := s.Lookup(name)
 	if !ok {
-		return 0, fmt.Errorf("%s has no column %s", path, name)
+		return 0, inputErrorf("%s has no column %s: not a table htsim wrote, or damaged", path, name)
 	}
 	return leaf.ColumnIndex, nil
 }
@@ -187,7 +188,8 @@ func eachDynamicRow(path string, r *parquet.GenericReader[any], fn func(parquet.
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("reading %s: %w", path, err)
+			// A file that opened but cannot be read through is damaged: bad input.
+			return inputErrorf("%s is damaged or not a table htsim wrote: reading it failed (%v); write it again", path, err)
 		}
 	}
 }
@@ -195,8 +197,9 @@ func eachDynamicRow(path string, r *parquet.GenericReader[any], fn func(parquet.
 // ReadDesign reads OUT/design.parquet of a sweep: the parameter values of
 // every design point (row p is point p), for the swept parameters given as
 // dotted keys in the sweep's order.
-func ReadDesign(out string, params []string) ([][]float64, error) {
+func ReadDesign(out string, params []string) (_ [][]float64, err error) {
 	path := filepath.Join(out, "design.parquet")
+	defer recoverDamaged(path, &err)
 	f, r, err := openDynamicParquet(path)
 	if err != nil {
 		return nil, err
@@ -288,7 +291,8 @@ func EachSweepRow(out, scenario string, fn func(point, replicate, year int, coun
 	return nil
 }
 
-func eachSweepPartRow(path string, fn func(point, replicate, year int, counts *[sim.NumMeasures]int64) error) error {
+func eachSweepPartRow(path string, fn func(point, replicate, year int, counts *[sim.NumMeasures]int64) error) (err error) {
+	defer recoverDamaged(path, &err)
 	f, r, err := openDynamicParquet(path)
 	if err != nil {
 		return err

@@ -265,29 +265,36 @@ func MergeParts(srcs []string, scenario, dest string) (chunks int, err error) {
 	}
 	var w *parquet.GenericWriter[any]
 	for _, n := range names {
-		f, pf, err := openParquet(byName[n])
-		if err != nil {
+		if err := copyPart(&w, out, byName[n]); err != nil {
 			out.Abort()
 			return 0, err
 		}
-		r := parquet.NewGenericReader[any](pf)
-		if w == nil {
-			w = parquet.NewGenericWriter[any](out, append(writerOptions(), r.Schema())...)
-		}
-		if _, err := parquet.CopyRows(w, r); err != nil && !errors.Is(err, io.EOF) {
-			r.Close()
-			f.Close()
-			out.Abort()
-			return 0, fmt.Errorf("copying %s: %w", byName[n], err)
-		}
-		r.Close()
-		f.Close()
 	}
 	if err := w.Close(); err != nil {
 		out.Abort()
 		return 0, err
 	}
 	return len(names), out.Commit()
+}
+
+// copyPart appends the rows of the part file path to *w, creating *w with
+// the part's schema if it is nil.
+func copyPart(w **parquet.GenericWriter[any], out io.Writer, path string) (err error) {
+	defer recoverDamaged(path, &err)
+	f, pf, err := openParquet(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := parquet.NewGenericReader[any](pf)
+	defer r.Close()
+	if *w == nil {
+		*w = parquet.NewGenericWriter[any](out, append(writerOptions(), r.Schema())...)
+	}
+	if _, err := parquet.CopyRows(*w, r); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("copying %s: %w", path, err)
+	}
+	return nil
 }
 
 func sameFile(a, b string) (bool, error) {
