@@ -187,6 +187,9 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		}
 	}
 	if len(present) == 0 {
+		if parts, _ := output.SweepParts(out, sw.Scenarios[0].Name); len(parts) > 0 {
+			return usagef("reproduce: %s holds merged part files (htsim merge), not the sweep's chunk files; reproduce the folders that were merged", out)
+		}
 		return usagef("reproduce: %s holds no chunk files", out)
 	}
 	chosen := present
@@ -228,6 +231,10 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		}
 	}
 	fmt.Fprintf(stdout, "match: %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
+	if expected := len(sw.Scenarios) * plan.perScen; len(present) < expected {
+		fmt.Fprintf(stdout, "note: the sweep is incomplete: %d of its %d chunk files are missing (finish it with htsim sweep --resume, or merge its shards)\n",
+			expected-len(present), expected)
+	}
 	return reproduceSensitivity(out, tmp, stdout)
 }
 
@@ -261,7 +268,11 @@ func reproduceSensitivity(out, tmp string, stdout io.Writer) error {
 	o := sensitivityOptions{output: r0.Output, from: int(r0.FirstYear), to: int(r0.LastYear), resamples: int(r0.Resamples)}
 	again, err := sensitivityOut(out, spec, o)
 	if err != nil {
-		return err
+		msg := strings.TrimPrefix(err.Error(), "sensitivity: ")
+		if isUsage(err) {
+			return usagef("reproduce: cannot recompute %s: %s", name, msg)
+		}
+		return fmt.Errorf("reproduce: cannot recompute %s: %s", name, msg)
 	}
 	if err := output.WriteSensitivity(tmp, again); err != nil {
 		return fmt.Errorf("reproduce: writing the recomputed sensitivity.parquet: %w", err)

@@ -470,6 +470,24 @@ func TestReproduce(t *testing.T) {
 	if !strings.HasPrefix(stdout, "match") || !strings.Contains(stdout, "2 of 8") {
 		t.Errorf("reproduce --sample 2: %q, want a match of 2 of 8 files", stdout)
 	}
+	if strings.Contains(stdout, "incomplete") {
+		t.Errorf("reproduce of a complete sweep calls it incomplete: %q", stdout)
+	}
+
+	// A missing chunk is not a mismatch, but the sweep is called incomplete.
+	chunk7 := output.ChunkPath(out, "baseline", 7)
+	kept, err := os.ReadFile(chunk7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(chunk7)
+	stdout = htsimOK(t, nil, "reproduce", "--sample", "1", out)
+	if !strings.Contains(stdout, "1 of 7") || !strings.Contains(stdout, "incomplete: 1 of its 8 chunk files are missing") {
+		t.Errorf("reproduce with chunk 7 missing: %q, want a match of 1 of 7 files and the sweep called incomplete", stdout)
+	}
+	if err := os.WriteFile(chunk7, kept, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// Swap chunk 5 for the other seed's.
 	swap, err := os.ReadFile(output.ChunkPath(other, "baseline", 5))
