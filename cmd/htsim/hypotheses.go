@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,23 +76,41 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if info, err := os.Stat(o.out); o.out != "" && err == nil && !info.IsDir() {
 		return usagef("hypotheses: --out %s is a file; name a folder (hypotheses.json goes into it)", o.out)
 	}
-	if o.out != "" && !o.force {
+	file := filepath.Join(o.out, report.HypothesesName)
+	if info, err := os.Stat(file); o.out != "" && err == nil {
 		// Refused before computing: the earlier results would be lost.
-		if _, err := os.Stat(filepath.Join(o.out, report.HypothesesName)); err == nil {
-			return usagef("hypotheses: %s holds earlier results; choose another --out or add --force to replace them",
-				filepath.Join(o.out, report.HypothesesName))
+		if info.IsDir() {
+			return usagef("hypotheses: %s is a folder; remove or rename it, or choose another --out", file)
+		}
+		if !o.force {
+			return usagef("hypotheses: %s holds earlier results; choose another --out or add --force to replace them", file)
 		}
 	}
 	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {
 		return err
 	}
-	if o.out != "" {
-		if err := writeHypothesesFile(o, args, results); err != nil {
-			return fmt.Errorf("writing %s: %w", filepath.Join(o.out, report.HypothesesName), err)
-		}
+	// Printed before the file is written, so that the results are not lost
+	// if another htsim hypotheses wrote the file meanwhile.
+	if err := printHypotheses(stdout, o.format, results); err != nil {
+		return err
 	}
-	switch o.format {
+	if o.out == "" {
+		return nil
+	}
+	err = writeHypothesesFile(o, args, results)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("hypotheses: %s appeared while the experiments ran (another htsim hypotheses --out?); it was kept and these results, printed above, were not saved: rerun with --force to replace it", file)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	return nil
+}
+
+// printHypotheses prints the results as a table, CSV or JSON.
+func printHypotheses(stdout io.Writer, format string, results []analysis.HypothesisResult) error {
+	switch format {
 	case "json":
 		recs := hypothesisRecords(results)
 		enc := json.NewEncoder(stdout)
@@ -202,7 +221,7 @@ func writeHypothesesFile(o hypothesesOptions, args []string, results []analysis.
 	}
 	f.Version, f.Revision, f.Modified = output.BuildInfo()
 	f.Hypotheses = hypothesisRecords(results)
-	return report.WriteHypotheses(o.out, f)
+	return report.WriteHypotheses(o.out, f, o.force)
 }
 
 // hypothesisRecords is the machine-readable form of the results, shared by

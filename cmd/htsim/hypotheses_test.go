@@ -121,6 +121,18 @@ func TestHypothesesReproduce(t *testing.T) {
 	if kept, _ := os.ReadFile(file); !bytes.Equal(kept, data) {
 		t.Error("hypotheses without --force changed the earlier hypotheses.json")
 	}
+	// A folder where the file goes is refused, with --force too.
+	folder := filepath.Join(t.TempDir(), "h")
+	os.MkdirAll(filepath.Join(folder, report.HypothesesName), 0o755)
+	for _, force := range []string{"", "--force"} {
+		args := []string{"hypotheses", "-n", "2", "--out", folder}
+		if force == "--force" {
+			args = append(args, force)
+		}
+		if code, _, stderr := htsimProc(t, nil, args...); code != 2 || !strings.Contains(stderr, "is a folder") {
+			t.Errorf("%v with hypotheses.json a folder: exit %d, stderr %q; want 2 and 'is a folder'", args, code, stderr)
+		}
+	}
 	htsimOK(t, nil, append(again, "--force")...)
 	if out := htsimOK(t, nil, "reproduce", dir); !strings.HasPrefix(out, "match:") {
 		t.Errorf("reproduce after hypotheses --force: %q", out)

@@ -1,7 +1,9 @@
 package output
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -59,6 +61,49 @@ func (a *AtomicFile) Commit() error {
 	return nil
 }
 
+// CommitNew is Commit that never replaces: if the final name exists, or
+// appears while the file is written, it removes the temporary file and
+// returns an error that matches fs.ErrExist. The file is published with a
+// hard link, which fails if the name exists, atomically; where the
+// filesystem has no hard links, the name is checked just before the rename.
+func (a *AtomicFile) CommitNew() error {
+	if a.done {
+		return fmt.Errorf("%s: already committed or aborted", a.final)
+	}
+	tmp := a.File.Name()
+	defer os.Remove(tmp)
+	if err := a.File.Sync(); err != nil {
+		a.Abort()
+		return err
+	}
+	a.done = true
+	if err := a.File.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	err := os.Link(tmp, a.final)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		if _, statErr := os.Lstat(a.final); statErr == nil {
+			err = &fs.PathError{Op: "create", Path: a.final, Err: fs.ErrExist}
+		} else {
+			err = os.Rename(tmp, a.final)
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return &fs.PathError{Op: "create", Path: a.final, Err: fs.ErrExist}
+	}
+	if err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(a.final)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
 // Abort closes and removes the temporary file. It is safe after Commit.
 func (a *AtomicFile) Abort() {
 	if a.done {
@@ -81,4 +126,18 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// WriteFileAtomicNew is WriteFileAtomic that keeps a file already at path,
+// or one that appears there meanwhile: the error then matches fs.ErrExist.
+func WriteFileAtomicNew(path string, data []byte) error {
+	f, err := CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.CommitNew()
 }

@@ -54,11 +54,15 @@ type HypothesisRecord struct {
 	Period        string  `json:"period"`
 }
 
-// WriteHypotheses writes DIR/hypotheses.json atomically (creating DIR).
-func WriteHypotheses(dir string, f *HypothesesFile) error {
+// WriteHypotheses writes DIR/hypotheses.json atomically (creating DIR). Unless
+// replace, an existing one is kept and the error matches fs.ErrExist.
+func WriteHypotheses(dir string, f *HypothesesFile, replace bool) error {
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
+	}
+	if !replace {
+		return output.WriteFileAtomicNew(filepath.Join(dir, HypothesesName), append(data, '\n'))
 	}
 	return output.WriteFileAtomic(filepath.Join(dir, HypothesesName), append(data, '\n'))
 }
