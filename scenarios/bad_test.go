@@ -45,6 +45,7 @@ var badCases = []badCase{
 	// Unknown keys.
 	{file: "unknown-top-key.yaml", key: "seed", line: 4, want: []string{"unknown key", "name, description, extends, from, horizon, parameters"}},
 	{file: "unknown-param-typo.yaml", key: "parameters.police.skil", line: 6, want: []string{"unknown parameter", "skill"}},
+	{file: "dotted-key.yaml", key: "parameters.police.skill", line: 5, want: []string{"a dotted key", "police: on its own line, then skill: indented under it"}},
 	{file: "unknown-leaf-key.yaml", key: "parameters.police.recognition.other.comment", line: 7, want: []string{"unknown key", "value, dist", "source, note"}},
 
 	// Wrong types.

@@ -361,6 +361,12 @@ func (d *decoder) group(f *File, n ast.Node, path string) {
 	for _, p := range pairs {
 		child := join(path, p.key)
 		if !contains(allowed, p.key) {
+			if first, rest, dotted := strings.Cut(p.key, "."); dotted && contains(allowed, first) {
+				// Sweep files and calibrate --params use dotted keys; here they nest.
+				d.fail(p.kn, join("parameters", child), "a dotted key: parameters nest here",
+					fmt.Sprintf("%s: on its own line, then %s: indented under it; dotted keys are for sweep files and calibrate --params", first, rest))
+				continue
+			}
 			d.fail(p.kn, join("parameters", child), "unknown parameter", strings.Join(allowed, ", "))
 			continue
 		}
