@@ -30,6 +30,38 @@ type checkpoint struct {
 	dir       string
 	scenarios int
 	pending   []*sim.Result // the replicate being gathered, in scenario order
+	lock      *os.File      // held while the run writes to its folder (see lockRun)
+}
+
+// runLockName is the file in partialDir that a run holds locked while it
+// writes to its folder, so that a second run into the same folder (resumed,
+// forced or not) is refused instead of mixing or removing its files.
+const runLockName = "lock"
+
+// runBusy reports whether another htsim run is writing to out now.
+func runBusy(out string) bool { return lockHeld(filepath.Join(out, partialDir, runLockName)) }
+
+// errRunBusy is the refusal of a run into a folder another run writes to.
+func errRunBusy(out string) error {
+	return usagef("run: --out %s is being written by another htsim run now; wait for it to finish or choose another folder", out)
+}
+
+// lockRun takes the run lock of c's folder.
+func (c *checkpoint) lockRun(out string) error {
+	f, busy, err := lockFile(filepath.Join(c.dir, runLockName))
+	if busy {
+		return errRunBusy(out)
+	}
+	c.lock = f
+	return err
+}
+
+// release lets go of the run lock. It is safe on a nil checkpoint.
+func (c *checkpoint) release() {
+	if c != nil && c.lock != nil {
+		c.lock.Close()
+		c.lock = nil
+	}
 }
 
 // runKey identifies what a run computes: its manifest without the creation
@@ -52,6 +84,9 @@ func runKey(m *output.Manifest) (string, error) {
 func newCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := c.lockRun(out); err != nil {
 		return nil, err
 	}
 	data, err := json.Marshal(m)
@@ -89,6 +124,9 @@ func interruptedRun(out string) (command string, ok bool) {
 // many replicates, from 0, it holds.
 func openCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint, int, error) {
 	c := &checkpoint{dir: filepath.Join(out, partialDir), scenarios: scenarios}
+	if runBusy(out) {
+		return nil, 0, errRunBusy(out)
+	}
 	was, err := recordedRun(out)
 	if err != nil {
 		if _, err := os.Stat(c.dir); err == nil {
@@ -108,6 +146,11 @@ func openCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint,
 		return nil, 0, usagef("run: --resume: the interrupted run in %s computed something else: it differs in %s; it was %q. Resume it with its own command, or add --force instead of --resume to start over",
 			out, manifestDiff(was, m), strings.Join(was.Command, " "))
 	}
+	// Locked before the stale temporary files are removed: they may be those
+	// of a run that started meanwhile.
+	if err := c.lockRun(out); err != nil {
+		return nil, 0, err
+	}
 	// A killed run (SIGKILL, a lost node) leaves the temporary files it was
 	// writing; they are this run's and would otherwise stay beside its files.
 	for _, pattern := range []string{
@@ -118,6 +161,7 @@ func openCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint,
 		stale, _ := filepath.Glob(pattern)
 		for _, f := range stale {
 			if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				c.release()
 				return nil, 0, err
 			}
 		}

@@ -322,6 +322,7 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 		if err != nil {
 			return err
 		}
+		defer ck.release()
 		done = min(done, o.replicates)
 	}
 	var bar *progressbar.ProgressBar
@@ -529,6 +530,9 @@ func prepareOut(out string, force, resume bool) (string, error) {
 	entries, err := os.ReadDir(out)
 	if err != nil {
 		return "", err
+	}
+	if runBusy(out) { // resumed, forced or not: its files would be mixed or removed
+		return "", errRunBusy(out)
 	}
 	if resume {
 		return out, nil // openCheckpoint checks that out holds this run, interrupted

@@ -295,6 +295,16 @@ func TestRunInterruptAndResume(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
+		if sig == os.Interrupt {
+			// A second run into the folder, resumed, forced or not, is
+			// refused while the first writes to it.
+			for _, extra := range [][]string{nil, {"--force"}, {"--resume"}} {
+				code, _, stderr := htsimProc(t, nil, with(append([]string{"--out", out}, extra...)...)...)
+				if code != 2 || !strings.Contains(stderr, "being written by another htsim run") {
+					t.Errorf("a second run %v into a folder being written: exit %d, stderr %q", extra, code, stderr)
+				}
+			}
+		}
 		if err := p.cmd.Process.Signal(sig); err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -30,13 +31,37 @@ func holdScratchLock(dir string) (*os.File, error) {
 // removeIfAbandoned removes a scratch folder if its lock file exists and no
 // process holds it.
 func removeIfAbandoned(dir string) {
-	f, err := os.Open(filepath.Join(dir, scratchLockName))
-	if err != nil {
+	lock := filepath.Join(dir, scratchLockName)
+	if _, err := os.Stat(lock); err != nil || lockHeld(lock) {
 		return
 	}
-	defer f.Close()
-	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
-		return // held: its process is alive
-	}
 	os.RemoveAll(dir)
+}
+
+// lockFile locks the file at path (creating it) for this process, until the
+// returned file is closed or the process ends; busy reports that another
+// holds it. Where the filesystem cannot lock (ENOLCK on some network
+// filesystems), it returns no file and no error: the lock is a safeguard,
+// not a requirement.
+func lockFile(path string) (f *os.File, busy bool, err error) {
+	f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, errors.Is(err, syscall.EWOULDBLOCK), nil
+	}
+	return f, false, nil
+}
+
+// lockHeld reports whether a process (this one through another open file
+// included) holds the lock on the file at path.
+func lockHeld(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close() // releases the lock if this call took it
+	return errors.Is(syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB), syscall.EWOULDBLOCK)
 }
