@@ -567,7 +567,12 @@ func (r *replicate) refreshHazards(t int32) {
 	if contactChanged || exitChanged {
 		for i := range r.victims {
 			v := &r.victims[i]
-			if !r.exploitedAt(int32(i), t) {
+			// Every victim exploited at the start of month t is redrawn,
+			// those whose planned exit falls in month t included: keeping
+			// those exits and redrawing the others from month t would let a
+			// victim leave in month t with both the old and the new hazard
+			// (about twice the monthly exits in the month of the change).
+			if !r.exploitedAt(int32(i), t-1) {
 				continue
 			}
 			s := strata[v.stratum]
@@ -1074,8 +1079,13 @@ func (r *replicate) handle(e event, t int32) {
 				ch = model.Hotline
 			}
 			v.tContact = t + r.wait(&v.rng, r.contactHazard(s))
+			gen := v.gen
 			r.contact(e.id, ch, t)
-			if r.victims[e.id].state == Exploited {
+			// Planned again if still exploited, unless the contact planned it
+			// already (returnToSite, after a corrupt closure): a second plan
+			// would stale the re-trafficking event the first scheduled, or
+			// count a death twice.
+			if v := &r.victims[e.id]; v.state == Exploited && v.gen == gen {
 				r.plan(e.id, t)
 			}
 		}
