@@ -21,7 +21,8 @@ const mseUsage = `Usage: htsim mse --counts FILE.csv [flags]
        htsim mse OUT --lists police,ngo,hotline [flags]
 
 Multiple systems estimation: estimates how many victims no list records from
-how the lists overlap, with Poisson log-linear models on 2 to 8 lists.
+how the lists overlap, with Poisson log-linear models on 2 to 8 lists (a run
+folder has 7: police, art128, ngo, hotline, iom, shelter, court).
 
 With --counts, reads a table of capture patterns: a header of list names and a
 final count column, then one row per observed pattern with 0/1 cells:
@@ -67,9 +68,20 @@ func cmdMSE(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.replicate, "replicate", -1, "with OUT: only this replicate (-1: every replicate)")
 	fs.StringVar(&o.model, "model", "stepwise", "stepwise, main, or main+A:B,C:D")
 	fs.StringVar(&o.criterion, "criterion", "aic", "stepwise selection criterion: aic or bic")
-	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
+	format := fs.String("format", "table", "output on stdout: table or json")
+	fs.BoolVar(&o.json, "json", false, "same as --format json")
+	fs.MarkHidden("json") // kept for earlier scripts; --format as in every other command
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	switch *format {
+	case "table":
+	case "json":
+		o.json = true
+	case "csv":
+		return usagef("mse: --format must be table or json: an estimate holds nested coefficients and capture patterns, which CSV cannot (flatten the JSON, for example with pandas.json_normalize)")
+	default:
+		return usagef("mse: --format must be table or json, got %q", *format)
 	}
 	crit, err := analysis.ParseMSECriterion(o.criterion)
 	if err != nil {

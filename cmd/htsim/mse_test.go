@@ -41,7 +41,7 @@ func TestMSECountsCLI(t *testing.T) {
 	}
 
 	// JSON, with a given model: the same numbers as the library.
-	code, stdout, stderr = runCLI(t, "mse", "--counts", mseData+"good.csv", "--model", "main", "--json")
+	code, stdout, stderr = runCLI(t, "mse", "--counts", mseData+"good.csv", "--model", "main", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -108,6 +108,8 @@ func TestMSEBadInput(t *testing.T) {
 		{"bad model", []string{"--counts", mseData + "good.csv", "--model", "saturated"}, `must start with "main"`},
 		{"bad criterion", []string{"--counts", mseData + "good.csv", "--criterion", "dic"}, "criterion must be aic or bic"},
 		{"nothing", nil, "give --counts FILE.csv, or a run folder"},
+		{"csv format", []string{"--counts", mseData + "good.csv", "--format", "csv"}, "--format must be table or json"},
+		{"bad format", []string{"--counts", mseData + "good.csv", "--format", "xml"}, `--format must be table or json, got "xml"`},
 		{"both", []string{"--counts", mseData + "good.csv", run}, "not both"},
 		{"lists with counts", []string{"--counts", mseData + "good.csv", "--lists", "police,ngo"}, "go with a run folder"},
 		{"two folders", []string{run, run}, "name one run folder"},
