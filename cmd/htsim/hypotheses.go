@@ -76,6 +76,9 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if info, err := os.Stat(o.out); o.out != "" && err == nil && !info.IsDir() {
 		return usagef("hypotheses: --out %s is a file; name a folder (hypotheses.json goes into it)", o.out)
 	}
+	if o.force && o.out == "" {
+		return usagef("hypotheses: --force replaces DIR/hypotheses.json and goes with --out DIR")
+	}
 	file := filepath.Join(o.out, report.HypothesesName)
 	if info, err := os.Stat(file); o.out != "" && err == nil {
 		// Refused before computing: the earlier results would be lost.
@@ -166,8 +169,11 @@ func reproduceHypotheses(ctx context.Context, dir string, workers int, stdout, s
 		return err
 	}
 	var f report.HypothesesFile
-	if err := json.Unmarshal(data, &f); err != nil || f.Tool != "htsim" {
-		return usagef("reproduce: %s was not written by htsim hypotheses (%v)", name, err)
+	if err := json.Unmarshal(data, &f); err != nil {
+		return usagef("reproduce: %s is not a hypotheses file htsim wrote: %v", name, err)
+	}
+	if f.Tool != "htsim" {
+		return usagef("reproduce: %s was not written by htsim hypotheses (its \"tool\" is %q, not \"htsim\")", name, f.Tool)
 	}
 	o := hypothesesOptions{replicates: f.Replicates, seed: f.Seed, workers: workers, from: f.From, to: f.To, period: f.Period, threshold: f.Threshold}
 	from, to, period, err := o.resolve()

@@ -56,7 +56,7 @@ func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if o.sensitivity != "" {
 		if _, err := os.Stat(o.sensitivity); err != nil {
-			return usagef("report: --sensitivity: %v", err)
+			return usagef("report: --sensitivity %s does not exist or cannot be read; give a Saltelli sweep folder or its sensitivity.parquet", o.sensitivity)
 		}
 	}
 	if err := ensureSummary(out); err != nil {

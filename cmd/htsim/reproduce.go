@@ -280,8 +280,8 @@ func reproduceSensitivity(out, tmp string, stdout io.Writer) error {
 	if err := sameFiles(out, tmp, []string{"sensitivity.parquet"}, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "match: sensitivity.parquet (%s over %d-%d, %d resamples) recomputed byte for byte from the part files\n",
-		r0.Output, r0.FirstYear, r0.LastYear, r0.Resamples)
+	fmt.Fprintf(stdout, "match: sensitivity.parquet (%s over %s, %d resamples) recomputed byte for byte from the part files\n",
+		r0.Output, r0.Period, r0.Resamples)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ func scratchDir() (string, func(), error) {
 	removeStaleScratch(os.TempDir())
 	dir, err := os.MkdirTemp("", scratchPrefix)
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("reproduce: cannot create the folder to rerun into in the system's temporary folder %s (set TMPDIR to another): %w", os.TempDir(), err)
 	}
 	lock, err := holdScratchLock(dir)
 	if err != nil {

@@ -379,7 +379,7 @@ func TestSensitivity(t *testing.T) {
 		t.Fatalf("sensitivity --resamples 50: exit %d\n%s", code, stderr)
 	}
 	code, stdout, stderr = runCLI(t, "reproduce", out)
-	if code != 0 || !strings.Contains(stdout, "match: sensitivity.parquet (true_stock over 2021-2021, 50 resamples)") {
+	if code != 0 || !strings.Contains(stdout, "match: sensitivity.parquet (true_stock over 2021, 50 resamples)") {
 		t.Errorf("reproduce of a sweep with sensitivity.parquet: exit %d\n%s%s", code, stdout, stderr)
 	}
 	rows, err = output.ReadSensitivity(filepath.Join(out, "sensitivity.parquet"))
