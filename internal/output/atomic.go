@@ -117,20 +117,16 @@ func (a *AtomicFile) Abort() {
 // WriteFileAtomic writes data to path whole or not at all: to a temporary
 // name first, renamed into place when complete.
 func WriteFileAtomic(path string, data []byte) error {
-	f, err := CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
+	return writeAtomic(path, data, (*AtomicFile).Commit)
 }
 
 // WriteFileAtomicNew is WriteFileAtomic that keeps a file already at path,
 // or one that appears there meanwhile: the error then matches fs.ErrExist.
 func WriteFileAtomicNew(path string, data []byte) error {
+	return writeAtomic(path, data, (*AtomicFile).CommitNew)
+}
+
+func writeAtomic(path string, data []byte, commit func(*AtomicFile) error) error {
 	f, err := CreateAtomic(path)
 	if err != nil {
 		return err
@@ -139,5 +135,5 @@ func WriteFileAtomicNew(path string, data []byte) error {
 		f.Abort()
 		return err
 	}
-	return f.CommitNew()
+	return commit(f)
 }
