@@ -128,7 +128,9 @@ type Draw struct {
 func Accept(draws []Draw, q float64) []Draw {
 	s := append([]Draw(nil), draws...)
 	sort.SliceStable(s, func(i, j int) bool { return s[i].Distance < s[j].Distance })
-	n := int(math.Ceil(q * float64(len(s))))
+	// The 1e-9 keeps a product such as 0.07 * 100 = 7.000000000000001
+	// from accepting one draw too many.
+	n := int(math.Ceil(float64(q*float64(len(s))) - 1e-9)) // rounded, never fused (internal/detmath)
 	if n < 1 {
 		n = 1
 	}

@@ -113,17 +113,32 @@ func Compare(scenName string, scen Totals, againstName string, against Totals, p
 		}
 		for m := sim.Measure(0); m < sim.NumMeasures; m++ {
 			c := Comparison{Scenario: scenName, Against: againstName, Measure: m, Period: p, Replicates: n}
+			// Rates are over the replicates with true new victims in both
+			// scenarios, as in Summarize: a rate of 0/0 is undefined, not 0.
+			k := 0
+			for i := range reps {
+				if a[i][sim.TrueNewVictims] > 0 && b[i][sim.TrueNewVictims] > 0 {
+					k++
+				}
+			}
+			rdiff = rdiff[:0]
 			for i := range reps {
 				c.MeanScenario += a[i][m] / float64(n)
 				c.MeanAgainst += b[i][m] / float64(n)
 				diff[i] = a[i][m] - b[i][m]
-				ra, rb := rate(a[i][m], a[i][sim.TrueNewVictims]), rate(b[i][m], b[i][sim.TrueNewVictims])
-				c.RateScenario += ra / float64(n)
-				c.RateAgainst += rb / float64(n)
-				rdiff[i] = ra - rb
+				if a[i][sim.TrueNewVictims] > 0 && b[i][sim.TrueNewVictims] > 0 {
+					ra, rb := a[i][m]/a[i][sim.TrueNewVictims], b[i][m]/b[i][sim.TrueNewVictims]
+					c.RateScenario += ra / float64(k)
+					c.RateAgainst += rb / float64(k)
+					rdiff = append(rdiff, ra-rb)
+				}
 			}
 			c.Diff = IntervalOf(diff)
 			c.RateDiff = IntervalOf(rdiff)
+			if k == 0 {
+				c.RateScenario, c.RateAgainst = math.NaN(), math.NaN()
+				c.RateDiff = Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+			}
 			c.RelChange = math.NaN()
 			if c.MeanAgainst != 0 {
 				c.RelChange = c.Diff.Mean / c.MeanAgainst
@@ -132,13 +147,6 @@ func Compare(scenName string, scen Totals, againstName string, against Totals, p
 		}
 	}
 	return out, nil
-}
-
-func rate(x, total float64) float64 {
-	if total == 0 {
-		return 0
-	}
-	return x / total
 }
 
 // PeriodsFor returns the periods a comparison reports: every year, the whole

@@ -144,3 +144,31 @@ func TestCompareByHand(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareRateWithoutVictims: a replicate without true new victims has
+// no recording rate (0/0), as in Summarize: the rates are over the other
+// replicates, not averaged with a 0. Here replicate 2 of the policy has none
+// in 2016; its rates are 0.2 and 0.1 against 0.1 and 0.1.
+func TestCompareRateWithoutVictims(t *testing.T) {
+	against := cmpTotals(map[int]map[int][3]float64{
+		0: {2016: {100, 10, 500}}, 1: {2016: {100, 10, 500}}, 2: {2016: {100, 10, 500}},
+	})
+	scen := cmpTotals(map[int]map[int][3]float64{
+		0: {2016: {100, 20, 500}}, 1: {2016: {100, 10, 500}}, 2: {2016: {0, 0, 500}},
+	})
+	cs, err := Compare("policy", scen, "baseline", against, []Period{{Label: "2016", From: 2016, To: 2016, Year: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Measure != sim.IdentifiedOfficial {
+			continue
+		}
+		if math.Abs(c.RateScenario-0.15) > 1e-12 || math.Abs(c.RateAgainst-0.1) > 1e-12 || math.Abs(c.RateDiff.Mean-0.05) > 1e-12 {
+			t.Errorf("rates %v and %v, difference %v; want 0.15, 0.1 and 0.05 over replicates 0 and 1", c.RateScenario, c.RateAgainst, c.RateDiff.Mean)
+		}
+		if c.Replicates != 3 || math.Abs(c.MeanScenario-10) > 1e-12 {
+			t.Errorf("counts: %d replicates, mean %v; want 3 and 10 (counts keep every replicate)", c.Replicates, c.MeanScenario)
+		}
+	}
+}

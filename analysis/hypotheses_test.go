@@ -70,7 +70,9 @@ func TestEvaluateHypothesis(t *testing.T) {
 		1: {2015: {150, 15}, 2016: {50, 5}},
 		2: {2015: {400, 40}},
 	})
-	se := func(sd float64) float64 { return 1.645 * sd / math.Sqrt(3) }
+	// The 95% quantile of Student's t with 2 degrees of freedom, in closed
+	// form: (2p - 1) / sqrt(2 p (1 - p)) = 0.9 / sqrt(0.095) = 2.91998558.
+	se := func(sd float64) float64 { return 0.9 / math.Sqrt(0.095) * sd / math.Sqrt(3) }
 	for _, c := range []struct {
 		name      string
 		cf        Totals
@@ -82,8 +84,8 @@ func TestEvaluateHypothesis(t *testing.T) {
 		want      string
 	}{
 		// 110/100-1 = 0.10, 230/200-1 = 0.15, 420/400-1 = 0.05: mean 0.10;
-		// deviations 0, 0.05, -0.05: sd = sqrt(0.005/2) = 0.05; 1.645*0.05/sqrt(3) = 0.0475:
-		// interval [0.0525, 0.1475] above zero, mean 0.10 >= 0.05.
+		// deviations 0, 0.05, -0.05: sd = sqrt(0.005/2) = 0.05; 2.920*0.05/sqrt(3) = 0.0843:
+		// interval [0.0157, 0.1843] above zero, mean 0.10 >= 0.05.
 		{"clear rise, rise predicted", hypTotals(map[int]map[int][2]float64{
 			0: {2015: {50, 0}, 2016: {60, 0}, 2017: {0, 0}}, 1: {2015: {230, 0}}, 2: {2016: {420, 0}}}),
 			count, +1, 700.0 / 3, 0.10, 0.05, 0.05, 0.15, "supported"},
@@ -95,7 +97,7 @@ func TestEvaluateHypothesis(t *testing.T) {
 			0: {2015: {66, 0}}, 1: {2015: {128, 0}}, 2: {2015: {272, 0}}}),
 			count, -1, 700.0 / 3, -0.34, 0.02, -0.36, -0.32, "supported"},
 		// 0.2, -0.05, 0: mean 0.05; deviations 0.15, -0.1, -0.05: sd = sqrt(0.035/2) = 0.1323;
-		// half-width 0.1256: [-0.0756, 0.1756] straddles zero.
+		// half-width 0.2231: [-0.1731, 0.2731] straddles zero.
 		{"straddles zero", hypTotals(map[int]map[int][2]float64{
 			0: {2015: {120, 0}}, 1: {2015: {190, 0}}, 2: {2015: {400, 0}}}),
 			count, +1, 700.0 / 3, 0.05, math.Sqrt(0.0175), -0.05, 0.2, "no clear effect"},
@@ -116,7 +118,7 @@ func TestEvaluateHypothesis(t *testing.T) {
 		}{{"baseline", r.Baseline, c.baseline}, {"mean change", r.Effect.Mean, c.mean},
 			{"5% change", r.Effect.Lo, c.lo}, {"95% change", r.Effect.Hi, c.hi},
 			{"CI low", r.MeanLo, c.mean - se(c.sd)}, {"CI high", r.MeanHi, c.mean + se(c.sd)}} {
-			if math.Abs(f.got-f.want) > 1e-9 {
+			if math.Abs(f.got-f.want) > 1e-8 { // t95 is rounded to 9 decimals
 				t.Errorf("%s: %s %.10g, want %.10g", c.name, f.name, f.got, f.want)
 			}
 		}
@@ -140,5 +142,21 @@ func TestEvaluateHypothesis(t *testing.T) {
 	zero := hypTotals(map[int]map[int][2]float64{0: {2015: {0, 0}}, 1: {2015: {0, 0}}})
 	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, zero, zero, p, 0.05); err == nil || !strings.Contains(err.Error(), "zero in every replicate") {
 		t.Errorf("zero baseline: %v", err)
+	}
+}
+
+// TestT95: the quantiles of Student's t the 90% intervals use, against
+// published tables (to the tables' 3 decimals).
+func TestT95(t *testing.T) {
+	for _, c := range []struct {
+		df   int
+		want float64
+	}{{1, 6.314}, {2, 2.920}, {5, 2.015}, {10, 1.812}, {39, 1.685}, {120, 1.658}, {100000, 1.645}} {
+		if got := t95(c.df); math.Abs(got-c.want) > 0.0005 {
+			t.Errorf("t95(%d) = %v, want %v", c.df, got, c.want)
+		}
+	}
+	if !math.IsNaN(t95(0)) {
+		t.Error("t95(0) is not NaN")
 	}
 }

@@ -106,12 +106,12 @@ func WriteTable(w io.Writer, sums []*RunSummary) error {
 			label string
 			ts    []totals
 		}{{fmt.Sprint(s.LastYear), s.last}, {fmt.Sprintf("%d-%d", s.FirstYear, s.LastYear), s.whole}} {
-			rate := pick(part.ts, func(t totals) float64 {
-				if t.trueNew == 0 {
-					return 0
+			var rate []float64 // over the replicates with true new victims, as in Summarize
+			for _, t := range part.ts {
+				if t.trueNew > 0 {
+					rate = append(rate, 100*t.identified/t.trueNew)
 				}
-				return 100 * t.identified / t.trueNew
-			})
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Scenario, part.label,
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.trueNew })),
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.stock })),

@@ -197,8 +197,7 @@ func Sobol(y []float64, params []string, o SobolOptions) (*SobolResult, error) {
 			return
 		}
 		sort.Float64s(xs)
-		e.Lo = stat.Quantile(tail, stat.Empirical, xs, nil)
-		e.Hi = stat.Quantile(1-tail, stat.Empirical, xs, nil)
+		e.Lo, e.Hi = orderQuantile(xs, tail), orderQuantile(xs, 1-tail)
 		e.SE = stdDev(xs)
 	}
 	for i := range params {
@@ -206,6 +205,15 @@ func Sobol(y []float64, params []string, o SobolOptions) (*SobolResult, error) {
 		interval(&res.Indices[i].ST, bootT[i])
 	}
 	return res, nil
+}
+
+// orderQuantile returns the quantile p of sorted values: the k-th smallest,
+// k = ceil(p n), as gonum's stat.Empirical defines it. The 1e-9 keeps the
+// rounding of a computed p, such as (1 - 0.95)/2 = 0.025000000000000022,
+// from taking the next value (the 26th of 1,000 instead of the 25th).
+func orderQuantile(sorted []float64, p float64) float64 {
+	k := int(math.Ceil(float64(p*float64(len(sorted))) - 1e-9)) // rounded, never fused
+	return sorted[min(max(k, 1), len(sorted))-1]
 }
 
 // stdDev is the sample standard deviation by the corrected two-pass

@@ -235,3 +235,22 @@ func TestSobolErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderQuantile: the bootstrap interval's ends are the ceil(p n)-th
+// smallest resamples, with p computed as (1 - Level)/2, which rounds to
+// 0.025000000000000022 for a 95% level.
+func TestOrderQuantile(t *testing.T) {
+	tail := (1 - 0.95) / 2
+	for _, c := range []struct {
+		n      int
+		lo, hi float64
+	}{{1000, 25, 975}, {200, 5, 195}, {400, 10, 390}, {10000, 250, 9750}, {10, 1, 10}, {1, 1, 1}} {
+		xs := make([]float64, c.n)
+		for i := range xs {
+			xs[i] = float64(i + 1)
+		}
+		if lo, hi := orderQuantile(xs, tail), orderQuantile(xs, 1-tail); lo != c.lo || hi != c.hi {
+			t.Errorf("n = %d: %v and %v, want the %vth and %vth values", c.n, lo, hi, c.lo, c.hi)
+		}
+	}
+}

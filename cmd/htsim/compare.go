@@ -16,7 +16,9 @@ const compareUsage = `Usage: htsim compare [flags] OUT
 Compares every scenario in the run folder OUT with baseline (or --against NAME),
 replicate r against replicate r: both use the same random streams, so the
 differences are paired. For each measure, year, the whole horizon and the
-years from the policy month on: the paired difference (mean, 5% and 95%
+years from the policy's first year on (all of that year: for a policy from
+July, its first six months are before the policy, and dilute the relative
+change): the paired difference (mean, 5% and 95%
 quantiles across replicates), the relative change, and the change in the
 recording rate (measure / true new victims). Writes OUT/compare.parquet and
 prints a table (or CSV or JSON with every row).

@@ -28,8 +28,12 @@ const hypothesesUsage = `Usage: htsim hypotheses [flags]
 Tests the KZ study's seven hypotheses as counterfactual experiments: each
 switches one mechanism off (or strengthens it) in the baseline, all else and
 the random numbers equal (scenarios/hypotheses/*.yaml). For each, the paired
-relative change of the outcome the hypothesis is about, with its 5%-95% range
-across replicates, a verdict at --threshold, and the study's own verdict.
+relative change of the outcome the hypothesis is about: its mean with a 90%
+confidence interval (Student's t), its 5%-95% range across replicates, a
+verdict, and the study's own verdict. The verdict is "supported" if the
+interval lies on the predicted side of zero and the mean change is at least
+--threshold; "contradicted" if both hold on the other side; otherwise "no
+clear effect".
 With --out DIR, also writes the settings and results to DIR/hypotheses.json,
 which htsim report DIR shows and htsim reproduce DIR reruns; an earlier
 DIR/hypotheses.json is replaced only with --force.
