@@ -154,3 +154,45 @@ func TestReturnedVictimPlannedOnce(t *testing.T) {
 		t.Errorf("died_in_exploitation counts %d, but %d spells died", died, spells)
 	}
 }
+
+// TestAcceptanceHolds: a victim who accepted victim status keeps it for the
+// spell (docs/model.md 2.10), on the NGO route as on the police route. A
+// victim returned to the exploiter after accepting it, and reached later
+// through the hotline, was asked again (a review counted 78 refusals of 129
+// such contacts in a boosted setting). Here acceptance is made impossible
+// after the victims have accepted, and nearly every statement is given: each
+// must reach the statement.
+func TestAcceptanceHolds(t *testing.T) {
+	sc := withPoint(baseline(t), "assistance.ngo_accepts", 1)
+	sc = withPoint(sc, "victims.report_odds", 1e9)
+	cfg := &Config{Scenario: sc, From: model.MonthOf(2015, 1), To: model.MonthOf(2016, 12), Seed: 1}
+	r := newReplicate(cfg, 0)
+	r.init()
+	month := int32(model.MonthOf(2015, 6))
+	r.advance(month - 1)
+	r.month = month
+	for f := range r.tab.acceptance {
+		for s := range r.tab.acceptance[f] {
+			r.tab.acceptance[f][s] = 0
+		}
+	}
+	tried, reported := 0, 0
+	for i := range r.victims {
+		v := &r.victims[i]
+		if tried == 50 {
+			break
+		}
+		if !r.exploitedAt(int32(i), month) || v.channel != model.NoContact || strata[v.stratum].Origin == model.Abroad {
+			continue
+		}
+		v.flags |= fRecognised | fAccepted
+		r.contact(int32(i), model.Hotline, month)
+		tried++
+		if r.victims[i].flags&fReported != 0 {
+			reported++
+		}
+	}
+	if tried < 50 || reported < tried-2 {
+		t.Errorf("%d of %d victims who had accepted victim status gave a statement after a hotline contact; want nearly all (report odds 1e9)", reported, tried)
+	}
+}

@@ -1227,7 +1227,9 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 		if v.outcome < model.AssistedOnly {
 			v.outcome = model.AssistedOnly
 		}
-		if !v.bern(r.tab.acceptance[h.Form][h.Sex]) {
+		// Acceptance, once given, holds for the spell (as on the police
+		// route): a victim returned to the exploiter is not asked again.
+		if v.flags&fAccepted == 0 && !v.bern(r.tab.acceptance[h.Form][h.Sex]) {
 			r.afterNoReport(id, t)
 			return
 		}
@@ -1335,7 +1337,9 @@ func (r *replicate) afterNoReport(id int32, t int32) {
 
 func (r *replicate) reportProb(v *victim, h model.Victimhood) float64 {
 	p := r.p
-	open := r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
+	// A victim given a place just now (the NGO route places first) has one,
+	// even if it was the year's last.
+	open := v.flags&fSheltered != 0 || r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
 	return r.tab.report[h.Origin][h.Doc][h.Form][b2i(h.NGOSupported)][b2i(open)][v.region]
 }
 
@@ -1442,7 +1446,9 @@ func (r *replicate) caseLaw(c *kase) *model.Law {
 func (r *replicate) classify(id int32, class model.Classification, t int32) {
 	v := &r.victims[id]
 	if class == model.Art128 {
-		if v.site >= 0 && r.sites[v.site].kase >= 0 {
+		// Into the site's case only while it is pending (report sends those
+		// victims there first, so this is a safeguard).
+		if v.site >= 0 && r.sites[v.site].kase >= 0 && r.cases[r.sites[v.site].kase].stage == stagePreTrial {
 			r.register(id, r.sites[v.site].kase, t, false)
 		} else {
 			r.openCase(id, t)
@@ -1635,6 +1641,10 @@ func (r *replicate) processCases(t int32) {
 	p := r.p
 	// Whether the law now allows reconciliation, for adults' and minors' cases.
 	allowsNow := [2]bool{r.lawAllowsReconciliation(false), r.lawAllowsReconciliation(true)}
+	// Speed is capacity over the region's open cases as the month begins:
+	// the live count falls as cases close in this loop, which would make a
+	// case's hazards depend on its place in the list.
+	openAtStart := r.openByRegion
 	keep := r.open[:0]
 	for _, cid := range r.open {
 		c := &r.cases[cid]
@@ -1691,7 +1701,7 @@ func (r *replicate) processCases(t int32) {
 		}
 		if c.stage == stagePreTrial {
 			capacity := math.Max(1, p.Police.Investigators.Of(c.region)*p.Police.CasesPerInvestigator)
-			speed := math.Min(1, capacity/float64(r.openByRegion[c.region]))
+			speed := math.Min(1, capacity/float64(openAtStart[c.region]))
 			law := r.caseLaw(c)
 			if r.lawUsed != nil {
 				r.lawUsed(true, int32(cid), law)
