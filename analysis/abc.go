@@ -13,14 +13,58 @@ import (
 	"htsim/sim"
 )
 
-// Target is one observed figure a calibration fits: a quantity in a year.
+// Target is one observed figure a calibration fits: a quantity in a year,
+// for everyone or for one subgroup.
 type Target struct {
-	Year     int
-	Quantity string // as in data/official.csv, e.g. gov_identified_victims
-	Value    float64
-	Source   string
-	Holdout  bool // kept out of the fit, reported separately
+	Year      int
+	Quantity  string // as in data/official.csv, e.g. gov_identified_victims
+	Breakdown string // "all", or one subgroup of the simulated cells: origin=, form=, sex= or age= (BreakdownMatches)
+	Value     float64
+	Source    string
+	Holdout   bool // kept out of the fit, reported separately
 }
+
+// BreakdownMatches reports whether a simulated cell belongs to the subgroup
+// a breakdown of data/official.csv names ("all", or key=value with key
+// origin, form, sex or age and value a name of the yearly table's column
+// of that name), and whether the breakdown has a simulated counterpart at
+// all (referral=..., group=... and sex=transgender have none).
+func BreakdownMatches(breakdown string, c sim.Cell) (match, known bool) {
+	if breakdown == "all" {
+		return true, true
+	}
+	key, value, _ := strings.Cut(breakdown, "=")
+	var name string
+	switch key {
+	case "origin":
+		name = c.Origin.String()
+	case "form":
+		name = c.Form.String()
+	case "sex":
+		name = c.Sex.String()
+	case "age":
+		name = c.Age.String()
+	default:
+		return false, false
+	}
+	if !breakdownValues[key][value] {
+		return false, false
+	}
+	return name == value, true
+}
+
+// breakdownValues are the names each breakdown key can take in the cells.
+var breakdownValues = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{"origin": {}, "form": {}, "sex": {}, "age": {}}
+	for i := 0; i < sim.CellsPerYear; i++ {
+		c := sim.CellAt(i)
+		m["origin"][c.Origin.String()] = true
+		m["form"][c.Form.String()] = true
+		m["sex"][c.Sex.String()] = true
+		m["age"][c.Age.String()] = true
+	}
+	return m
+}()
 
 // QuantityMeasures maps the quantities of data/official.csv (breakdown "all")
 // to the simulated measures they are compared with (summed over cells).
@@ -47,9 +91,12 @@ var QuantityMeasures = map[string]sim.Measure{
 }
 
 // ReadTargets reads data/official.csv (columns year, quantity, breakdown,
-// value, source) and keeps the rows with breakdown "all" whose quantity has a
-// simulated counterpart and whose year lies in [from, to].
-func ReadTargets(r io.Reader, name string, from, to int) ([]Target, error) {
+// value, source) and keeps the rows whose quantity has a simulated
+// counterpart and whose year lies in [from, to]: with breakdown "all", and
+// with breakdowns also the subgroups that have a simulated counterpart
+// (BreakdownMatches); a breakdown that is neither "all" nor key=value is
+// then an error.
+func ReadTargets(r io.Reader, name string, from, to int, breakdowns bool) ([]Target, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	rows, err := cr.ReadAll()
@@ -70,30 +117,55 @@ func ReadTargets(r io.Reader, name string, from, to int) ([]Target, error) {
 		if err1 != nil || err2 != nil || value < 0 || math.IsNaN(value) || math.IsInf(value, 0) {
 			return nil, fmt.Errorf("%s:%d: year and value must be numbers (value >= 0)", name, line)
 		}
-		if row[2] != "all" || year < from || year > to {
+		if breakdowns && row[2] != "all" {
+			if k, v, ok := strings.Cut(row[2], "="); !ok || k == "" || v == "" {
+				return nil, fmt.Errorf("%s:%d: breakdown %q must be all or one key=value subgroup (e.g. form=sexual)", name, line, row[2])
+			}
+		}
+		if year < from || year > to || row[2] != "all" && !breakdowns {
+			continue
+		}
+		if _, known := BreakdownMatches(row[2], sim.Cell{}); !known {
 			continue
 		}
 		if _, ok := QuantityMeasures[row[1]]; !ok {
 			continue
 		}
-		out = append(out, Target{Year: year, Quantity: row[1], Value: value, Source: row[4]})
+		out = append(out, Target{Year: year, Quantity: row[1], Breakdown: row[2], Value: value, Source: row[4]})
 	}
+	// Totals first, then the subgroups, each by quantity and year: without
+	// breakdowns the order is the one calibrations had before they existed.
 	sort.SliceStable(out, func(i, j int) bool {
+		if ai, aj := out[i].Breakdown == "all", out[j].Breakdown == "all"; ai != aj {
+			return ai
+		}
 		if out[i].Quantity != out[j].Quantity {
 			return out[i].Quantity < out[j].Quantity
+		}
+		if out[i].Breakdown != out[j].Breakdown {
+			return out[i].Breakdown < out[j].Breakdown
 		}
 		return out[i].Year < out[j].Year
 	})
 	return out, nil
 }
 
-// Simulated returns the simulated value of a target from one replicate's totals.
-func Simulated(t Target, years map[int]*[sim.NumMeasures]float64) float64 {
-	v, ok := years[t.Year]
-	if !ok {
+// Simulated returns the simulated value of a target from one replicate's
+// counts (whose first year is firstYear): its measure summed over the cells
+// of its subgroup in its year, or NaN if the year was not simulated.
+func Simulated(t Target, counts sim.Counts, firstYear int) float64 {
+	y := t.Year - firstYear
+	if y < 0 || y >= len(counts)/sim.CellsPerYear {
 		return math.NaN()
 	}
-	return v[QuantityMeasures[t.Quantity]]
+	m := QuantityMeasures[t.Quantity]
+	var sum int64
+	for c := 0; c < sim.CellsPerYear; c++ {
+		if match, _ := BreakdownMatches(t.Breakdown, sim.CellAt(c)); match {
+			sum += counts.At(y, c)[m]
+		}
+	}
+	return float64(sum)
 }
 
 // Distance is the calibration's distance between simulated and observed

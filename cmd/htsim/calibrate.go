@@ -34,7 +34,8 @@ NGO series of data/official.csv by rejection approximate Bayesian computation:
 --prior KEY=LO:HI), one national replicate each, distance = root mean square of
 log((simulated+1)/(observed+1)) over the fitted figures, and the --accept
 fraction of closest draws kept as the posterior. The --holdout years are left
-out of the fit and reported separately. Writes, under --out:
+out of the fit and reported separately. With --breakdowns the figures'
+subgroups (form=, origin=, sex=, age=) are fitted too. Writes, under --out:
   calibrated.yaml   a scenario extending the input, with posterior distributions
   posterior.csv     the accepted draws
   fit.csv           each figure: observed, simulated median and 90% range, held out or not
@@ -66,6 +67,8 @@ type calibrateOptions struct {
 	out      string
 	force    bool
 	quiet    bool
+	// breakdowns: fit the subgroups of the figures too (origin, form, sex)
+	breakdowns bool
 }
 
 type prior struct {
@@ -92,6 +95,7 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVarP(&o.out, "out", "o", filepath.Join("results", "calibration"), "output folder")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier calibration in --out")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing")
+	fs.BoolVar(&o.breakdowns, "breakdowns", false, "fit the figures' subgroups too (form=, origin=, sex=): the contrast between the series")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -145,7 +149,7 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 		return err
 	}
 	name := data.Name
-	targets, err := analysis.ReadTargets(strings.NewReader(data.Content), name, from.Year(), to.Year())
+	targets, err := analysis.ReadTargets(strings.NewReader(data.Content), name, from.Year(), to.Year(), o.breakdowns)
 	if err != nil {
 		return usageError{err}
 	}
@@ -192,7 +196,7 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 	m.Seed, m.Replicates, m.From, m.To = o.seed, o.draws, from.String(), to.String()
 	data.SHA256 = fmt.Sprintf("%x", sha256.Sum256([]byte(data.Content)))
 	m.Calibration = &output.Calibration{Parent: o.parent, Data: data, Params: o.params, Priors: o.priors,
-		Draws: o.draws, Accept: o.accept, Holdout: o.holdout, Files: calibrationFiles}
+		Draws: o.draws, Accept: o.accept, Holdout: o.holdout, Breakdowns: o.breakdowns, Files: calibrationFiles}
 	m.Note = "htsim reproduce reruns this calibration from the recorded scenario and targets files and compares its files byte for byte; the number of workers does not matter."
 	if err := m.Write(o.out); err != nil {
 		return err
@@ -309,15 +313,9 @@ func runCalibration(ctx context.Context, sc *scenarios.Scenario, priors []prior,
 		cfg := &sim.Config{Scenario: scenarios.WithPoint(sc, sweep, values[i]), From: from, To: to, Seed: o.seed}
 		return sim.RunReplicate(cfg, i, scratch)
 	}, func(i int, res *sim.Result) error {
-		t := analysis.Totals{}
-		for y := 0; y < len(res.Counts)/sim.CellsPerYear; y++ {
-			for c := 0; c < sim.CellsPerYear; c++ {
-				t.Add(0, res.FirstYear+y, res.Counts.At(y, c))
-			}
-		}
 		sims := make([]float64, len(targets))
 		for j, tg := range targets {
-			sims[j] = analysis.Simulated(tg, t[0])
+			sims[j] = analysis.Simulated(tg, res.Counts, res.FirstYear)
 		}
 		draws[i] = analysis.Draw{Params: values[i], Sims: sims, Distance: analysis.Distance(targets, sims)}
 		return nil
@@ -409,9 +407,9 @@ func writeCalibration(o calibrateOptions, sc *scenarios.Scenario, priors []prior
 	// fit.csv
 	var fb bytes.Buffer
 	w = csv.NewWriter(&fb)
-	w.Write([]string{"year", "quantity", "observed", "sim_median", "sim_p05", "sim_p95", "covered", "held_out", "source"})
+	w.Write([]string{"year", "quantity", "breakdown", "observed", "sim_median", "sim_p05", "sim_p95", "covered", "held_out", "source"})
 	for _, r := range fit {
-		w.Write([]string{strconv.Itoa(r.Year), r.Quantity, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), strconv.FormatBool(r.Covered), strconv.FormatBool(r.Holdout), r.Source})
+		w.Write([]string{strconv.Itoa(r.Year), r.Quantity, r.Breakdown, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), strconv.FormatBool(r.Covered), strconv.FormatBool(r.Holdout), r.Source})
 	}
 	w.Flush()
 	return output.WriteFileAtomic(filepath.Join(o.out, "fit.csv"), fb.Bytes())
@@ -432,7 +430,7 @@ func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.Fit
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "year\tquantity\tobserved\tsimulated median [5%, 95%]\tin range\tfit\t")
+	fmt.Fprintln(tw, "year\tquantity\tbreakdown\tobserved\tsimulated median [5%, 95%]\tin range\tfit\t")
 	var inFit, nFit, inHold, nHold int
 	for _, r := range fit {
 		mark := "fitted"
@@ -448,7 +446,7 @@ func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.Fit
 				inFit++
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s [%s, %s]\t%v\t%s\t\n", r.Year, r.Quantity, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), r.Covered, mark)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s [%s, %s]\t%v\t%s\t\n", r.Year, r.Quantity, r.Breakdown, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), r.Covered, mark)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nobserved within the 90%% simulated range: %d of %d fitted figures, %d of %d held-out figures\nwrote %s\n", inFit, nFit, inHold, nHold, out)

@@ -346,3 +346,63 @@ func TestCalibrationReproduces(t *testing.T) {
 		t.Errorf("reproduce --sample on a calibration: exit %d, want 2\nstderr: %s", code, stderr)
 	}
 }
+
+// TestCalibrateBreakdowns: with --breakdowns the figures' subgroups are
+// fitted too: fit.csv holds them (form=sexual, origin=foreign, sex=male ...),
+// each simulated median no larger than its total's, and the manifest records
+// the flag, so that reproduce reruns the same fit.
+func TestCalibrateBreakdowns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: calibrates and reruns")
+	}
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "cal")
+	htsimOK(t, nil, "calibrate", "-q", "--breakdowns", "--params", "police.skill", "--draws", "12", "--accept", "0.5",
+		"--from", "2014-01", "--to", "2018-12", "--holdout", "2018", "--out", out)
+	rows, err := csv.NewReader(bytes.NewReader(mustRead(t, filepath.Join(out, "fit.csv")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0][:4], ",") != "year,quantity,breakdown,observed" {
+		t.Fatalf("fit.csv header %v", rows[0])
+	}
+	total := map[string]float64{} // year and quantity: the simulated median of the total
+	seen := map[string]bool{}
+	for _, r := range rows[1:] {
+		med, _ := strconv.ParseFloat(r[4], 64)
+		if r[2] == "all" {
+			total[r[0]+r[1]] = med
+			continue
+		}
+		seen[r[2]] = true
+		// Each draw's subgroup is at most its total, so every order
+		// statistic is too (the data have some subgroups without a total).
+		if all, ok := total[r[0]+r[1]]; ok && med > all {
+			t.Errorf("%s %s %s: simulated median %v, above its total's %v", r[0], r[1], r[2], med, all)
+		}
+	}
+	for _, b := range []string{"form=sexual", "form=labour", "origin=foreign", "origin=domestic", "sex=male", "sex=female"} {
+		if !seen[b] {
+			t.Errorf("fit.csv has no %s figure", b)
+		}
+	}
+	if seen["sex=transgender"] || seen["referral=police"] {
+		t.Error("fit.csv holds a subgroup without a simulated counterpart")
+	}
+	var m output.Manifest
+	if err := json.Unmarshal(mustRead(t, filepath.Join(out, "manifest.json")), &m); err != nil || m.Calibration == nil || !m.Calibration.Breakdowns {
+		t.Fatalf("manifest.json does not record breakdowns: %v", err)
+	}
+	if got := htsimOK(t, nil, "reproduce", out); !strings.HasPrefix(got, "match:") {
+		t.Errorf("reproduce: %q", got)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

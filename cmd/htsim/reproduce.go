@@ -396,7 +396,8 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 	}
 	defer release()
 	o := calibrateOptions{params: c.Params, priors: c.Priors, draws: c.Draws, accept: c.Accept, seed: m.Seed,
-		workers: workers, holdout: c.Holdout, parent: c.Parent, out: filepath.Join(tmp, "calibration"), quiet: true}
+		workers: workers, holdout: c.Holdout, parent: c.Parent, out: filepath.Join(tmp, "calibration"), quiet: true,
+		breakdowns: c.Breakdowns}
 	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, stderr); err != nil {
 		return err
 	}

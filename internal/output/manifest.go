@@ -50,7 +50,9 @@ type Calibration struct {
 	Draws   int          `json:"draws"`
 	Accept  float64      `json:"accept"`
 	Holdout []int        `json:"holdout"`
-	Files   []string     `json:"files"` // what the folder holds besides the manifest
+	// Breakdowns: the subgroups of the figures (origin, form, sex) were fitted too.
+	Breakdowns bool     `json:"breakdowns,omitempty"`
+	Files      []string `json:"files"` // what the folder holds besides the manifest
 }
 
 // ScenarioManifest is one scenario's entry in the manifest.
