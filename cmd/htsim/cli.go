@@ -285,10 +285,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, from, to model.Month, command []string, stdout, stderr io.Writer) error {
 	// dest is o.out, or with --force over an earlier run a folder beside it
 	// that replaces the earlier run's files only once the new run is whole.
-	dest, err := prepareOut(o.out, o.force, o.resume)
+	dest, release, err := prepareOut(o.out, o.force, o.resume)
 	if err != nil {
 		return err
 	}
+	defer release()
 	if dest != o.out {
 		// Removed on failure or interruption; gone already once committed,
 		// and kept (dest cleared) if committing failed half-way.
@@ -513,42 +514,43 @@ func horizon(o runOptions, scs []*scenarios.Scenario) (from, to model.Month, err
 // new folder beside out (same file system), which replaceRun moves into out
 // once it is complete: an interrupted or failed run leaves the earlier one
 // as it was.
-func prepareOut(out string, force, resume bool) (string, error) {
+func prepareOut(out string, force, resume bool) (dest string, release func(), err error) {
+	release = func() {}
 	info, err := os.Stat(out)
 	if errors.Is(err, os.ErrNotExist) {
 		if resume {
-			return "", usagef("run: --resume: %s does not exist: there is no interrupted run to finish", out)
+			return "", release, usagef("run: --resume: %s does not exist: there is no interrupted run to finish", out)
 		}
-		return out, nil
+		return out, release, nil
 	}
 	if err != nil {
-		return "", err
+		return "", release, err
 	}
 	if !info.IsDir() {
-		return "", usagef("run: --out %s exists and is not a folder", out)
+		return "", release, usagef("run: --out %s exists and is not a folder", out)
 	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
-		return "", err
+		return "", release, err
 	}
 	if runBusy(out) { // resumed, forced or not: its files would be mixed or removed
-		return "", errRunBusy(out)
+		return "", release, errRunBusy(out)
 	}
 	if resume {
-		return out, nil // openCheckpoint checks that out holds this run, interrupted
+		return out, release, nil // openCheckpoint checks that out holds this run, interrupted
 	}
 	if len(entries) == 0 {
-		return out, nil
+		return out, release, nil
 	}
 	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil && !force {
 		command, ok := interruptedRun(out)
 		if !ok {
-			return "", usagef("run: --out %s holds an interrupted run that cannot be resumed (it was stopped before recording what it computes); add --force to start over", out)
+			return "", release, usagef("run: --out %s holds an interrupted run that cannot be resumed (it was stopped before recording what it computes); add --force to start over", out)
 		}
-		return "", usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command)
+		return "", release, usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command)
 	}
 	if !force {
-		return "", usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
+		return "", release, usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
 	}
 	// htsim's own: a run or sweep, an interrupted run, or what calibrate and
 	// hypotheses write into the default results folder.
@@ -559,7 +561,33 @@ func prepareOut(out string, force, resume bool) (string, error) {
 		}
 	}
 	if !ours {
-		return "", usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+		return "", release, usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+	}
+	// The forced run takes out's run lock too, before it removes staging
+	// folders: one of a live forced run would look stale. The lock lives in
+	// out's partialDir, which the run removes when it replaces out's files;
+	// if it made that folder and stops before, it removes it.
+	partial := filepath.Join(out, partialDir)
+	_, statErr := os.Stat(partial)
+	made := errors.Is(statErr, os.ErrNotExist)
+	if err := os.MkdirAll(partial, 0o755); err != nil {
+		return "", release, err
+	}
+	lock, busy, err := lockFile(filepath.Join(partial, runLockName))
+	release = func() {
+		if lock != nil {
+			lock.Close()
+		}
+		if made {
+			os.RemoveAll(partial)
+		}
+	}
+	if busy { // another run holds it: the folder is that run's
+		return "", func() {}, errRunBusy(out)
+	}
+	if err != nil {
+		release()
+		return "", func() {}, err
 	}
 	clean := filepath.Clean(out)
 	// A forced run killed outright (SIGKILL) leaves its staging folder.
@@ -569,9 +597,10 @@ func prepareOut(out string, force, resume bool) (string, error) {
 	}
 	staged, err := os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
 	if err != nil {
-		return "", fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)
+		release()
+		return "", func() {}, fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)
 	}
-	return staged, nil
+	return staged, release, nil
 }
 
 // runOutputs are the files and folders of htsim output that a new run in the

@@ -359,3 +359,57 @@ func TestRunInterruptAndResume(t *testing.T) {
 	htsimOK(t, nil, with("--out", out, "--resume")...)
 	same(fmt.Sprintf("resumed after SIGKILL with %d of 24 replicates kept", n))
 }
+
+// TestForcedRunLocked: a --force run over earlier output writes beside it
+// and holds the folder's run lock meanwhile, so that a second forced run is
+// refused instead of removing the first one's staging folder as stale (a
+// new-user audit lost a forced run that way); an interrupted forced run
+// leaves the earlier output and no lock folder behind.
+func TestForcedRunLocked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs htsim three times")
+	}
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "out")
+	htsimOK(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2019-12", "--out", out, "baseline")
+	before, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startHtsim(t, "run", "-q", "-n", "400", "--workers", "1", "--from", "2015-01", "--to", "2020-12", "--force", "--out", out, "baseline")
+	deadline := time.Now().Add(time.Minute)
+	for {
+		staged, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.htsim-new-*"))
+		if len(staged) > 0 && runBusy(out) {
+			break
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("the forced run ended (exit %d) before it was seen writing\n%s", p.cmd.ProcessState.ExitCode(), p.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the forced run did not start writing within a minute")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	code, _, stderr := htsimProc(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2019-12", "--force", "--out", out, "baseline")
+	if code != 2 || !strings.Contains(stderr, "being written by another htsim run") {
+		t.Errorf("a second forced run while the first writes: exit %d, stderr %q", code, stderr)
+	}
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 130 {
+		t.Errorf("the interrupted forced run: exit %d, want 130\n%s", code, p.stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(out, "manifest.json")); !bytes.Equal(after, before) {
+		t.Error("the interrupted forced run changed the earlier output")
+	}
+	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil {
+		t.Errorf("the interrupted forced run left %s", partialDir)
+	}
+	if staged, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.htsim-new-*")); len(staged) > 0 {
+		t.Errorf("the interrupted forced run left %v", staged)
+	}
+}
