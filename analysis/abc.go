@@ -53,6 +53,35 @@ func BreakdownMatches(breakdown string, c sim.Cell) (match, known bool) {
 	return name == value, true
 }
 
+// checkBreakdown checks a breakdown of data/official.csv: "all", or one
+// key=value subgroup whose key is a cell attribute (origin, form, sex, age;
+// the value one of its names, or sex=transgender, which no cell holds) or
+// one the simulation has no counterpart for (referral, group: data/README.md).
+// A typing slip (Form=labour, form=banana) would otherwise drop a figure
+// from a fit without a word.
+func checkBreakdown(b string) error {
+	if b == "all" {
+		return nil
+	}
+	key, value, ok := strings.Cut(b, "=")
+	switch {
+	case !ok || value == "":
+		return fmt.Errorf("breakdown %q must be all or one key=value subgroup (e.g. form=sexual)", b)
+	case key == "referral" || key == "group" || key == "sex" && value == "transgender":
+		return nil
+	case breakdownValues[key] == nil:
+		return fmt.Errorf("breakdown %q: unknown key %q; known: origin, form, sex, age (fitted with --breakdowns), referral, group", b, key)
+	case !breakdownValues[key][value]:
+		names := make([]string, 0, len(breakdownValues[key]))
+		for n := range breakdownValues[key] {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("breakdown %q: %s must be one of %s", b, key, strings.Join(names, ", "))
+	}
+	return nil
+}
+
 // breakdownValues are the names each breakdown key can take in the cells.
 var breakdownValues = func() map[string]map[string]bool {
 	m := map[string]map[string]bool{"origin": {}, "form": {}, "sex": {}, "age": {}}
@@ -94,8 +123,9 @@ var QuantityMeasures = map[string]sim.Measure{
 // value, source) and keeps the rows whose quantity has a simulated
 // counterpart and whose year lies in [from, to]: with breakdown "all", and
 // with breakdowns also the subgroups that have a simulated counterpart
-// (BreakdownMatches); a breakdown that is neither "all" nor key=value is
-// then an error.
+// (BreakdownMatches). A breakdown checkBreakdown refuses, or a row that
+// repeats the year, quantity and breakdown of another, is an error naming
+// its line.
 func ReadTargets(r io.Reader, name string, from, to int, breakdowns bool) ([]Target, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -107,6 +137,7 @@ func ReadTargets(r io.Reader, name string, from, to int, breakdowns bool) ([]Tar
 		return nil, fmt.Errorf("%s:1: the header must be year,quantity,breakdown,value,source", name)
 	}
 	var out []Target
+	seen := map[string]int{} // year, quantity and breakdown: the line
 	for i, row := range rows[1:] {
 		line := i + 2
 		if len(row) != 5 {
@@ -117,11 +148,14 @@ func ReadTargets(r io.Reader, name string, from, to int, breakdowns bool) ([]Tar
 		if err1 != nil || err2 != nil || value < 0 || math.IsNaN(value) || math.IsInf(value, 0) {
 			return nil, fmt.Errorf("%s:%d: year and value must be numbers (value >= 0)", name, line)
 		}
-		if breakdowns && row[2] != "all" {
-			if k, v, ok := strings.Cut(row[2], "="); !ok || k == "" || v == "" {
-				return nil, fmt.Errorf("%s:%d: breakdown %q must be all or one key=value subgroup (e.g. form=sexual)", name, line, row[2])
-			}
+		if err := checkBreakdown(row[2]); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
+		key := row[0] + "," + row[1] + "," + row[2]
+		if prev, dup := seen[key]; dup {
+			return nil, fmt.Errorf("%s:%d: %s %s %s repeats line %d", name, line, row[0], row[1], row[2], prev)
+		}
+		seen[key] = line
 		if year < from || year > to || row[2] != "all" && !breakdowns {
 			continue
 		}

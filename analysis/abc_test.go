@@ -65,9 +65,20 @@ func TestReadTargetsBreakdowns(t *testing.T) {
 	if strings.Join(keys, ",") != want {
 		t.Errorf("with breakdowns: %s\nwant %s", strings.Join(keys, ","), want)
 	}
-	bad := csv + "2016,gov_identified_victims,sexual,3,a\n"
-	if _, err := ReadTargets(strings.NewReader(bad), "t.csv", 2010, 2020, true); err == nil || !strings.Contains(err.Error(), "t.csv:11:") {
-		t.Errorf("a breakdown without '=': %v, want an error naming t.csv:11", err)
+	for _, c := range []struct{ row, want string }{
+		{"2016,gov_identified_victims,sexual,3,a", "must be all or one key=value"},
+		{"2016,gov_identified_victims,Form=labour,3,a", `unknown key "Form"`},
+		{"2016,gov_identified_victims, form=labour,3,a", `unknown key " form"`},
+		{"2016,gov_identified_victims,form=banana,3,a", "form must be one of labour, other, sexual"},
+		{"2016,gov_identified_victims,form=labour;sex=male,3,a", "form must be one of"},
+		{"2016,gov_identified_victims,form=sexual,3,a", "repeats line 3"},
+	} {
+		for _, bd := range []bool{true, false} {
+			_, err := ReadTargets(strings.NewReader(csv+c.row+"\n"), "t.csv", 2010, 2020, bd)
+			if err == nil || !strings.Contains(err.Error(), "t.csv:11:") || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%q (breakdowns %v): %v, want an error naming t.csv:11 and %q", c.row, bd, err, c.want)
+			}
+		}
 	}
 }
 

@@ -94,8 +94,8 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntSliceVar(&o.holdout, "holdout", []int{2021, 2022}, "years left out of the fit")
 	fs.StringVarP(&o.out, "out", "o", filepath.Join("results", "calibration"), "output folder")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier calibration in --out")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing")
-	fs.BoolVar(&o.breakdowns, "breakdowns", false, "fit the figures' subgroups too (form=, origin=, sex=): the contrast between the series")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no results (warnings still go to stderr)")
+	fs.BoolVar(&o.breakdowns, "breakdowns", false, "fit the figures' subgroups too (form=, origin=, sex=, age=): the contrast between the series")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -149,7 +149,25 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 		return err
 	}
 	name := data.Name
-	targets, err := analysis.ReadTargets(strings.NewReader(data.Content), name, from.Year(), to.Year(), o.breakdowns)
+	// The figures are yearly: only the years simulated whole are fitted.
+	first, last := from.Year(), to.Year()
+	if from.MonthNumber() != 1 {
+		first++
+	}
+	if to.MonthNumber() != 12 {
+		last--
+	}
+	if first > last {
+		return usagef("calibrate: %s to %s holds no whole year; the figures are yearly (simulate January to December)", from, to)
+	}
+	if first != from.Year() || last != to.Year() {
+		years := fmt.Sprintf("the whole years %d-%d are", first, last)
+		if first == last {
+			years = fmt.Sprintf("the whole year %d is", first)
+		}
+		fmt.Fprintf(stderr, "htsim: calibrate: note: only %s fitted; %s to %s covers part of a year at its ends\n", years, from, to)
+	}
+	targets, err := analysis.ReadTargets(strings.NewReader(data.Content), name, first, last, o.breakdowns)
 	if err != nil {
 		return usageError{err}
 	}
@@ -168,11 +186,15 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 	}
 	for _, y := range o.holdout {
 		if !heldOut[y] {
-			fmt.Fprintf(stderr, "htsim: calibrate: warning: --holdout %d holds out nothing: %s has no figure for that year between %d and %d\n", y, name, from.Year(), to.Year())
+			fmt.Fprintf(stderr, "htsim: calibrate: warning: --holdout %d holds out nothing: %s has no figure for that year between %d and %d\n", y, name, first, last)
 		}
 	}
 	if fitted == 0 {
-		return usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years", name, from.Year(), to.Year())
+		hint := ""
+		if !o.breakdowns {
+			hint = " (rows of subgroups, such as form=sexual, are fitted only with --breakdowns)"
+		}
+		return usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years%s", name, first, last, hint)
 	}
 	draws, err := runCalibration(ctx, sc, priors, targets, o, from, to)
 	if err != nil {
@@ -420,6 +442,19 @@ var calibrationFiles = []string{"calibrated.yaml", "posterior.csv", "fit.csv"}
 
 func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
+// coveredSubgroups counts the fitted subgroup figures, and those within range.
+func coveredSubgroups(fit []analysis.FitRow) (in, n int) {
+	for _, r := range fit {
+		if r.Breakdown != "all" && !r.Holdout {
+			n++
+			if r.Covered {
+				in++
+			}
+		}
+	}
+	return in, n
+}
+
 func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.FitRow, nDraws, nAcc int, out string) error {
 	fmt.Fprintf(w, "Rejection ABC: %d draws, %d accepted.\n\n", nDraws, nAcc)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -449,6 +484,10 @@ func printCalibration(w io.Writer, post []analysis.Posterior, fit []analysis.Fit
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s [%s, %s]\t%v\t%s\t\n", r.Year, r.Quantity, r.Breakdown, g(r.Value), g(r.SimMedian), g(r.SimP05), g(r.SimP95), r.Covered, mark)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nobserved within the 90%% simulated range: %d of %d fitted figures, %d of %d held-out figures\nwrote %s\n", inFit, nFit, inHold, nHold, out)
+	fmt.Fprintf(w, "\nobserved within the 90%% simulated range: %d of %d fitted figures, %d of %d held-out figures", inFit, nFit, inHold, nHold)
+	if subIn, subN := coveredSubgroups(fit); subN > 0 {
+		fmt.Fprintf(w, " (of the fitted: %d of %d totals, %d of %d subgroups)", inFit-subIn, nFit-subN, subIn, subN)
+	}
+	fmt.Fprintf(w, "\nwrote %s\n", out)
 	return nil
 }

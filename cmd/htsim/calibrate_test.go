@@ -273,6 +273,7 @@ func TestCalibrateBadFlags(t *testing.T) {
 		{[]string{"calibrate", "--scenario", "palermo"}, "policy phase"},
 		{[]string{"calibrate", "--data", "/nonexistent.csv"}, "--data"},
 		{[]string{"calibrate", "--out", earlier}, "holds an earlier calibration; choose another folder or add --force"},
+		{[]string{"calibrate", "--from", "2019-01", "--to", "2019-06"}, "holds no whole year"},
 	} {
 		// A fresh --out first; a case's own --out comes later and wins.
 		code, _, stderr := runCLI(t, append([]string{"calibrate", "--out", t.TempDir()}, c.args[1:]...)...)

@@ -74,6 +74,9 @@ func cmdMSE(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if o.json && fs.Changed("format") && *format != "json" {
+		return usagef("mse: --json and --format %s disagree; give --format alone", *format)
+	}
 	switch *format {
 	case "table":
 	case "json":

@@ -104,8 +104,8 @@ one is killed.
     victims tables and summary.parquet are compared (compare.parquet, which
     htsim compare derives from them, is not).
   - a calibration (htsim calibrate): every draw, with the recorded
-    parameters, priors, targets, seed and horizon; calibrated.yaml,
-    posterior.csv and fit.csv are compared.
+    parameters, priors, targets, hold-out years, --breakdowns, seed and
+    horizon; calibrated.yaml, posterior.csv and fit.csv are compared.
   - hypotheses.json (htsim hypotheses --out), alone or beside a run: the
     seven experiments with the recorded seed, replicates, horizon, period and
     threshold; every hypothesis's results are compared.
@@ -232,8 +232,16 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 	}
 	fmt.Fprintf(stdout, "match: %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
 	if expected := len(sw.Scenarios) * plan.perScen; len(present) < expected {
-		fmt.Fprintf(stdout, "note: the sweep is incomplete: %d of its %d chunk files are missing (finish it with htsim sweep --resume, or merge its shards)\n",
-			expected-len(present), expected)
+		verb := "are"
+		if expected-len(present) == 1 {
+			verb = "is"
+		}
+		fmt.Fprintf(stdout, "note: the sweep is incomplete: %d of its %d chunk files %s missing (finish it with htsim sweep --resume, or merge its shards)\n",
+			expected-len(present), expected, verb)
+		if _, err := os.Stat(filepath.Join(out, "sensitivity.parquet")); err == nil {
+			fmt.Fprintln(stdout, "note: sensitivity.parquet not checked: it needs every chunk")
+		}
+		return nil
 	}
 	return reproduceSensitivity(out, tmp, stdout)
 }
@@ -398,7 +406,8 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 	o := calibrateOptions{params: c.Params, priors: c.Priors, draws: c.Draws, accept: c.Accept, seed: m.Seed,
 		workers: workers, holdout: c.Holdout, parent: c.Parent, out: filepath.Join(tmp, "calibration"), quiet: true,
 		breakdowns: c.Breakdowns}
-	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, stderr); err != nil {
+	// The calibration's warnings were given when it was made.
+	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, io.Discard); err != nil {
 		return err
 	}
 	// Every file a calibration writes, whatever list the manifest holds.

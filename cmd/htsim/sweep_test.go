@@ -482,7 +482,7 @@ func TestReproduce(t *testing.T) {
 	}
 	os.Remove(chunk7)
 	stdout = htsimOK(t, nil, "reproduce", "--sample", "1", out)
-	if !strings.Contains(stdout, "1 of 7") || !strings.Contains(stdout, "incomplete: 1 of its 8 chunk files are missing") {
+	if !strings.Contains(stdout, "1 of 7") || !strings.Contains(stdout, "incomplete: 1 of its 8 chunk files is missing") {
 		t.Errorf("reproduce with chunk 7 missing: %q, want a match of 1 of 7 files and the sweep called incomplete", stdout)
 	}
 	if err := os.WriteFile(chunk7, kept, 0o644); err != nil {
