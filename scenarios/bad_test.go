@@ -46,6 +46,8 @@ var badCases = []badCase{
 	{file: "unknown-top-key.yaml", key: "seed", line: 4, want: []string{"unknown key", "name, description, extends, from, horizon, parameters"}},
 	{file: "unknown-param-typo.yaml", key: "parameters.police.skil", line: 6, want: []string{"unknown parameter", "skill"}},
 	{file: "dotted-key.yaml", key: "parameters.police.skill", line: 5, want: []string{"a dotted key", "police: on its own line, then skill: indented under it"}},
+	{file: "dotted-key-deep.yaml", key: "parameters.contact.help_seeking_at_exit.foreign", line: 5,
+		want: []string{"a dotted key", "contact: on its own line, then help_seeking_at_exit: indented under it, then foreign: under that"}},
 	{file: "unknown-leaf-key.yaml", key: "parameters.police.recognition.other.comment", line: 7, want: []string{"unknown key", "value, dist", "source, note"}},
 
 	// Wrong types.

@@ -353,6 +353,22 @@ func validName(s string) bool {
 	return true
 }
 
+// dottedKnown reports whether the dotted key parts, under group path, name
+// a parameter: groups down to a leaf (the parts after a leaf are its own
+// keys, such as a sector, which the leaf checks when nested) or a group.
+func dottedKnown(path string, parts []string) bool {
+	for _, part := range parts {
+		if !contains(childKeys(path), part) {
+			return false
+		}
+		path = join(path, part)
+		if !isGroup(path) {
+			return true
+		}
+	}
+	return true
+}
+
 // group walks a mapping of parameter groups and leaves.
 func (d *decoder) group(f *File, n ast.Node, path string) {
 	key := join("parameters", path)
@@ -361,10 +377,14 @@ func (d *decoder) group(f *File, n ast.Node, path string) {
 	for _, p := range pairs {
 		child := join(path, p.key)
 		if !contains(allowed, p.key) {
-			if first, rest, dotted := strings.Cut(p.key, "."); dotted && contains(allowed, first) {
+			if parts := strings.Split(p.key, "."); len(parts) > 1 && dottedKnown(path, parts) {
 				// Sweep files and calibrate --params use dotted keys; here they nest.
+				how := parts[0] + ": on its own line, then " + parts[1] + ": indented under it"
+				for _, q := range parts[2:] {
+					how += ", then " + q + ": under that"
+				}
 				d.fail(p.kn, join("parameters", child), "a dotted key: parameters nest here",
-					fmt.Sprintf("%s: on its own line, then %s: indented under it; dotted keys are for sweep files and calibrate --params", first, rest))
+					how+"; dotted keys are for sweep files and calibrate --params")
 				continue
 			}
 			d.fail(p.kn, join("parameters", child), "unknown parameter", strings.Join(allowed, ", "))
