@@ -16,12 +16,12 @@ const compareUsage = `Usage: htsim compare [flags] OUT
 Compares every scenario in the run folder OUT with baseline (or --against NAME),
 replicate r against replicate r: both use the same random streams, so the
 differences are paired. For each measure, year, the whole horizon and the
-years from the policy's first year on (all of that year: for a policy from
-July, its first six months are before the policy, and dilute the relative
-change): the paired difference (mean, 5% and 95%
-quantiles across replicates), the relative change, and the change in the
-recording rate (measure / true new victims). Writes OUT/compare.parquet and
-prints a table (or CSV or JSON with every row).
+years from the policy's first year on: the paired difference (mean, 5% and
+95% quantiles across replicates), the relative change, and the change in the
+recording rate (measure / true new victims). The policy period holds all of
+its first year: for a policy from July, the six months before it dilute the
+relative change. Writes OUT/compare.parquet and prints a table (or CSV or
+JSON with every row).
 `
 
 type compareOptions struct {

@@ -49,6 +49,7 @@ type hypothesesOptions struct {
 	format     string
 	out        string
 	force      bool
+	quiet      bool
 }
 
 func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,6 +65,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&o.format, "format", "table", "table, csv or json")
 	fs.StringVarP(&o.out, "out", "o", "", "also write the results to DIR/hypotheses.json (for htsim report DIR)")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier DIR/hypotheses.json")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no results (with --out: the file alone)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -79,6 +81,9 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if info, err := os.Stat(o.out); o.out != "" && err == nil && !info.IsDir() {
 		return usagef("hypotheses: --out %s is a file; name a folder (hypotheses.json goes into it)", o.out)
+	}
+	if o.quiet && o.out == "" {
+		return usagef("hypotheses: -q prints nothing, so it goes with --out DIR (the results go to DIR/hypotheses.json)")
 	}
 	if o.force && o.out == "" {
 		return usagef("hypotheses: --force replaces DIR/hypotheses.json and goes with --out DIR")
@@ -99,15 +104,17 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	// Printed before the file is written, so that the results are not lost
 	// if another htsim hypotheses wrote the file meanwhile.
-	if err := printHypotheses(stdout, o.format, results); err != nil {
-		return err
+	if !o.quiet {
+		if err := printHypotheses(stdout, o.format, results); err != nil {
+			return err
+		}
 	}
 	if o.out == "" {
 		return nil
 	}
 	err = writeHypothesesFile(o, args, results)
 	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("hypotheses: %s appeared while the experiments ran (another htsim hypotheses --out?); it was kept and these results, printed above, were not saved: rerun with --force to replace it", file)
+		return fmt.Errorf("hypotheses: %s appeared while the experiments ran (another htsim hypotheses --out?); it was kept and these results were not saved (they are printed above unless -q): rerun with --force to replace it", file)
 	}
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", file, err)

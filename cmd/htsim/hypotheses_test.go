@@ -72,6 +72,8 @@ func TestHypothesesBadFlags(t *testing.T) {
 		{"hypotheses", "--format", "xml"},
 		{"hypotheses", "--from", "2020-01", "--to", "2015-01"},
 		{"hypotheses", "extra"},
+		{"hypotheses", "-q"},
+		{"hypotheses", "--force"},
 	} {
 		code, _, stderr := runCLI(t, args...)
 		if code != 2 || !strings.Contains(stderr, "hypotheses:") {
