@@ -279,22 +279,10 @@ func TestRunInterruptAndResume(t *testing.T) {
 
 	interrupt := func(sig os.Signal) int {
 		p := startHtsim(t, with("--out", out, "--workers", "1")...)
-		deadline := time.Now().Add(time.Minute)
-		for {
+		waitFor(t, p, "keeping 3 replicates", func() bool {
 			kept, _ := filepath.Glob(filepath.Join(out, partialDir, "replicate-*"))
-			if len(kept) >= 3 {
-				break
-			}
-			select {
-			case <-p.done:
-				t.Fatalf("the run ended (exit %d) before keeping 3 replicates\n%s", p.cmd.ProcessState.ExitCode(), p.stderr)
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("no 3 replicates kept within a minute")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+			return len(kept) >= 3
+		})
 		if sig == os.Interrupt {
 			// A second run into the folder, resumed, forced or not, is
 			// refused while the first writes to it.
@@ -377,22 +365,10 @@ func TestForcedRunLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := startHtsim(t, "run", "-q", "-n", "400", "--workers", "1", "--from", "2015-01", "--to", "2020-12", "--force", "--out", out, "baseline")
-	deadline := time.Now().Add(time.Minute)
-	for {
+	waitFor(t, p, "writing beside the folder", func() bool {
 		staged, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.htsim-new-*"))
-		if len(staged) > 0 && runBusy(out) {
-			break
-		}
-		select {
-		case <-p.done:
-			t.Fatalf("the forced run ended (exit %d) before it was seen writing\n%s", p.cmd.ProcessState.ExitCode(), p.stderr)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the forced run did not start writing within a minute")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return len(staged) > 0 && runBusy(out)
+	})
 	code, _, stderr := htsimProc(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2019-12", "--force", "--out", out, "baseline")
 	if code != 2 || !strings.Contains(stderr, "being written by another htsim run") {
 		t.Errorf("a second forced run while the first writes: exit %d, stderr %q", code, stderr)
@@ -411,5 +387,23 @@ func TestForcedRunLocked(t *testing.T) {
 	}
 	if staged, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.htsim-new-*")); len(staged) > 0 {
 		t.Errorf("the interrupted forced run left %v", staged)
+	}
+}
+
+// waitFor polls until done holds, failing the test if the process p ends
+// first or a minute passes.
+func waitFor(t *testing.T, p *proc, what string, done func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !done() {
+		select {
+		case <-p.done:
+			t.Fatalf("htsim ended (exit %d) before %s\n%s", p.cmd.ProcessState.ExitCode(), what, p.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("htsim was not %s within a minute", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
