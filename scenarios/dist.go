@@ -120,24 +120,30 @@ func triangleQuantile(a, b, c, p float64) float64 {
 }
 
 // betaRand draws a Beta(alpha, beta) variable as X/(X+Y) with X and Y
-// gamma variables of shapes alpha and beta.
+// gamma variables of shapes alpha and beta. For shapes far below 1, X or Y
+// can underflow to 0 (U^(1/a) with a = 0.001), and X/(X+Y) would be 0/0:
+// the ratio is then taken from their logarithms, 1/(1 + exp(log Y - log X)).
 func betaRand(alpha, beta float64, src rand.Source) float64 {
-	x := gammaRand(alpha, src)
-	y := gammaRand(beta, src)
-	return x / (x + y)
+	x, lx := gammaRand(alpha, src)
+	y, ly := gammaRand(beta, src)
+	if x > 0 && y > 0 {
+		return x / (x + y)
+	}
+	return 1 / (1 + detmath.Exp(ly-lx))
 }
 
 // gammaRand draws a Gamma(shape, 1) variable by Marsaglia and Tsang's method
 // ("A simple method for generating gamma variables", ACM TOMS 26(3), 2000),
-// with their boost for shapes below 1: Gamma(a) = Gamma(a+1) * U^(1/a).
-func gammaRand(shape float64, src rand.Source) float64 {
+// with their boost for shapes below 1: Gamma(a) = Gamma(a+1) * U^(1/a). It
+// also returns the variable's logarithm, computed without underflow.
+func gammaRand(shape float64, src rand.Source) (g, logG float64) {
 	if shape < 1 {
-		g := gammaRand(shape+1, src)
+		g, lg := gammaRand(shape+1, src)
 		u := uniform01(src)
 		for u == 0 {
 			u = uniform01(src)
 		}
-		return g * detmath.Pow(u, 1/shape)
+		return g * detmath.Pow(u, 1/shape), lg + detmath.Log(u)/shape
 	}
 	d := shape - 1.0/3
 	c := 1 / math.Sqrt(9*d)
@@ -151,10 +157,10 @@ func gammaRand(shape float64, src rand.Source) float64 {
 		u := uniform01(src)
 		x2 := x * x
 		if u < 1-float64(0.0331*float64(x2*x2)) {
-			return d * v
+			return d * v, detmath.Log(d * v)
 		}
 		if u > 0 && detmath.Log(u) < float64(0.5*x2)+float64(d*(1-v+detmath.Log(v))) {
-			return d * v
+			return d * v, detmath.Log(d * v)
 		}
 	}
 }
