@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -200,7 +202,67 @@ func parseSweep(path string, data []byte, l loader) (*Sweep, error) {
 		}
 		names[sc.Name] = true
 	}
+	if err := s.checkScenarios(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// checkScenarios refuses a sweep whose design points would change what its
+// scenarios mean: a swept parameter that a scenario's policy changes (the
+// sweep fixes it in every phase, so the policy's change would be lost and
+// the policy would simulate what baseline does), or ranges under which the
+// scenario files' cross checks fail (a minimum sentence above the maximum).
+func (s *Sweep) checkScenarios() error {
+	for _, sc := range s.Scenarios {
+		for _, sp := range s.Params {
+			j := leafIndex[sp.Path]
+			for _, ph := range sc.Phases[1:] {
+				if !reflect.DeepEqual(ph.Params[j].Dist, sc.Phases[0].Params[j].Dist) {
+					return &Error{File: s.File, Line: sp.Line, Key: "parameters." + sp.Path,
+						Msg:     fmt.Sprintf("scenario %s changes this parameter from %s, and a sweep fixes it at the design point in every phase: the policy's change would be lost", sc.Name, ph.From),
+						Allowed: "a parameter that no policy of the swept scenarios changes; leave the policy out of this sweep, or sweep a scenario that sets the parameter from its start (no from:)"}
+				}
+			}
+		}
+		ranged := *sc
+		ranged.Phases = make([]Phase, len(sc.Phases))
+		for i, ph := range sc.Phases {
+			ps := append([]*Param(nil), ph.Params...)
+			for _, sp := range s.Params {
+				lo, hi := sp.Min, sp.Max
+				if sp.Values != nil {
+					lo, hi = slices.Min(sp.Values), slices.Max(sp.Values)
+				}
+				j := leafIndex[sp.Path]
+				p := *ps[j]
+				p.Dist = Dist{Kind: "uniform", Min: lo, Max: hi}
+				if lo == hi {
+					p.Dist = Dist{Kind: "point", Value: lo}
+				}
+				p.File, p.Line = s.File, sp.Line
+				ps[j] = &p
+			}
+			ranged.Phases[i] = Phase{From: ph.From, Params: ps}
+		}
+		if err := ranged.crossChecks(); err != nil {
+			var e *Error
+			if asError(err, &e) {
+				// Named at the swept parameter the check involves (the
+				// message names the other, and its file).
+				line, key := 0, "parameters"
+				for _, sp := range s.Params {
+					if strings.HasPrefix(sp.Path, "law.art128_m") {
+						line, key = sp.Line, "parameters."+sp.Path
+						break
+					}
+				}
+				return &Error{File: s.File, Line: line, Key: key, Msg: fmt.Sprintf("with scenario %s, some design points are invalid: %s", sc.Name, e.Msg), Allowed: e.Allowed}
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // quickText applies the scenario loader's whole-file checks.

@@ -1,8 +1,10 @@
 package scenarios_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -290,4 +292,44 @@ func TestBadSweepsCovered(t *testing.T) {
 	checkCorpusCovered(t, badSweepDir, "", "badSweepCases", listedFiles(len(badSweepCases), func(i int) []string {
 		return append([]string{badSweepCases[i].file}, badSweepCases[i].covers...)
 	}))
+}
+
+// TestSweepKeepsScenariosValid: a sweep may not fix a parameter that one of
+// its scenarios' policies changes (the policy would simulate what baseline
+// does at every design point, and the paired differences would be zero
+// without a word), nor give ranges under which a design point breaks the
+// scenario files' cross checks (a minimum sentence above the maximum).
+func TestSweepKeepsScenariosValid(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		line       int
+		want       []string
+	}{
+		{"policy changes it", "name: s\nscenarios: [baseline, awareness]\ndesign: {kind: lhs, points: 4}\nreplicates: 1\nparameters:\n  police.skill: {min: 0.3, max: 0.9}\n  contact.awareness: {min: 0.5, max: 2}\n",
+			7, []string{"parameters.contact.awareness", "scenario awareness changes this parameter from 2025-01"}},
+		{"minimum above maximum", "name: s\nscenarios: [baseline]\ndesign: {kind: lhs, points: 4}\nreplicates: 1\nparameters:\n  law.art128_min_years: {min: 3, max: 12}\n",
+			6, []string{"parameters.law.art128_min_years", "some design points are invalid", "below the minimum"}},
+	} {
+		path := filepath.Join(t.TempDir(), "sweep.yaml")
+		if err := os.WriteFile(path, []byte(c.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := scenarios.LoadSweep(path)
+		var e *scenarios.Error
+		if !errors.As(err, &e) || e.Line != c.line {
+			t.Errorf("%s: %v, want an error at line %d", c.name, err, c.line)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %q lacks %q", c.name, err, w)
+			}
+		}
+	}
+	// Sweeping a parameter the policy leaves alone is fine.
+	path := filepath.Join(t.TempDir(), "ok.yaml")
+	os.WriteFile(path, []byte("name: s\nscenarios: [baseline, awareness]\ndesign: {kind: lhs, points: 4}\nreplicates: 1\nparameters:\n  police.skill: {min: 0.3, max: 0.9}\n  law.art128_min_years: {min: 1, max: 4}\n"), 0o644)
+	if _, err := scenarios.LoadSweep(path); err != nil {
+		t.Errorf("a valid sweep: %v", err)
+	}
 }
