@@ -326,17 +326,32 @@ func TestBinomialMatchesPerPerson(t *testing.T) {
 // the policy month gives exactly the results of simulating it on its own.
 func TestForkEqualsStandalone(t *testing.T) {
 	var cfgs []*Config
-	for _, name := range []string{"baseline", "palermo", "min-sentence-6y", "foreign-support"} {
+	add := func(sc *scenarios.Scenario) {
+		cfgs = append(cfgs, &Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2028, 12), Seed: 9, KeepVictims: true})
+	}
+	// Every built-in scenario (baseline first), and one policy from July,
+	// whose fork falls in the middle of a year (shelter quota pro rata).
+	for _, name := range append([]string{"baseline"}, scenarios.BuiltinNames()...) {
+		if name == "baseline" && len(cfgs) > 0 {
+			continue
+		}
 		sc, err := scenarios.Load(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfgs = append(cfgs, &Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2028, 12), Seed: 9, KeepVictims: true})
+		add(sc)
+		if name == "awareness" {
+			july := *sc
+			july.Name = "awareness-july"
+			july.Phases = append([]scenarios.Phase(nil), sc.Phases...)
+			july.Phases[1].From = model.MonthOf(2025, 7)
+			add(&july)
+		}
 	}
 	if _, ok := forkPoint(cfgs[0], cfgs[1]); !ok {
-		t.Fatal("palermo does not fork from baseline")
+		t.Fatalf("%s does not fork from baseline", cfgs[1].Scenario.Name)
 	}
-	reps := []int{0, 1, 2}
+	reps := []int{0, 1}
 	var grouped []*Result
 	if err := RunScenarios(context.Background(), cfgs, reps, 2, func(r *Result) error { grouped = append(grouped, r); return nil }); err != nil {
 		t.Fatal(err)
@@ -365,6 +380,9 @@ func TestForkEqualsStandalone(t *testing.T) {
 			if alone.Victims[j] != g.Victims[j] {
 				t.Fatalf("%s replicate %d: victim %d differs", g.Scenario, rep, j)
 			}
+		}
+		if !reflect.DeepEqual(alone.Values, g.Values) {
+			t.Fatalf("%s replicate %d: the drawn parameter values differ", g.Scenario, rep)
 		}
 	}
 }
