@@ -94,23 +94,27 @@ type compareRecord struct {
 	DiffP05      float64  `json:"diff_p05"`
 	DiffP95      float64  `json:"diff_p95"`
 	RelChange    *float64 `json:"rel_change"`
-	RateScenario float64  `json:"rate_scenario"`
-	RateAgainst  float64  `json:"rate_against"`
-	RateDiffMean float64  `json:"rate_diff_mean"`
-	RateDiffP05  float64  `json:"rate_diff_p05"`
-	RateDiffP95  float64  `json:"rate_diff_p95"`
+	RateScenario *float64 `json:"rate_scenario"`
+	RateAgainst  *float64 `json:"rate_against"`
+	RateDiffMean *float64 `json:"rate_diff_mean"`
+	RateDiffP05  *float64 `json:"rate_diff_p05"`
+	RateDiffP95  *float64 `json:"rate_diff_p95"`
+}
+
+// orNull is x, or nil (JSON null, an empty CSV cell) when x is undefined
+// (NaN: a relative change of a zero mean, a rate without true new victims).
+func orNull(x float64) *float64 {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return &x
 }
 
 func record(c Comparison) compareRecord {
-	r := compareRecord{Scenario: c.Scenario, Against: c.Against, Measure: c.Measure.String(), Period: c.Period.Label,
+	return compareRecord{Scenario: c.Scenario, Against: c.Against, Measure: c.Measure.String(), Period: c.Period.Label,
 		FirstYear: c.Period.From, LastYear: c.Period.To, Replicates: c.Replicates, MeanScenario: c.MeanScenario, MeanAgainst: c.MeanAgainst,
-		DiffMean: c.Diff.Mean, DiffP05: c.Diff.Lo, DiffP95: c.Diff.Hi, RateScenario: c.RateScenario,
-		RateAgainst: c.RateAgainst, RateDiffMean: c.RateDiff.Mean, RateDiffP05: c.RateDiff.Lo, RateDiffP95: c.RateDiff.Hi}
-	if !math.IsNaN(c.RelChange) {
-		v := c.RelChange
-		r.RelChange = &v
-	}
-	return r
+		DiffMean: c.Diff.Mean, DiffP05: c.Diff.Lo, DiffP95: c.Diff.Hi, RelChange: orNull(c.RelChange), RateScenario: orNull(c.RateScenario),
+		RateAgainst: orNull(c.RateAgainst), RateDiffMean: orNull(c.RateDiff.Mean), RateDiffP05: orNull(c.RateDiff.Lo), RateDiffP95: orNull(c.RateDiff.Hi)}
 }
 
 // WriteCompareJSON writes every comparison as a JSON array.
@@ -130,14 +134,16 @@ func WriteCompareCSV(w io.Writer, cs []Comparison) error {
 	cw.Write([]string{"scenario", "against", "measure", "period", "first_year", "last_year", "replicates", "mean_scenario", "mean_against",
 		"diff_mean", "diff_p05", "diff_p95", "rel_change", "rate_scenario", "rate_against", "rate_diff_mean", "rate_diff_p05", "rate_diff_p95"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	fp := func(x *float64) string { // empty when undefined (null in JSON)
+		if x == nil {
+			return ""
+		}
+		return f(*x)
+	}
 	for _, c := range cs {
 		r := record(c)
-		rel := ""
-		if r.RelChange != nil {
-			rel = f(*r.RelChange)
-		}
 		cw.Write([]string{r.Scenario, r.Against, r.Measure, r.Period, strconv.Itoa(r.FirstYear), strconv.Itoa(r.LastYear), strconv.Itoa(r.Replicates), f(r.MeanScenario), f(r.MeanAgainst),
-			f(r.DiffMean), f(r.DiffP05), f(r.DiffP95), rel, f(r.RateScenario), f(r.RateAgainst), f(r.RateDiffMean), f(r.RateDiffP05), f(r.RateDiffP95)})
+			f(r.DiffMean), f(r.DiffP05), f(r.DiffP95), fp(r.RelChange), fp(r.RateScenario), fp(r.RateAgainst), fp(r.RateDiffMean), fp(r.RateDiffP05), fp(r.RateDiffP95)})
 	}
 	cw.Flush()
 	return cw.Error()

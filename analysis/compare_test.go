@@ -172,3 +172,27 @@ func TestCompareRateWithoutVictims(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareJSONUndefinedRates: with no true new victims in any replicate
+// the rates are undefined, and JSON has null for them (encoding NaN failed
+// the whole command), CSV an empty cell.
+func TestCompareJSONUndefinedRates(t *testing.T) {
+	none := cmpTotals(map[int]map[int][3]float64{0: {2016: {0, 0, 5}}, 1: {2016: {0, 0, 5}}})
+	cs, err := Compare("stop", none, "baseline", none, []Period{{Label: "2016", From: 2016, To: 2016, Year: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js, csv strings.Builder
+	if err := WriteCompareJSON(&js, cs); err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	if !strings.Contains(js.String(), `"rate_scenario": null`) || !strings.Contains(js.String(), `"rate_diff_p95": null`) {
+		t.Errorf("JSON lacks null rates:\n%.400s", js.String())
+	}
+	if err := WriteCompareCSV(&csv, cs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csv.String(), ",,,,,,\n") { // rel_change and the five rates
+		t.Errorf("CSV lacks empty rate cells:\n%.300s", csv.String())
+	}
+}

@@ -113,8 +113,8 @@ func EvaluateHypothesis(h Hypothesis, base, cf Totals, p Period, threshold float
 		}
 		rel = append(rel, (c-b)/b)
 	}
-	if len(rel) == 0 {
-		return HypothesisResult{}, fmt.Errorf("hypothesis %d: the baseline outcome is zero in every replicate", h.Number)
+	if len(rel) < 2 {
+		return HypothesisResult{}, fmt.Errorf("hypothesis %d: the baseline outcome is nonzero in %d of %d replicates; the interval of the mean change needs 2 (more --replicates, or a longer --period)", h.Number, len(rel), len(reps))
 	}
 	res := HypothesisResult{Hypothesis: h, Period: p, Replicates: len(reps), Baseline: mean, Effect: IntervalOf(rel), Threshold: threshold}
 	sd := 0.0

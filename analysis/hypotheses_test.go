@@ -54,7 +54,7 @@ func hypTotals(vals map[int]map[int][2]float64) Totals {
 }
 
 // TestEvaluateHypothesis: paired relative changes on three replicates worked
-// out by hand. 1.645 * sd / sqrt(3) gives the 90% interval of the mean; with
+// out by hand. t(0.95, 2) * sd / sqrt(3) gives the 90% interval of the mean; with
 // three values the empirical 5% and 95% quantiles are the smallest and the
 // largest.
 func TestEvaluateHypothesis(t *testing.T) {
@@ -140,8 +140,14 @@ func TestEvaluateHypothesis(t *testing.T) {
 		t.Errorf("3 vs 4 replicates: %v", err)
 	}
 	zero := hypTotals(map[int]map[int][2]float64{0: {2015: {0, 0}}, 1: {2015: {0, 0}}})
-	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, zero, zero, p, 0.05); err == nil || !strings.Contains(err.Error(), "zero in every replicate") {
+	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, zero, zero, p, 0.05); err == nil || !strings.Contains(err.Error(), "nonzero in 0 of 2 replicates") {
 		t.Errorf("zero baseline: %v", err)
+	}
+	// One usable replicate has no interval (t with 0 degrees of freedom):
+	// an error, not NaN bounds that JSON cannot hold.
+	one := hypTotals(map[int]map[int][2]float64{0: {2015: {100, 0}}, 1: {2015: {0, 0}}})
+	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, one, one, p, 0.05); err == nil || !strings.Contains(err.Error(), "nonzero in 1 of 2 replicates") {
+		t.Errorf("one replicate with a baseline: %v", err)
 	}
 }
 
