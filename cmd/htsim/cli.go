@@ -289,7 +289,8 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	if err != nil {
 		return err
 	}
-	defer release()
+	replaced := false // the forced run's files are in o.out
+	defer func() { release(replaced) }()
 	if dest != o.out {
 		// Removed on failure or interruption; gone already once committed,
 		// and kept (dest cleared) if committing failed half-way.
@@ -448,6 +449,7 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			dest = "" // keep what was not moved
 			return fmt.Errorf("%w (the new run's files not yet moved are in %s)", err, staged)
 		}
+		replaced = true
 	}
 	if !o.quiet {
 		if err := analysis.WriteTable(stdout, sums); err != nil {
@@ -514,8 +516,8 @@ func horizon(o runOptions, scs []*scenarios.Scenario) (from, to model.Month, err
 // new folder beside out (same file system), which replaceRun moves into out
 // once it is complete: an interrupted or failed run leaves the earlier one
 // as it was.
-func prepareOut(out string, force, resume bool) (dest string, release func(), err error) {
-	release = func() {}
+func prepareOut(out string, force, resume bool) (dest string, release func(replaced bool), err error) {
+	release = func(bool) {}
 	info, err := os.Stat(out)
 	if errors.Is(err, os.ErrNotExist) {
 		if resume {
@@ -565,8 +567,11 @@ func prepareOut(out string, force, resume bool) (dest string, release func(), er
 	}
 	// The forced run takes out's run lock too, before it removes staging
 	// folders: one of a live forced run would look stale. The lock lives in
-	// out's partialDir, which the run removes when it replaces out's files;
-	// if it made that folder and stops before, it removes it.
+	// out's partialDir and is held until the run is over, its files moved
+	// into out and compared (replaceRun leaves partialDir alone). Then the
+	// folder goes, still locked: an earlier interrupted run's, which the new
+	// run replaces, or the one this run made; an interrupted forced run
+	// keeps an earlier one as it was.
 	partial := filepath.Join(out, partialDir)
 	_, statErr := os.Stat(partial)
 	made := errors.Is(statErr, os.ErrNotExist)
@@ -574,20 +579,20 @@ func prepareOut(out string, force, resume bool) (dest string, release func(), er
 		return "", release, err
 	}
 	lock, busy, err := lockFile(filepath.Join(partial, runLockName))
-	release = func() {
+	release = func(replaced bool) {
+		if replaced || made {
+			os.RemoveAll(partial)
+		}
 		if lock != nil {
 			lock.Close()
 		}
-		if made {
-			os.RemoveAll(partial)
-		}
 	}
 	if busy { // another run holds it: the folder is that run's
-		return "", func() {}, errRunBusy(out)
+		return "", func(bool) {}, errRunBusy(out)
 	}
 	if err != nil {
-		release()
-		return "", func() {}, err
+		release(false)
+		return "", func(bool) {}, err
 	}
 	clean := filepath.Clean(out)
 	// A forced run killed outright (SIGKILL) leaves its staging folder.
@@ -597,8 +602,8 @@ func prepareOut(out string, force, resume bool) (dest string, release func(), er
 	}
 	staged, err := os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")
 	if err != nil {
-		release()
-		return "", func() {}, fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)
+		release(false)
+		return "", func(bool) {}, fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)
 	}
 	return staged, release, nil
 }
@@ -612,6 +617,9 @@ var runOutputs = []string{"yearly", "parameters", "victims", "manifest.json", "c
 // earlier run's outputs; other files in out stay.
 func replaceRun(out, staged string) error {
 	for _, name := range runOutputs {
+		if name == partialDir {
+			continue // it holds the run lock; the run removes it when it is over (prepareOut)
+		}
 		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
 			return err
 		}

@@ -388,6 +388,15 @@ func TestForcedRunLocked(t *testing.T) {
 	if staged, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".out.htsim-new-*")); len(staged) > 0 {
 		t.Errorf("the interrupted forced run left %v", staged)
 	}
+	// A forced run that completes holds the lock until its files are in
+	// place, then leaves no lock folder either.
+	htsimOK(t, nil, "run", "-q", "-n", "3", "--from", "2019-01", "--to", "2019-12", "--force", "--out", out, "baseline")
+	if after, _ := os.ReadFile(filepath.Join(out, "manifest.json")); bytes.Equal(after, before) {
+		t.Error("the completed forced run did not replace the earlier output")
+	}
+	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil {
+		t.Errorf("the completed forced run left %s", partialDir)
+	}
 }
 
 // waitFor polls until done holds, failing the test if the process p ends
