@@ -1237,8 +1237,8 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 		// Help without a police case, where the law allows it: state
 		// services confer victim status (identify), so only to a victim who
 		// accepts it (MODEL.md step 3).
-		r.tryShelter(id, t, false, false)
-		if v.bern(r.reportProb(v, h)) {
+		placed := r.tryShelter(id, t, false, false)
+		if v.bern(r.reportProb(v, h, placed)) {
 			r.report(id, t)
 			return
 		}
@@ -1260,7 +1260,7 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 	if v.outcome < model.AssistedOnly {
 		v.outcome = model.AssistedOnly
 	}
-	if v.bern(r.reportProb(v, h)) {
+	if v.bern(r.reportProb(v, h, false)) {
 		r.report(id, t)
 		return
 	}
@@ -1335,11 +1335,13 @@ func (r *replicate) afterNoReport(id int32, t int32) {
 	}
 }
 
-func (r *replicate) reportProb(v *victim, h model.Victimhood) float64 {
+// reportProb is the probability that victim v gives a statement. A shelter
+// place counts as open to it if one is left and it would be eligible once
+// registered and cooperating, or if it was given one just now (placed: the
+// NGO route places first), even the year's last.
+func (r *replicate) reportProb(v *victim, h model.Victimhood, placed bool) float64 {
 	p := r.p
-	// A victim given a place just now (the NGO route places first) has one,
-	// even if it was the year's last.
-	open := v.flags&fSheltered != 0 || r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
+	open := placed || r.shelterLeft > 0 && model.ShelterEligible(h, &p.Law, true, true, r.passesGrading(v))
 	return r.tab.report[h.Origin][h.Doc][h.Form][b2i(h.NGOSupported)][b2i(open)][v.region]
 }
 
@@ -1597,21 +1599,22 @@ func (r *replicate) identify(id int32, t int32) {
 	}
 }
 
-// tryShelter places a victim in a state-funded shelter when the law allows it and a funded place is free.
-func (r *replicate) tryShelter(id int32, t int32, registered, reported bool) {
+// tryShelter places a victim in a state-funded shelter when the law allows it and a funded place is free, and reports whether it did.
+func (r *replicate) tryShelter(id int32, t int32, registered, reported bool) (placed bool) {
 	v := &r.victims[id]
 	if v.flags&fSheltered != 0 || r.shelterLeft <= 0 {
-		return
+		return false
 	}
 	p := r.p
 	if !model.ShelterEligible(r.hood(v), &p.Law, registered, reported, r.passesGrading(v)) {
-		return
+		return false
 	}
 	r.shelterLeft--
 	v.flags |= fSheltered
 	v.lists |= model.ListShelter
 	r.count(t, r.vcell(v), StateShelter, 1)
 	r.identify(id, t) // state special social services confer victim status
+	return true
 }
 
 // lawAllowsReconciliation reports whether the law in force allows
