@@ -98,3 +98,36 @@ func damageEach(t *testing.T, path string, step int, read func(string) error) (e
 	}
 	return errs
 }
+
+// TestCallerPanicNotBlamedOnFile: a panic in a row callback is the caller's
+// bug, not damage to the file: it goes on as a panic (the command reports it
+// as an internal error) instead of becoming "the file is damaged".
+func TestCallerPanicNotBlamedOnFile(t *testing.T) {
+	dir := t.TempDir()
+	sc, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &sim.Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2020, 12), Seed: 1}
+	res, err := sim.RunReplicate(cfg, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewSweepRows([]string{"police.skill"}).NewChunkWriter(dir, "baseline", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(res, 0, []float64{0.5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if x := recover(); x != "boom" {
+			t.Errorf("recovered %v, want the callback's own panic", x)
+		}
+	}()
+	err = eachSweepPartRow(ChunkPath(dir, "baseline", 0), func(point, replicate, year int, counts *[sim.NumMeasures]int64) error { panic("boom") })
+	t.Errorf("no panic; error %v", err)
+}

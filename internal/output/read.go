@@ -72,13 +72,36 @@ func inputErrorf(format string, a ...any) error { return &InputError{fmt.Sprintf
 // every function that reads a Parquet file, with its named error result.
 func recoverDamaged(path string, err *error) {
 	if x := recover(); x != nil {
+		if cp, ok := x.(callerPanic); ok {
+			panic(cp.v) // the caller's own code, not the file: a bug to report
+		}
 		*err = inputErrorf("%s is damaged or not a table htsim wrote: the Parquet reader failed on it (%v); write it again", path, x)
 	}
+}
+
+// callerPanic carries a panic of a row callback through recoverDamaged,
+// which passes it on instead of blaming the file.
+type callerPanic struct{ v any }
+
+// callerCall calls fn, marking a panic in it as the caller's (callerPanic).
+func callerCall(fn func() error) error {
+	defer func() {
+		if v := recover(); v != nil {
+			panic(callerPanic{v})
+		}
+	}()
+	return fn()
 }
 
 // openParquet opens a Parquet file; a file that is not Parquet is an error naming it.
 // The caller closes f.
 func openParquet(path string) (f *os.File, pf *parquet.File, err error) {
+	defer func() { // after recoverDamaged: a damaged file is closed too
+		if err != nil && f != nil {
+			f.Close()
+			f, pf = nil, nil
+		}
+	}()
 	defer recoverDamaged(path, &err)
 	if f, err = os.Open(path); err != nil {
 		return nil, nil, err
@@ -121,11 +144,7 @@ func EachYearlyRow(out, scenario string, fn func(*YearlyRow) error) (err error) 
 	if err := requireColumns(pf, path, "a yearly table of htsim run", "scenario", "replicate", "year", "origin", "true_new_victims"); err != nil {
 		return err
 	}
-	defer func() {
-		if x := recover(); x != nil {
-			err = inputErrorf("%s is not a yearly table htsim can read: %v", path, x)
-		}
-	}()
+	defer recoverDamaged(path, &err)
 	return eachRow(parquet.NewGenericReader[YearlyRow](pf), path, fn)
 }
 
@@ -136,7 +155,7 @@ func eachRow[T any](r *parquet.GenericReader[T], path string, fn func(*T) error)
 	for {
 		n, err := r.Read(buf)
 		for i := 0; i < n; i++ {
-			if e := fn(&buf[i]); e != nil {
+			if e := callerCall(func() error { return fn(&buf[i]) }); e != nil {
 				return e
 			}
 		}

@@ -58,11 +58,6 @@ func EachVictimLists(out, scenario string, fn func(*VictimListsRow) error) (err 
 		"replicate", "start_month", "list_police", "list_art128", "list_ngo", "list_hotline", "list_iom", "list_shelter", "list_court"); err != nil {
 		return err
 	}
-	defer func() {
-		// parquet-go panics when the file's columns cannot be converted.
-		if r := recover(); r != nil {
-			err = inputErrorf("reading %s: not a victims table with list columns: %v", path, r)
-		}
-	}()
+	defer recoverDamaged(path, &err) // parquet-go panics when the file's columns cannot be converted
 	return eachRow(parquet.NewGenericReader[VictimListsRow](pf), path, fn)
 }

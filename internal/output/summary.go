@@ -341,6 +341,6 @@ func eachSweepPartRow(path string, fn func(point, replicate, year int, counts *[
 				}
 			}
 		}
-		return fn(point, rep, year, &counts)
+		return callerCall(func() error { return fn(point, rep, year, &counts) })
 	})
 }
