@@ -67,7 +67,7 @@ type calibrateOptions struct {
 	out      string
 	force    bool
 	quiet    bool
-	// breakdowns: fit the subgroups of the figures too (origin, form, sex)
+	// breakdowns: fit the subgroups of the figures too (origin, form, sex, age)
 	breakdowns bool
 }
 

@@ -538,6 +538,14 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	if runBusy(out) { // resumed, forced or not: its files would be mixed or removed
 		return "", release, errRunBusy(out)
 	}
+	// A lock folder alone, left by a forced run killed outright, holds no
+	// interrupted run.
+	if lockOnly(filepath.Join(out, partialDir)) {
+		os.RemoveAll(filepath.Join(out, partialDir))
+		if entries, err = os.ReadDir(out); err != nil {
+			return "", release, err
+		}
+	}
 	if resume {
 		return out, release, nil // openCheckpoint checks that out holds this run, interrupted
 	}
@@ -606,6 +614,12 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		return "", func(bool) {}, fmt.Errorf("run: --force writes the new run beside %s and swaps it in when complete, and cannot: %w", out, err)
 	}
 	return staged, release, nil
+}
+
+// lockOnly reports whether dir holds the run lock file and nothing else.
+func lockOnly(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) == 1 && entries[0].Name() == runLockName
 }
 
 // runOutputs are the files and folders of htsim output that a new run in the

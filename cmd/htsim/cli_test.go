@@ -397,6 +397,14 @@ func TestForcedRunLocked(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil {
 		t.Errorf("the completed forced run left %s", partialDir)
 	}
+	// A lock folder alone (a forced run killed outright leaves one) holds
+	// no interrupted run: the folder is said to hold a complete one.
+	os.MkdirAll(filepath.Join(out, partialDir), 0o755)
+	os.WriteFile(filepath.Join(out, partialDir, runLockName), nil, 0o644)
+	code, _, stderr = htsimProc(t, nil, "run", "-q", "-n", "3", "--from", "2019-01", "--to", "2019-12", "--resume", "--out", out, "baseline")
+	if code != 2 || !strings.Contains(stderr, "is complete: there is nothing to resume") {
+		t.Errorf("--resume beside a lone lock folder: exit %d, stderr %q", code, stderr)
+	}
 }
 
 // waitFor polls until done holds, failing the test if the process p ends

@@ -18,8 +18,12 @@ func holdScratchLock(dir string) (*os.File, error) {
 		return nil, err
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		// A filesystem without locks (ENOLCK on some network ones): the
+		// folder goes without a lock file, which no other reproduce then
+		// removes; this one removes it at its end.
 		f.Close()
-		return nil, err
+		os.Remove(f.Name())
+		return nil, nil
 	}
 	if err := os.Rename(f.Name(), filepath.Join(dir, scratchLockName)); err != nil {
 		f.Close()

@@ -50,7 +50,7 @@ type Calibration struct {
 	Draws   int          `json:"draws"`
 	Accept  float64      `json:"accept"`
 	Holdout []int        `json:"holdout"`
-	// Breakdowns: the subgroups of the figures (origin, form, sex) were fitted too.
+	// Breakdowns: the subgroups of the figures (origin, form, sex, age) were fitted too.
 	Breakdowns bool     `json:"breakdowns,omitempty"`
 	Files      []string `json:"files"` // what the folder holds besides the manifest
 }
