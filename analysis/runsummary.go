@@ -112,13 +112,17 @@ func WriteTable(w io.Writer, sums []*RunSummary) error {
 					rate = append(rate, 100*t.identified/t.trueNew)
 				}
 			}
+			rateText := "n/a (no true new victims)"
+			if len(rate) > 0 {
+				rateText = IntervalOf(rate).String()
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Scenario, part.label,
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.trueNew })),
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.stock })),
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.identified })),
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.cases })),
 				IntervalOf(pick(part.ts, func(t totals) float64 { return t.ngo })),
-				IntervalOf(rate))
+				rateText)
 		}
 	}
 	fmt.Fprintf(tw, "\nmean [5%%, 95%%] across %d replicates; recording rate = identified / true new victims.\n", len(sums[0].last))
