@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -347,6 +348,9 @@ func TestForkEqualsStandalone(t *testing.T) {
 			july.Phases[1].From = model.MonthOf(2025, 7)
 			add(&july)
 		}
+	}
+	if !slices.ContainsFunc(cfgs, func(c *Config) bool { return c.Scenario.Name == "awareness-july" }) {
+		t.Fatal("no built-in awareness scenario to move to July")
 	}
 	if _, ok := forkPoint(cfgs[0], cfgs[1]); !ok {
 		t.Fatalf("%s does not fork from baseline", cfgs[1].Scenario.Name)
