@@ -35,27 +35,7 @@ func TestDamagedFiles(t *testing.T) {
 		return err
 	})
 
-	sc, err := scenarios.Load("baseline")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &sim.Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2020, 12), Seed: 1}
-	res, err := sim.RunReplicate(cfg, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sweep := t.TempDir()
-	w, err := NewSweepRows([]string{"police.skill"}).NewChunkWriter(sweep, "baseline", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(res, 0, []float64{0.5}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	damaged += damageEach(t, ChunkPath(sweep, "baseline", 0), 23, func(path string) error {
+	damaged += damageEach(t, writeTestChunk(t, t.TempDir()), 23, func(path string) error {
 		return eachSweepPartRow(path, func(point, replicate, year int, counts *[sim.NumMeasures]int64) error { return nil })
 	})
 	if damaged == 0 {
@@ -103,7 +83,20 @@ func damageEach(t *testing.T, path string, step int, read func(string) error) (e
 // bug, not damage to the file: it goes on as a panic (the command reports it
 // as an internal error) instead of becoming "the file is damaged".
 func TestCallerPanicNotBlamedOnFile(t *testing.T) {
-	dir := t.TempDir()
+	path := writeTestChunk(t, t.TempDir())
+	defer func() {
+		if x := recover(); x != "boom" {
+			t.Errorf("recovered %v, want the callback's own panic", x)
+		}
+	}()
+	err := eachSweepPartRow(path, func(point, replicate, year int, counts *[sim.NumMeasures]int64) error { panic("boom") })
+	t.Errorf("no panic; error %v", err)
+}
+
+// writeTestChunk writes one sweep part file in dir (one replicate of 2020,
+// one swept parameter) and returns its path.
+func writeTestChunk(t *testing.T, dir string) string {
+	t.Helper()
 	sc, err := scenarios.Load("baseline")
 	if err != nil {
 		t.Fatal(err)
@@ -123,11 +116,5 @@ func TestCallerPanicNotBlamedOnFile(t *testing.T) {
 	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		if x := recover(); x != "boom" {
-			t.Errorf("recovered %v, want the callback's own panic", x)
-		}
-	}()
-	err = eachSweepPartRow(ChunkPath(dir, "baseline", 0), func(point, replicate, year int, counts *[sim.NumMeasures]int64) error { panic("boom") })
-	t.Errorf("no panic; error %v", err)
+	return ChunkPath(dir, "baseline", 0)
 }
