@@ -196,3 +196,45 @@ func TestAcceptanceHolds(t *testing.T) {
 		t.Errorf("%d of %d victims who had accepted victim status gave a statement after a hotline contact; want nearly all (report odds 1e9)", reported, tried)
 	}
 }
+
+// TestInitialStockStationary: the initial stock is the stock a stationary
+// process holds at the end of the month before the first. With nothing but
+// arrivals and exits (no contacts, raids, interceptions or re-trafficking),
+// the expected stock at the end of the first month is then the monthly
+// inflow times m-1 (a spell of W months is in W-1 month-end stocks), the
+// sum over strata of people x risk x (m-1). The stock of 4 replicates is a
+// sum of independent counts whose variance is at most their mean, so it
+// must lie within 4 standard deviations, 4 sqrt(expected). Drawing the
+// initial stock as risk x m, as before session 6, put it 2.2% (9 standard
+// deviations) too high: 170,404 against 166,749.
+func TestInitialStockStationary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 4 national replicates")
+	}
+	sc := withPoint(baseline(t), "contact.awareness", 0) // no third-party contact, no help seeking
+	sc = withPoint(sc, "exploitation.retrafficking_prob", 0)
+	for _, sec := range []string{"agriculture", "construction", "services", "car_service", "domestic_work", "sex_industry", "begging"} {
+		sc = withPoint(sc, "police.raid_monthly."+sec, 0)
+	}
+	for _, o := range []string{"domestic", "foreign", "abroad"} {
+		sc = withPoint(sc, "contact.checkpoint_interception."+o, 0)
+	}
+	cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2010, 12), Seed: 11}
+	var stock, expected float64
+	for rep := 0; rep < 4; rep++ {
+		r := newReplicate(cfg, rep)
+		r.init()
+		for s := 0; s < model.NumStrata; s++ {
+			m := r.p.Exploitation.MeanDurationMonths.Of(strata[s].Sector)
+			expected += math.Floor(r.stratumPop[s]) * r.strataRisk[s] * (m - 1)
+		}
+		r.advance(int32(r.start)) // the first month
+		for _, n := range r.stock {
+			stock += float64(n)
+		}
+	}
+	if tol := 4 * math.Sqrt(expected); math.Abs(stock-expected) > tol {
+		t.Errorf("stock at the end of the first month %.0f, expected %.0f (ratio %.4f); tolerance %.0f", stock, expected, stock/expected, tol)
+	}
+	t.Logf("stock at the end of the first month %.0f, expected %.0f (ratio %.4f)", stock, expected, stock/expected)
+}
