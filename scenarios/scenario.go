@@ -352,6 +352,9 @@ func (s *Scenario) PolicyFrom() (model.Month, bool) {
 	return *f.PolicyFrom, true
 }
 
+// crossCheckPaths are the parameters crossChecks relates.
+var crossCheckPaths = []string{"law.art128_min_years", "law.art128_max_years"}
+
 // crossChecks tests relations between parameters that hold for every draw.
 func (s *Scenario) crossChecks() error {
 	for _, ph := range s.Phases {

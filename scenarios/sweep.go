@@ -252,7 +252,7 @@ func (s *Sweep) checkScenarios() error {
 				// message names the other, and its file).
 				line, key := 0, "parameters"
 				for _, sp := range s.Params {
-					if strings.HasPrefix(sp.Path, "law.art128_m") {
+					if slices.Contains(crossCheckPaths, sp.Path) {
 						line, key = sp.Line, "parameters."+sp.Path
 						break
 					}

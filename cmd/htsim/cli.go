@@ -539,9 +539,17 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		return "", release, errRunBusy(out)
 	}
 	// A lock folder alone, left by a forced run killed outright, holds no
-	// interrupted run.
-	if lockOnly(filepath.Join(out, partialDir)) {
-		os.RemoveAll(filepath.Join(out, partialDir))
+	// interrupted run. It is removed under its lock: a run starting now
+	// may have just made it, and then holds it.
+	if partial := filepath.Join(out, partialDir); lockOnly(partial) {
+		f, busy, _ := lockFile(filepath.Join(partial, runLockName))
+		if busy {
+			return "", release, errRunBusy(out)
+		}
+		os.RemoveAll(partial)
+		if f != nil {
+			f.Close()
+		}
 		if entries, err = os.ReadDir(out); err != nil {
 			return "", release, err
 		}
@@ -584,7 +592,7 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	_, statErr := os.Stat(partial)
 	made := errors.Is(statErr, os.ErrNotExist)
 	if err := os.MkdirAll(partial, 0o755); err != nil {
-		return "", release, err
+		return "", release, fmt.Errorf("run: --force locks %s while it writes, and cannot: %w", out, err)
 	}
 	lock, busy, err := lockFile(filepath.Join(partial, runLockName))
 	release = func(replaced bool) {
