@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -35,7 +38,9 @@ Outputs:
   true_stock        true_victims_stock at the end of the last year
   MEASURE           any column of the yearly table, summed over the years
                     (true_victims_stock: at the end of the last year)
-Writes OUT/sensitivity.parquet and prints a table (or CSV or JSON).
+Writes OUT/sensitivity.parquet and prints a table (or CSV or JSON). An
+earlier sensitivity.parquet of another output, other years or another number
+of resamples is replaced only with --force (one of the same is recomputed).
 With few base rows the indices are imprecise and may fall outside [0, 1];
 look at the intervals.
 `
@@ -45,6 +50,7 @@ type sensitivityOptions struct {
 	from, to  int
 	format    string
 	resamples int
+	force     bool
 }
 
 // sensitivitySeed is the bootstrap seed: the same sweep gives the same intervals.
@@ -87,6 +93,7 @@ func cmdSensitivity(_ context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&o.to, "to", 0, "last year (default: the sweep's last)")
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
 	fs.IntVar(&o.resamples, "resamples", analysis.DefaultSobolResamples, "bootstrap resamples for the intervals")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier sensitivity.parquet of another output, years or resamples")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -109,6 +116,11 @@ func cmdSensitivity(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	if !o.force {
+		if err := keepsEarlierSensitivity(fs.Arg(0), rows); err != nil {
+			return err
+		}
+	}
 	if err := output.WriteSensitivity(fs.Arg(0), rows); err != nil {
 		return fmt.Errorf("writing sensitivity.parquet: %w", err)
 	}
@@ -121,6 +133,29 @@ func cmdSensitivity(_ context.Context, args []string, stdout, stderr io.Writer) 
 		return enc.Encode(rows)
 	}
 	return writeSensitivityTable(stdout, rows, spec)
+}
+
+// keepsEarlierSensitivity refuses to replace a sweep folder's
+// sensitivity.parquet with rows of another output, period or number of
+// resamples: that earlier result (perhaps the one a report quotes) would be
+// lost. Rows of the same kind are the same computation, redone.
+func keepsEarlierSensitivity(out string, rows []output.SensitivityRow) error {
+	name := filepath.Join(out, "sensitivity.parquet")
+	if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) || len(rows) == 0 {
+		return nil
+	}
+	old, err := output.ReadSensitivity(name)
+	if err != nil {
+		return usagef("sensitivity: %s exists and cannot be read (%v); add --force to replace it", name, err)
+	}
+	now := rows[0]
+	for _, r := range old {
+		if r.Output != now.Output || r.Period != now.Period || r.Resamples != now.Resamples {
+			return usagef("sensitivity: %s holds %s over %s (%d resamples); this computes %s over %s (%d resamples); add --force to replace it, or copy it away first",
+				name, r.Output, r.Period, r.Resamples, now.Output, now.Period, now.Resamples)
+		}
+	}
+	return nil
 }
 
 // checkSaltelliDesign checks that the design has the Saltelli block layout

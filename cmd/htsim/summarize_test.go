@@ -362,20 +362,31 @@ func TestSensitivity(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "police.skill") || !strings.Contains(stdout, "contact.awareness") || !strings.Contains(stdout, "N = 4 base rows (24 design points)") {
 		t.Errorf("table: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, _ = runCLI(t, "sensitivity", out, "--format", "csv", "--output", "true_stock", "--from", "2021", "--to", "2021")
+	// Another output would replace the recording rate's indices: refused
+	// without --force, the file left as it was.
+	before, err := os.ReadFile(filepath.Join(out, "sensitivity.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "sensitivity", out, "--output", "true_stock")
+	after, _ := os.ReadFile(filepath.Join(out, "sensitivity.parquet"))
+	if code != 2 || !strings.Contains(stderr, "holds recording_rate over 2020-2021 (1000 resamples); this computes true_stock over 2020-2021") || !bytes.Equal(before, after) {
+		t.Errorf("another output without --force: exit %d, file kept %v\n%s", code, bytes.Equal(before, after), stderr)
+	}
+	code, stdout, _ = runCLI(t, "sensitivity", out, "--format", "csv", "--output", "true_stock", "--from", "2021", "--to", "2021", "--force")
 	csvRecs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	if code != 0 || err != nil || len(csvRecs) != 3 || strings.Join(csvRecs[0], ",") != strings.Join(sensitivityFields, ",") || csvRecs[1][1] != "true_stock" || csvRecs[1][2] != "2021" {
 		t.Errorf("csv true_stock 2021: exit %d, %v\n%s", code, err, stdout)
 	}
 	for _, o := range []string{"registered_cases", "contacted"} {
-		if code, _, stderr := runCLI(t, "sensitivity", out, "--output", o, "--format", "json"); code != 0 {
+		if code, _, stderr := runCLI(t, "sensitivity", out, "--output", o, "--format", "json", "-f"); code != 0 {
 			t.Errorf("--output %s: exit %d\n%s", o, code, stderr)
 		}
 	}
 
 	// reproduce recomputes the sensitivity.parquet beside a sweep with the
 	// options its rows record, and finds a changed index.
-	if code, _, stderr := runCLI(t, "sensitivity", out, "--output", "true_stock", "--from", "2021", "--to", "2021", "--resamples", "50"); code != 0 {
+	if code, _, stderr := runCLI(t, "sensitivity", out, "--output", "true_stock", "--from", "2021", "--to", "2021", "--resamples", "50", "--force"); code != 0 {
 		t.Fatalf("sensitivity --resamples 50: exit %d\n%s", code, stderr)
 	}
 	code, stdout, stderr = runCLI(t, "reproduce", out)
