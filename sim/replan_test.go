@@ -238,3 +238,47 @@ func TestInitialStockStationary(t *testing.T) {
 	}
 	t.Logf("stock at the end of the first month %.0f, expected %.0f (ratio %.4f)", stock, expected, stock/expected)
 }
+
+// TestInitialPendingStationary: re-trafficking goes on at its stationary rate
+// from the first simulated month. With only arrivals, silent exits and
+// re-trafficking, the spells of people trafficked again in the first three
+// months (one year, so constant risk) are three months of the stationary flow:
+// the monthly inflow of spells, risk / (1 - rho (1 - d)), times the share
+// (1 - d) rho of exits trafficked again. Before the people between spells were
+// seeded (initialPending), the first month had none and the three months about
+// a third of the flow.
+func TestInitialPendingStationary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 4 national replicates")
+	}
+	sc := withPoint(baseline(t), "contact.awareness", 0)
+	for _, sec := range []string{"agriculture", "construction", "services", "car_service", "domestic_work", "sex_industry", "begging"} {
+		sc = withPoint(sc, "police.raid_monthly."+sec, 0)
+	}
+	for _, o := range []string{"domestic", "foreign", "abroad"} {
+		sc = withPoint(sc, "contact.checkpoint_interception."+o, 0)
+	}
+	cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2010, 12), Seed: 13}
+	const months = 3
+	var got, expected float64
+	for rep := 0; rep < 4; rep++ {
+		r := newReplicate(cfg, rep)
+		r.init()
+		ex := r.p.Exploitation
+		alive := 1 - ex.DeathShare
+		for s := 0; s < model.NumStrata; s++ {
+			expected += months * math.Floor(r.stratumPop[s]) * r.strataRisk[s] / (1 - ex.RetraffickingProb*alive) * alive * ex.RetraffickingProb
+		}
+		first := int32(r.start)
+		r.advance(first + months - 1)
+		for i := range r.victims {
+			if v := &r.victims[i]; v.spell > 0 && v.start >= first && v.start < first+months {
+				got++
+			}
+		}
+	}
+	if tol := 4 * math.Sqrt(expected); math.Abs(got-expected) > tol {
+		t.Errorf("re-trafficked spells in the first %d months %.0f, expected %.0f (ratio %.4f); tolerance %.0f", months, got, expected, got/expected, tol)
+	}
+	t.Logf("re-trafficked spells in the first %d months %.0f, expected %.0f (ratio %.4f)", months, got, expected, got/expected)
+}

@@ -663,8 +663,8 @@ func (r *replicate) arrivals(t int32) {
 // risk / (1 - rho (1 - death share)) in all. (Until session 6 the stock was
 // risk times m: 3% too many at the start, but no re-trafficked spells in it,
 // which left the stock about 4% short in 2010 and 1% in 2014.) People who
-// left before the first month and will be trafficked again are not seeded:
-// re-trafficked spells are short in the first years (about 5% in 2010).
+// left before the first month and will be trafficked again are seeded too
+// (initialPending).
 func (r *replicate) initialStock(t int32) {
 	var src rng
 	src.seed(r.seedHi, Key(r.seedHi, Purpose("initial-stock")))
@@ -682,6 +682,52 @@ func (r *replicate) initialStock(t int32) {
 		base := r.cohortSeed(seedInitialStock, uint8(s), t)
 		for j := 0; j < k; j++ {
 			r.newVictim(uint8(s), t, splitmix64(base^uint64(j)), -2)
+		}
+	}
+	r.initialPending(t)
+}
+
+// initialPending seeds, at the first simulated month t, the people a
+// stationary process would hold between two spells: out of exploitation
+// alive, and to be trafficked again. They leave exploitation at a rate of
+// inflow (1 - death share) a month, a share rho of them to be trafficked
+// again after a geometric delay with mean D, so at the end of the month
+// before t there are risk / (1 - rho (1 - death share)) (1 - death share)
+// rho D of them per person at risk (each exit month k months back
+// contributes those whose delay is at least k, and the sum of P(W >= k) is
+// D). By memorylessness each is trafficked again in month t-1+W. Each is
+// a record of a past spell (ended before t, so not in the victims table)
+// with a re-trafficking event; nothing is counted until that event. Without
+// them re-trafficked spells were about 5% short in 2010.
+func (r *replicate) initialPending(t int32) {
+	ex := &r.p.Exploitation
+	h := r.tab.retraffick
+	if ex.RetraffickingProb <= 0 || h.p <= 0 {
+		return
+	}
+	var src rng
+	src.seed(r.seedHi, Key(r.seedHi, Purpose("initial-pending")))
+	alive := float64(1 - ex.DeathShare)
+	inflow := 1 / (1 - float64(ex.RetraffickingProb*alive))
+	perRisk := float64(float64(float64(inflow*alive)*ex.RetraffickingProb) / h.p) // per unit of monthly risk
+	for s := 0; s < model.NumStrata; s++ {
+		n := math.Floor(r.stratumPop[s])
+		q := float64(r.strataRisk[s] * perRisk)
+		if n <= 0 || q <= 0 {
+			continue
+		}
+		d := newBinomial(n, math.Min(q, 1))
+		k := int(d.draw(&src))
+		base := r.cohortSeed(seedPending, uint8(s), t)
+		for j := 0; j < k; j++ {
+			id := int32(len(r.victims))
+			pv := victim{stratum: uint8(s), site: -1, start: t - 1, tExit: t - 1, tContact: never, person: r.persons,
+				state: Free, outcome: model.LeftUncontacted, flags: fExploitationStarted | fRetraffickDrawn, gen: 1}
+			r.persons++
+			pv.seed(r.seedHi, splitmix64(base^uint64(j)))
+			at := t - 1 + pv.wait(h)
+			r.victims = append(r.victims, pv)
+			r.schedule(at, event{kind: evRetraffick, id: id, gen: 1})
 		}
 	}
 }
@@ -789,6 +835,7 @@ const (
 	seedArrival      = iota // a new arrival, keyed by stratum, month and rank
 	seedInitialStock        // a member of the initial stock, keyed the same way
 	seedRetraffick          // a re-trafficked spell, keyed by person and spell number
+	seedPending             // a person between spells at the start (initialPending), keyed as arrivals
 	numSeedKinds
 )
 
