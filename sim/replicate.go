@@ -1320,7 +1320,11 @@ func (r *replicate) contact(id int32, ch model.Channel, t int32) {
 	if v.outcome < model.AssistedOnly {
 		v.outcome = model.AssistedOnly
 	}
-	if v.bern(r.reportProb(v, h, false)) {
+	// A place before any statement, where the law allows help without a
+	// case, as on the NGO route (under today's law it needs a registered
+	// case: register offers it).
+	placed := r.tryShelter(id, t, false, false)
+	if v.bern(r.reportProb(v, h, placed)) {
 		r.report(id, t)
 		return
 	}
