@@ -554,37 +554,87 @@ func (r *replicate) setPhase(m model.Month) bool {
 	return changed
 }
 
-// refreshHazards resamples the pending event times whose hazards changed with
-// a new phase. Waiting times are geometric (memoryless), so drawing them anew
-// from month t on is exact; hazards that did not change keep their draws, so
-// paired scenarios stay paired. (Raids need nothing: each month's are drawn
-// with the hazards in force.)
+// refreshHazards redraws, at a phase change in month t, what was drawn in
+// advance under the old parameters and has not happened yet, wherever the
+// parameters it was drawn with changed:
+//   - the exit and third-party contact of every victim exploited at the start
+//     of month t (exit hazard, contact hazard, awareness);
+//   - what happens at that exit: death, help seeking (death share, help
+//     seeking at exit, awareness) and, for an exit planned as silent,
+//     re-trafficking and its delay (re-trafficking probability and delay);
+//   - the month of every pending re-trafficking of a person already out of
+//     exploitation (re-trafficking delay).
+//
+// Waiting times are geometric (memoryless) and the decisions independent
+// draws, so drawing them anew from month t on is exact; what did not change
+// keeps its draws, so paired scenarios stay paired. A person already out of
+// exploitation and due to be trafficked again stays so when the
+// re-trafficking probability changes (it was decided at the exit). Raids
+// need nothing: each month's are drawn with the hazards in force.
 func (r *replicate) refreshHazards(t int32) {
-	old := r.params[r.phase-1]
-	p := r.p
-	contactChanged := old.Contact.ThirdPartyMonthly != p.Contact.ThirdPartyMonthly || old.Contact.Awareness != p.Contact.Awareness
-	exitChanged := old.Exploitation.MeanDurationMonths != p.Exploitation.MeanDurationMonths
-	if contactChanged || exitChanged {
-		for i := range r.victims {
-			v := &r.victims[i]
-			// Every victim exploited at the start of month t is redrawn,
-			// those whose planned exit falls in month t included: keeping
-			// those exits and redrawing the others from month t would let a
-			// victim leave in month t with both the old and the new hazard
-			// (about twice the monthly exits in the month of the change).
-			if !r.exploitedAt(int32(i), t-1) {
-				continue
-			}
-			s := strata[v.stratum]
-			r.unplan(int32(i))
+	old, p := &r.params[r.phase-1].Exploitation, &r.p.Exploitation
+	oc, pc := &r.params[r.phase-1].Contact, &r.p.Contact
+	contactChanged := oc.ThirdPartyMonthly != pc.ThirdPartyMonthly || oc.Awareness != pc.Awareness
+	exitChanged := old.MeanDurationMonths != p.MeanDurationMonths
+	atExitChanged := old.DeathShare != p.DeathShare || oc.HelpSeekingAtExit != pc.HelpSeekingAtExit || oc.Awareness != pc.Awareness
+	delayChanged := old.RetraffickingDelayMonths != p.RetraffickingDelayMonths
+	retraffickChanged := old.RetraffickingProb != p.RetraffickingProb || delayChanged
+	if delayChanged {
+		r.redrawPendingRetrafficking(t)
+	}
+	if !contactChanged && !exitChanged && !atExitChanged && !retraffickChanged {
+		return
+	}
+	for i := range r.victims {
+		v := &r.victims[i]
+		// Every victim exploited at the start of month t is redrawn,
+		// those whose planned exit falls in month t included: keeping
+		// those exits and redrawing the others from month t would let a
+		// victim leave in month t with both the old and the new hazard
+		// (about twice the monthly exits in the month of the change).
+		if !r.exploitedAt(int32(i), t-1) {
+			continue
+		}
+		s := strata[v.stratum]
+		// unplan also forgets a silent exit's re-trafficking draw, which
+		// plan then makes again with the parameters in force.
+		r.unplan(int32(i))
+		if contactChanged || exitChanged {
 			// Exit and contact were drawn together (competing risks), so a
 			// change to either redraws both from month t: exact, by memorylessness.
 			tExit, tContact := r.exitOrContact(&v.rng, s.Sector, t)
 			r.moveExit(v, tExit)
 			v.tContact = tContact
 			r.noteExit(int32(i))
-			r.plan(int32(i), t)
 		}
+		if atExitChanged {
+			r.planExit(v, s)
+		}
+		r.plan(int32(i), t)
+	}
+}
+
+// redrawPendingRetrafficking moves every pending re-trafficking of a person
+// out of exploitation to month t-1+W, W drawn with the delay in force from
+// month t (memoryless, so exact). The events are collected first: moved ones
+// land in the months still to be scanned.
+func (r *replicate) redrawPendingRetrafficking(t int32) {
+	var pending []int32
+	for i := int(t) - int(r.start); i >= 0 && i < len(r.calendar); i++ {
+		for _, e := range r.calendar[i] {
+			if e.kind != evRetraffick {
+				continue
+			}
+			r.exploitedAt(e.id, t-1) // applies a silent exit that came due
+			if v := &r.victims[e.id]; uint32(v.gen) == e.gen && v.state == Free {
+				pending = append(pending, e.id)
+			}
+		}
+	}
+	for _, id := range pending {
+		v := &r.victims[id]
+		v.gen++ // stales the old event
+		r.schedule(t-1+r.wait(&v.rng, r.tab.retraffick), event{kind: evRetraffick, id: id, gen: uint32(v.gen)})
 	}
 }
 
