@@ -34,7 +34,7 @@ type VictimRecord struct {
 	Spell                  uint8
 	Stratum                model.Stratum
 	Region                 model.Region
-	Start, End             model.Month // End < 0: still exploited or in proceedings at the horizon's end
+	Start, End             model.Month // End < 0: still exploited at the horizon's end
 	ExploitedMonths        int32
 	ExploitationStarted    bool
 	Channel                model.Channel
@@ -118,12 +118,13 @@ func (r *replicate) records() []VictimRecord {
 	for i := range r.victims {
 		r.exploitedAt(int32(i), int32(r.to)) // apply silent exits that came due
 		v := &r.victims[i]
-		if model.Month(v.start) < r.from && (v.endMonth() < int32(r.from) && v.endMonth() != never) {
-			continue // spell ended during the warm-up
-		}
 		kase, ok := r.caseOf[int32(i)]
 		if !ok {
 			kase = -1
+		}
+		if model.Month(v.start) < r.from && (v.endMonth() < int32(r.from) && v.endMonth() != never) &&
+			(!ok || r.cases[kase].stage == stageClosed && r.cases[kase].closed < int32(r.from)) {
+			continue // spell, and its case if any, ended during the warm-up
 		}
 		rec := VictimRecord{ID: int32(i), Person: v.person, Site: v.site, Case: kase, Spell: v.spell,
 			Stratum: strata[v.stratum], Region: v.region, Start: model.Month(v.start),
@@ -137,7 +138,9 @@ func (r *replicate) records() []VictimRecord {
 		if rec.ExploitationStarted {
 			rec.ExploitedMonths = end - v.start
 		}
-		if v.state == Exploited {
+		if v.state == Exploited && v.outcome != model.ClosedCorruption {
+			// (Returned to the exploiter after a corrupt closure, a victim
+			// keeps the furthest stage it reached.)
 			rec.Outcome = model.StillExploited
 		}
 		out = append(out, rec)
