@@ -642,6 +642,12 @@ func replaceRun(out, staged string) error {
 		if name == partialDir {
 			continue // it holds the run lock; the run removes it when it is over (prepareOut)
 		}
+		if name == "report" {
+			if err := removeReport(filepath.Join(out, name)); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
 			return err
 		}
@@ -656,6 +662,36 @@ func replaceRun(out, staged string) error {
 		}
 	}
 	return os.Remove(staged)
+}
+
+// removeReport removes the files htsim report wrote in dir, and dir if
+// nothing else is left: a user's notes kept there stay, as they do beside
+// the run.
+func removeReport(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		if info, serr := os.Lstat(dir); serr == nil && !info.IsDir() {
+			return nil // a file of the user's named report
+		}
+		return err
+	}
+	kept := 0
+	for _, e := range entries {
+		if !report.Owned(e.Name(), e.Type()) {
+			kept++
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	if kept > 0 {
+		return nil
+	}
+	return os.Remove(dir)
 }
 
 func cmdVersion(args []string, stdout io.Writer) error {

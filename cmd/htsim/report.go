@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"htsim/internal/output"
 	"htsim/internal/report"
@@ -29,11 +30,14 @@ Every number is read from OUT's files: summary.parquet (computed first, as
 htsim summarize does, when missing), compare.parquet (computed when missing
 and OUT holds baseline and other scenarios), hypotheses.json (htsim
 hypotheses --out OUT) and sensitivity.parquet, when present.
+An earlier report is replaced; a report folder that holds anything else (your
+notes, a subfolder) is replaced only with --force.
 `
 
 type reportOptions struct {
 	sensitivity string
 	quiet       bool
+	force       bool
 }
 
 func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -41,6 +45,7 @@ func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("report", reportUsage, stdout)
 	fs.StringVar(&o.sensitivity, "sensitivity", "", "a sweep folder (or its sensitivity.parquet) whose Sobol indices to show (default: OUT/sensitivity.parquet if present)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
+	fs.BoolVarP(&o.force, "force", "f", false, "replace OUT/report even if it holds files htsim report did not write")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -48,6 +53,12 @@ func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return usagef("report: name one run folder (the --out of htsim run)")
 	}
 	out := fs.Arg(0)
+	dir := filepath.Join(out, "report")
+	if !o.force {
+		if err := reportFolderOwned(dir); err != nil {
+			return err
+		}
+	}
 	if _, err := output.ReadManifest(out); err != nil {
 		return usageError{fmt.Errorf("report: %v", err)}
 	}
@@ -73,14 +84,36 @@ func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(out, "report")
-	if err := rep.Write(dir); err != nil {
+	if err := rep.Write(dir, o.force); err != nil {
+		if errors.Is(err, report.ErrForeign) { // appeared while the report was built
+			if err := reportFolderOwned(dir); err != nil {
+				return err
+			}
+		}
 		return fmt.Errorf("writing %s: %w", dir, err)
 	}
 	if !o.quiet {
 		fmt.Fprintf(stdout, "wrote %s (%d charts)\n", filepath.Join(dir, report.IndexName), len(rep.Charts))
 	}
 	return nil
+}
+
+// reportFolderOwned refuses a report folder that holds files htsim report did
+// not write: replacing it would delete them.
+func reportFolderOwned(dir string) error {
+	foreign, err := report.Foreign(dir)
+	if err != nil {
+		return fmt.Errorf("report: reading %s: %w", dir, err)
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	more := ""
+	if len(foreign) > 3 {
+		more = fmt.Sprintf(" and %d more", len(foreign)-3)
+		foreign = foreign[:3]
+	}
+	return usagef("report: %s holds what htsim report did not write (%s%s), which replacing it would delete; move it away, or add --force", dir, strings.Join(foreign, ", "), more)
 }
 
 // ensureSummary writes OUT/summary.parquet, as htsim summarize does, when it is missing.

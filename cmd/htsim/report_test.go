@@ -647,3 +647,52 @@ func TestReportErrors(t *testing.T) {
 		t.Errorf("foreign compare.parquet: exit %d, stderr %q; want 2 naming it", code, stderr)
 	}
 }
+
+// TestReportKeepsUserFiles: htsim report replaces its own earlier report, but
+// not a report folder holding anything else (a user's notes, a subfolder, a
+// file named report), unless --force; and run --force removes the report's
+// files but keeps the user's notes in it (it deleted them all, found in an
+// audit).
+func TestReportKeepsUserFiles(t *testing.T) {
+	run := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := runCLI(t, "run", "baseline", "-n", "2", "--from", "2024-01", "--to", "2024-12", "-q", "--out", run); code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	dir := filepath.Join(run, "report")
+	for i := 0; i < 2; i++ { // the second replaces the first
+		if code, _, stderr := runCLI(t, "report", "-q", run); code != 0 {
+			t.Fatalf("report %d: exit %d\n%s", i, code, stderr)
+		}
+	}
+	notes := filepath.Join(dir, "notes.md")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "report", "-q", run)
+	if _, err := os.Stat(notes); code != 2 || err != nil || !strings.Contains(stderr, notes) || !strings.Contains(stderr, "--force") {
+		t.Errorf("report over a folder with notes: exit %d, notes kept: %v\n%s", code, err == nil, stderr)
+	}
+	// run --force: the report's files go, the notes stay.
+	if code, _, stderr := runCLI(t, "run", "baseline", "-n", "2", "--from", "2024-01", "--to", "2024-12", "-q", "--out", run, "--force"); code != 0 {
+		t.Fatalf("run --force: exit %d\n%s", code, stderr)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "notes.md" {
+		t.Errorf("after run --force, %s holds %v; want only notes.md", dir, entries)
+	}
+	if code, _, stderr := runCLI(t, "report", "-q", "--force", run); code != 0 {
+		t.Fatalf("report --force: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(notes); err == nil {
+		t.Error("report --force kept the notes it was told to replace")
+	}
+	// A file named report is not a report folder either.
+	os.RemoveAll(dir)
+	os.WriteFile(dir, []byte("mine"), 0o644)
+	if code, _, stderr := runCLI(t, "report", "-q", run); code != 2 || !strings.Contains(stderr, dir) {
+		t.Errorf("report over a file named report: exit %d\n%s", code, stderr)
+	}
+	if b, _ := os.ReadFile(dir); string(b) != "mine" {
+		t.Error("the file named report was changed")
+	}
+}

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -207,11 +209,52 @@ func (r *Report) render() (map[string]rendered, error) {
 // IndexName is the report page's file name.
 const IndexName = "index.html"
 
+// Foreign lists what the folder dir holds that htsim report does not write
+// (anything but index.html, NAME.svg and NAME.png files), or dir itself when
+// it is not a folder. A missing dir holds nothing.
+func Foreign(dir string) ([]string, error) {
+	info, err := os.Lstat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{dir}, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var foreign []string
+	for _, e := range entries {
+		if !Owned(e.Name(), e.Type()) {
+			foreign = append(foreign, filepath.Join(dir, e.Name()))
+		}
+	}
+	return foreign, nil
+}
+
+// Owned reports whether a folder entry of this name and type is one htsim
+// report writes: index.html, or a chart as NAME.svg or NAME.png.
+func Owned(name string, typ fs.FileMode) bool {
+	if !typ.IsRegular() {
+		return false
+	}
+	return name == IndexName || strings.HasSuffix(name, ".svg") || strings.HasSuffix(name, ".png")
+}
+
+// ErrForeign is returned by Write when the report folder holds files htsim
+// report did not write, and force is false.
+var ErrForeign = errors.New("the report folder holds files htsim report did not write")
+
 // Write writes the report into the folder dir (OUT/report): index.html and
 // every chart as NAME.svg and NAME.png. The folder is built under a
 // temporary name beside it and replaces any earlier report only when
-// complete.
-func (r *Report) Write(dir string) error {
+// complete. A dir holding anything else (see Foreign) is replaced only when
+// force is true; otherwise Write fails with ErrForeign and changes nothing.
+func (r *Report) Write(dir string, force bool) error {
 	charts, err := r.render()
 	if err != nil {
 		return err
@@ -255,6 +298,15 @@ func (r *Report) Write(dir string) error {
 	}
 	if err := write(IndexName, page); err != nil {
 		return err
+	}
+	if !force {
+		foreign, err := Foreign(dir)
+		if err != nil {
+			return err
+		}
+		if len(foreign) > 0 {
+			return fmt.Errorf("%w: %s", ErrForeign, strings.Join(foreign, ", "))
+		}
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return err

@@ -232,7 +232,7 @@ func TestLayoutCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "report")
-	if err := r.Write(dir); err != nil {
+	if err := r.Write(dir, false); err != nil {
 		t.Fatal(err)
 	}
 	index := filepath.Join(dir, IndexName)
