@@ -84,7 +84,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) (code in
 	case "hypotheses":
 		err = cmdHypotheses(ctx, args[1:], stdout, stderr)
 	case "merge":
-		err = cmdMerge(args[1:], stdout, stderr)
+		err = cmdMerge(ctx, args[1:], stdout, stderr)
 	case "reproduce":
 		err = cmdReproduce(ctx, args[1:], stdout, stderr)
 	case "compare":

@@ -69,3 +69,30 @@ func lockHeld(path string) bool {
 	defer f.Close() // releases the lock if this call took it
 	return errors.Is(syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB), syscall.EWOULDBLOCK)
 }
+
+// lockDir takes an exclusive lock on the folder dir itself (no file is
+// made in it), until unlock is called or the process ends. With wait it
+// blocks until the lock is free; without, busy reports that another process
+// holds it. Where the filesystem cannot lock, it returns a no-op unlock and
+// no error: the lock is a safeguard, not a requirement.
+func lockDir(dir string, wait bool) (unlock func(), busy bool, err error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return func() {}, false, err
+	}
+	how := syscall.LOCK_EX
+	if !wait {
+		how |= syscall.LOCK_NB
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), how)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return func() {}, errors.Is(err, syscall.EWOULDBLOCK), nil
+	}
+	return func() { f.Close() }, false, nil
+}

@@ -28,7 +28,7 @@ sweep; a chunk present in two folders must be identical; a missing chunk is an
 error unless --partial.
 `
 
-func cmdMerge(args []string, stdout, stderr io.Writer) error {
+func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("merge", mergeUsage, stdout)
 	dest := fs.StringP("out", "o", "", "destination folder (new or empty)")
 	partial := fs.Bool("partial", false, "merge even if some chunks are missing")
@@ -50,10 +50,14 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		}
 		m = sm
 	}
-	if entries, err := os.ReadDir(*dest); err == nil && len(entries) > 0 {
-		return usagef("merge: --out %s is not empty", *dest)
-	}
 	perScen := (m.Points*m.Replicates + m.Chunk - 1) / m.Chunk
+	for _, src := range srcs {
+		for _, sc := range m.Scenarios {
+			if _, err := os.Stat(output.TablePath(src, "yearly", sc.Name)); err == nil {
+				return usagef("merge: %s is already merged (it holds %s): a merged sweep folder needs no merge", src, output.TablePath(src, "yearly", sc.Name))
+			}
+		}
+	}
 	for _, sc := range m.Scenarios {
 		missing := 0
 		for k := 0; k < perScen; k++ {
@@ -68,25 +72,96 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		if missing > 0 && !*partial {
-			return usagef("merge: scenario %s lacks %d of %d chunks; finish the sweep (--resume) or add --partial", sc.Name, missing, perScen)
+			return usagef("merge: scenario %s lacks %d of %d chunks; finish the sweep (htsim sweep --resume, or run its missing shards), or add --partial", sc.Name, missing, perScen)
 		}
-		n, err := output.MergeParts(srcs, sc.Name, output.TablePath(*dest, "yearly", sc.Name))
+	}
+	// The merge is built in a staging folder inside DEST, held under a lock,
+	// and moved into place when complete: DEST appears whole or not at all,
+	// and a merge that was killed leaves only the staging folder, which the
+	// next one removes.
+	info, err := os.Stat(*dest)
+	created := errors.Is(err, os.ErrNotExist)
+	if err == nil && !info.IsDir() {
+		return usagef("merge: --out %s exists and is not a folder", *dest)
+	}
+	if err := os.MkdirAll(*dest, 0o755); err != nil {
+		return usagef("merge: --out %s: %v", *dest, err)
+	}
+	unlock, busy, err := lockDir(*dest, false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if busy {
+		return usagef("merge: --out %s is being written by another htsim merge now; wait for it or choose another folder", *dest)
+	}
+	staging := filepath.Join(*dest, mergeStaging)
+	if entries, err := os.ReadDir(*dest); err != nil {
+		return err
+	} else {
+		for _, e := range entries {
+			if e.Name() != mergeStaging {
+				return usagef("merge: --out %s is not empty", *dest)
+			}
+		}
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(staging)
+			if created {
+				os.Remove(*dest)
+			}
+		}
+	}()
+	if err := os.RemoveAll(staging); err != nil { // left by a merge that was killed
+		return err
+	}
+	if err := os.Mkdir(staging, 0o755); err != nil {
+		return err
+	}
+	var report []string
+	for _, sc := range m.Scenarios {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := output.MergeParts(srcs, sc.Name, output.TablePath(staging, "yearly", sc.Name), perScen)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: merged %d chunk files\n", sc.Name, n)
+		report = append(report, fmt.Sprintf("%s: merged %d chunk files", sc.Name, n))
 	}
 	for _, f := range []string{"design.parquet", "manifest.json"} {
 		data, err := os.ReadFile(filepath.Join(srcs[0], f))
 		if err != nil {
 			return err
 		}
-		if err := output.WriteFileAtomic(filepath.Join(*dest, f), data); err != nil {
+		if err := output.WriteFileAtomic(filepath.Join(staging, f), data); err != nil {
 			return err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(staging)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(staging, e.Name()), filepath.Join(*dest, e.Name())); err != nil {
+			return err
+		}
+	}
+	ok = true
+	os.Remove(staging)
+	for _, line := range report {
+		fmt.Fprintln(stdout, line)
+	}
 	return nil
 }
+
+// mergeStaging is the folder inside merge's DEST in which the merge is built.
+const mergeStaging = ".htsim-merge"
 
 const reproduceUsage = `Usage: htsim reproduce [flags] OUT
 

@@ -301,35 +301,28 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		o.out = filepath.Join("results", "sweep-"+sw.Name)
 	}
 	manifest := sweepManifest(plan, args)
-	if err := prepareSweepOut(o, manifest); err != nil {
+	// The check of --out and the writing of the design and manifest happen
+	// under a lock of the folder: shards starting together take turns, and
+	// of two different sweeps started together into one folder, the second
+	// sees the first's manifest and is refused (both once went ahead, their
+	// files mixed).
+	created := false
+	if _, err := os.Stat(o.out); errors.Is(err, os.ErrNotExist) {
+		created = true
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return usagef("sweep: --out %s: %v", o.out, err)
+	}
+	unlock, _, err := lockDir(o.out, true)
+	if err != nil {
 		return err
 	}
+	if err := startSweep(o, manifest, plan, shard, created); err != nil {
+		unlock()
+		return err
+	}
+	unlock()
 	global := func(s, k int) int { return s*plan.perScen + k }
-	if !o.resume {
-		// Shards may share a folder, but a shard's own files are redone only
-		// on request: --resume keeps them, --force starts again.
-		present, total := 0, 0
-		for s, sc := range sw.Scenarios {
-			for k := 0; k < plan.perScen; k++ {
-				if global(s, k)%shard.count == shard.index {
-					total++
-					if _, err := os.Stat(output.ChunkPath(o.out, sc.Name, k)); err == nil {
-						present++
-					}
-				}
-			}
-		}
-		if present > 0 {
-			return usagef("sweep: --out %s already holds %d of the %d part files of shard %s (an earlier or interrupted run); add --resume to run only the missing ones, or --force to start again", o.out, present, total, shard)
-		}
-	}
-	rows := output.NewSweepRows(paramKeys(sw))
-	if err := rows.WriteDesign(o.out, plan.matrix); err != nil {
-		return fmt.Errorf("writing design.parquet: %w", err)
-	}
-	if err := writeJSON(filepath.Join(o.out, "manifest.json"), manifest); err != nil {
-		return err
-	}
 	mine, skipped := 0, 0
 	jobs := plan.jobs(func(s, k int) bool {
 		if global(s, k)%shard.count != shard.index {
@@ -376,6 +369,44 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			sw.Name, len(plan.matrix), sw.Replicates, len(sw.Scenarios), shard, len(jobs), elapsed.Seconds(), rate, files, skipped, o.out)
 	}
 	return nil
+}
+
+// startSweep checks that --out can take this shard of the sweep and writes
+// the design and manifest. The caller holds the folder's lock; a refused
+// sweep removes the folder if it made it and left it empty.
+func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec, created bool) (err error) {
+	defer func() {
+		if err != nil && created {
+			os.Remove(o.out)
+		}
+	}()
+	if err := prepareSweepOut(o, manifest); err != nil {
+		return err
+	}
+	sw := plan.sw
+	if !o.resume {
+		// Shards may share a folder, but a shard's own files are redone only
+		// on request: --resume keeps them, --force starts again.
+		present, total := 0, 0
+		for s, sc := range sw.Scenarios {
+			for k := 0; k < plan.perScen; k++ {
+				if (s*plan.perScen+k)%shard.count == shard.index {
+					total++
+					if _, err := os.Stat(output.ChunkPath(o.out, sc.Name, k)); err == nil {
+						present++
+					}
+				}
+			}
+		}
+		if present > 0 {
+			return usagef("sweep: --out %s already holds %d of the %d part files of shard %s (an earlier or interrupted run); add --resume to run only the missing ones, or --force to start again", o.out, present, total, shard)
+		}
+	}
+	rows := output.NewSweepRows(paramKeys(sw))
+	if err := rows.WriteDesign(o.out, plan.matrix); err != nil {
+		return fmt.Errorf("writing design.parquet: %w", err)
+	}
+	return writeJSON(filepath.Join(o.out, "manifest.json"), manifest)
 }
 
 // errInterrupted reports an interruption already explained on stderr.

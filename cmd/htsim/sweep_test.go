@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -805,5 +806,81 @@ func TestReproduceRun(t *testing.T) {
 	}
 	if _, err = htsimErr(t, nil, "reproduce", out); err == nil || !strings.Contains(err.Error(), "exit 2") || !strings.Contains(err.Error(), "lacks "+table) {
 		t.Errorf("reproduce without %s: %v; want exit 2 naming the file", table, err)
+	}
+}
+
+// TestMergeChecks: merge refuses a part file outside the sweep's layout and a
+// folder that is already merged; a merge killed midway leaves only its
+// staging folder, which the next merge into the same folder removes.
+func TestMergeChecks(t *testing.T) {
+	root := t.TempDir()
+	a := filepath.Join(root, "A")
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "3", "--out", a, exampleSweep)
+	m := filepath.Join(root, "M")
+	if err := os.MkdirAll(filepath.Join(m, ".htsim-merge", "yearly"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(m, ".htsim-merge", "yearly", "junk.tmp"), []byte("x"), 0o644)
+	htsimOK(t, nil, "merge", "--out", m, a)
+	entries, _ := os.ReadDir(m)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "design.parquet manifest.json yearly" {
+		t.Errorf("merged folder holds %v", names)
+	}
+	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "M2"), m); err == nil || !strings.Contains(err.Error(), "already merged") {
+		t.Errorf("merging a merged folder: %v", err)
+	}
+	parts := partFiles(t, a)
+	stray := filepath.Join(partDir(a), "part-c000099.parquet")
+	data, _ := os.ReadFile(filepath.Join(partDir(a), parts[0]))
+	os.WriteFile(stray, data, 0o644)
+	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "M3"), a); err == nil || !strings.Contains(err.Error(), "part-c000099.parquet is not a part file of this sweep's layout") {
+		t.Errorf("a stray part file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "M3")); err == nil {
+		t.Error("a refused merge left its --out folder")
+	}
+}
+
+// TestOutputFolderLocks: a calibration into a folder another htsim command
+// holds is refused at once (two at once both reported success, one result
+// silently replaced: found in an audit), and a sweep waits for the folder
+// before checking it and writing its manifest (two different sweeps started
+// together into one folder mixed their files).
+func TestOutputFolderLocks(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock")
+	}
+	root := t.TempDir()
+	cal := filepath.Join(root, "cal")
+	os.Mkdir(cal, 0o755)
+	unlock, busy, err := lockDir(cal, false)
+	if err != nil || busy {
+		t.Fatalf("lockDir: %v, busy %v", err, busy)
+	}
+	code, _, stderr := runCLI(t, "calibrate", "-q", "--params", "police.skill", "--draws", "10", "--out", cal)
+	if code != 2 || !strings.Contains(stderr, "being written by another htsim command") {
+		t.Errorf("calibrate into a locked folder: exit %d\n%s", code, stderr)
+	}
+	unlock()
+
+	sw := filepath.Join(root, "sweep")
+	os.Mkdir(sw, 0o755)
+	unlock, _, _ = lockDir(sw, false)
+	done := make(chan string, 1)
+	go func() {
+		_, err := htsimErr(t, nil, "sweep", "-q", "--out", sw, exampleSweep)
+		done <- fmt.Sprint(err)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if _, err := os.Stat(filepath.Join(sw, "manifest.json")); err == nil {
+		t.Error("the sweep wrote its manifest into a folder another command held")
+	}
+	unlock()
+	if err := <-done; err != "<nil>" {
+		t.Errorf("sweep after the folder was released: %s", err)
 	}
 }

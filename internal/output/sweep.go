@@ -221,8 +221,14 @@ func RemoveChunkTemps(out, scenario string, k int) error {
 
 // MergeParts copies every part file of a scenario's yearly table found under
 // the given folders, in chunk order, into one file dest. Each chunk may appear
-// once: a chunk found in two folders must have identical content.
-func MergeParts(srcs []string, scenario, dest string) (chunks int, err error) {
+// once: a chunk found in two folders must have identical content. A part file
+// whose name is not one of the perScenario chunks of the sweep's layout is an
+// InputError.
+func MergeParts(srcs []string, scenario, dest string, perScenario int) (chunks int, err error) {
+	layout := map[string]bool{}
+	for k := 0; k < perScenario; k++ {
+		layout[filepath.Base(ChunkPath("", scenario, k))] = true
+	}
 	byName := map[string]string{}
 	for _, src := range srcs {
 		dir := filepath.Join(src, "yearly", "scenario="+scenario)
@@ -238,6 +244,9 @@ func MergeParts(srcs []string, scenario, dest string) (chunks int, err error) {
 				continue
 			}
 			p := filepath.Join(dir, e.Name())
+			if !layout[e.Name()] {
+				return 0, inputErrorf("%s is not a part file of this sweep's layout (chunks part-c000000 to part-c%06d); remove it", p, perScenario-1)
+			}
 			if prev, dup := byName[e.Name()]; dup {
 				same, err := sameFile(prev, p)
 				if err != nil {
