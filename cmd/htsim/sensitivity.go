@@ -246,18 +246,18 @@ func sensitivityOut(out string, spec sensOutput, o sensitivityOptions) ([]output
 		}
 		res, err := analysis.Sobol(y, keys, analysis.SobolOptions{Resamples: o.resamples, Seed: sensitivitySeed})
 		if err != nil {
-			return nil, fmt.Errorf("sensitivity: scenario %s, %s over %s: %w", sc.Name, spec.name, period, err)
+			return nil, usageError{fmt.Errorf("sensitivity: scenario %s, %s over %s: %w; choose another --output or years", sc.Name, spec.name, period, err)}
 		}
 		for i, ix := range res.Indices {
 			if math.IsNaN(ix.S1.Lo) || math.IsNaN(ix.ST.Lo) {
-				return nil, fmt.Errorf("sensitivity: scenario %s: too few bootstrap resamples with a varying output for an interval", sc.Name)
+				return nil, usagef("sensitivity: scenario %s: too few bootstrap resamples with a varying output for an interval (more base rows, or another --output)", sc.Name)
 			}
 			p := sm.Parameters[i]
 			rows = append(rows, output.SensitivityRow{Scenario: sc.Name, Output: spec.name, Period: period,
 				FirstYear: int32(from), LastYear: int32(to), Parameter: ix.Parameter, Min: p.Min, Max: p.Max,
 				BaseRows: int32(res.N), Replicates: int32(sm.Replicates), OutputMean: res.Mean, OutputVar: res.Variance,
 				S1: ix.S1.Value, S1Lo: ix.S1.Lo, S1Hi: ix.S1.Hi, ST: ix.ST.Value, STLo: ix.ST.Lo, STHi: ix.ST.Hi,
-				Level: res.Level, Resamples: int32(res.Resamples)})
+				Level: res.Level, Resamples: int32(o.resamples), Used: int32(res.Resamples)})
 		}
 	}
 	return rows, nil
@@ -374,12 +374,15 @@ func writeSensitivityTable(w io.Writer, rows []output.SensitivityRow, spec sensO
 	if err := flush(); err != nil {
 		return err
 	}
-	resamples := 0
+	resamples := ""
 	if len(rows) > 0 {
-		resamples = int(rows[0].Resamples)
+		resamples = fmt.Sprint(rows[0].Used)
+		if rows[0].Used != rows[0].Resamples {
+			resamples = fmt.Sprintf("%d (of %d: those with a constant output are left out)", rows[0].Used, rows[0].Resamples)
+		}
 	}
 	_, err := fmt.Fprintf(w, "S1 = mean(f_B (f_ABi - f_A)) / V, ST = mean((f_A - f_ABi)^2) / 2V (Saltelli 2010, Jansen 1999; as SALib),\n"+
-		"f centred on its mean, V = variance of f_A and f_B; percentile bootstrap intervals over %d resamples of the base rows.\n"+
+		"f centred on its mean, V = variance of f_A and f_B; percentile bootstrap intervals over %s resamples of the base rows.\n"+
 		"Indices outside [0, 1] or wide intervals mean too few base rows (points: in the sweep file).\n", resamples)
 	return err
 }
@@ -397,7 +400,8 @@ func rowsOf(rows []output.SensitivityRow, scenario string) []output.SensitivityR
 
 // sensitivityColumns is the CSV header: the JSON names of output.SensitivityRow.
 var sensitivityColumns = []string{"scenario", "output", "period", "first_year", "last_year", "parameter", "min", "max",
-	"base_rows", "replicates", "output_mean", "output_variance", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "level", "resamples"}
+	"base_rows", "replicates", "output_mean", "output_variance", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "level", "resamples",
+	"resamples_used"}
 
 func writeSensitivityCSV(w io.Writer, rows []output.SensitivityRow) error {
 	cw := csv.NewWriter(w)
@@ -407,7 +411,7 @@ func writeSensitivityCSV(w io.Writer, rows []output.SensitivityRow) error {
 	for _, r := range rows {
 		cw.Write([]string{r.Scenario, r.Output, r.Period, i(r.FirstYear), i(r.LastYear), r.Parameter, f(r.Min), f(r.Max),
 			i(r.BaseRows), i(r.Replicates), f(r.OutputMean), f(r.OutputVar), f(r.S1), f(r.S1Lo), f(r.S1Hi),
-			f(r.ST), f(r.STLo), f(r.STHi), f(r.Level), i(r.Resamples)})
+			f(r.ST), f(r.STLo), f(r.STHi), f(r.Level), i(r.Resamples), i(r.Used)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -291,7 +291,7 @@ parameters:
 }
 
 var sensitivityFields = []string{"scenario", "output", "period", "first_year", "last_year", "parameter", "min", "max", "base_rows",
-	"replicates", "output_mean", "output_variance", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "level", "resamples"}
+	"replicates", "output_mean", "output_variance", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi", "level", "resamples", "resamples_used"}
 
 // TestSensitivity runs a tiny Saltelli sweep (N = 4, 2 parameters: 24 design
 // points, one replicate each) and checks the shape of htsim sensitivity's
@@ -384,6 +384,17 @@ func TestSensitivity(t *testing.T) {
 		}
 	}
 
+	// Resamples whose output is constant are left out of the intervals; the
+	// rows record the number asked for, so that reproduce recomputes the same
+	// (it reran with the number left, which left out more: a false mismatch).
+	code, stdout, stderr = runCLI(t, "sensitivity", out, "--output", "conditional_sentences", "--format", "json", "-f")
+	var cs []output.SensitivityRow
+	if err := json.Unmarshal([]byte(stdout), &cs); code != 0 || err != nil || len(cs) == 0 || cs[0].Resamples != 1000 || cs[0].Used >= 1000 {
+		t.Errorf("conditional_sentences: exit %d, %v, rows %+v; want resamples 1000 and fewer used\n%s", code, err, cs, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "reproduce", out); code != 0 || !strings.Contains(stdout, "match: sensitivity.parquet") {
+		t.Errorf("reproduce with resamples left out: exit %d\n%s%s", code, stdout, stderr)
+	}
 	// reproduce recomputes the sensitivity.parquet beside a sweep with the
 	// options its rows record, and finds a changed index.
 	if code, _, stderr := runCLI(t, "sensitivity", out, "--output", "true_stock", "--from", "2021", "--to", "2021", "--resamples", "50", "--force"); code != 0 {
@@ -460,7 +471,17 @@ func TestSensitivityErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, d := range []string{run, lhs, salt, half} {
+	// An output that does not vary (no compensation fund before 2020) is bad
+	// input too, exit 2 (it was an internal failure, exit 1).
+	early := filepath.Join(dir, "early")
+	sensWriteFile(t, filepath.Join(dir, "early.yaml"), strings.Replace(sensTinySweep("saltelli", 2), "2020-01, to: 2021-12", "2011-01, to: 2012-12", 1))
+	if code, _, stderr := runCLI(t, "sweep", filepath.Join(dir, "early.yaml"), "--out", early, "-q"); code != 0 {
+		t.Fatalf("early sweep: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "sensitivity", early, "--output", "compensated"); code != 2 || !strings.Contains(stderr, "the output does not vary") {
+		t.Errorf("constant output: exit %d, stderr %q; want 2", code, stderr)
+	}
+	for _, d := range []string{run, lhs, salt, half, early} {
 		if _, err := os.Stat(filepath.Join(d, "sensitivity.parquet")); err == nil {
 			t.Errorf("a refused sensitivity wrote %s", filepath.Join(d, "sensitivity.parquet"))
 		}

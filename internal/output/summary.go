@@ -110,7 +110,8 @@ type SensitivityRow struct {
 	STLo       float64 `parquet:"st_lo" json:"st_lo"`
 	STHi       float64 `parquet:"st_hi" json:"st_hi"`
 	Level      float64 `parquet:"level" json:"level"`
-	Resamples  int32   `parquet:"resamples" json:"resamples"`
+	Resamples  int32   `parquet:"resamples" json:"resamples"`           // asked for (--resamples)
+	Used       int32   `parquet:"resamples_used" json:"resamples_used"` // of them with a varying output, which the intervals use
 }
 
 // WriteSensitivity writes OUT/sensitivity.parquet atomically.
@@ -133,7 +134,13 @@ func ReadSensitivity(path string) ([]SensitivityRow, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, inputErrorf("%s does not exist: give a Saltelli sweep folder after htsim sensitivity, or its sensitivity.parquet", path)
 	}
-	return readTable[SensitivityRow](path, "the sensitivity table of htsim sensitivity", "scenario", "output", "parameter", "s1", "st")
+	rows, err := readTable[SensitivityRow](path, "the sensitivity table of htsim sensitivity", "scenario", "output", "parameter", "s1", "st")
+	for i := range rows {
+		if rows[i].Used == 0 { // written before resamples_used (session 7): resamples held the number used
+			rows[i].Used = rows[i].Resamples
+		}
+	}
+	return rows, err
 }
 
 // readTable reads a whole table of rows T written by htsim. A file that is

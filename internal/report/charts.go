@@ -483,7 +483,7 @@ func SobolChart(rows []output.SensitivityRow) (*Chart, error) {
 	}
 	ch.Caption = fmt.Sprintf("Scenario %s, output %s over %s, from a Saltelli sample of %d base rows x %d replicate(s). "+
 		"Circles: first-order index S1 (the parameter alone); triangles: total index ST (with its interactions); whiskers: %g%% bootstrap intervals over %d resamples.",
-		r0.Scenario, r0.Output, r0.Period, r0.BaseRows, r0.Replicates, 100*r0.Level, r0.Resamples)
+		r0.Scenario, r0.Output, r0.Period, r0.BaseRows, r0.Replicates, 100*r0.Level, r0.Used)
 	ch.W, ch.H = 14*vg.Centimeter, vg.Length(110+26*n)
 	ch.draw = func(dc draw.Canvas) {
 		dc = drawTitle(dc, ch.Title)
