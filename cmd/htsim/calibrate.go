@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -293,6 +294,11 @@ func makePriors(sc *scenarios.Scenario, paths, flags []string) ([]prior, error) 
 			return nil, usagef("calibrate: --prior %q must be KEY=LO:HI with LO < HI", f)
 		}
 		given[key] = [2]float64{a, b}
+	}
+	for key := range given {
+		if !slices.Contains(paths, key) {
+			return nil, usagef("calibrate: --prior %s names a parameter that is not fitted; add it to --params (fitted: %s)", key, strings.Join(paths, ", "))
+		}
 	}
 	var out []prior
 	seen := map[string]bool{}

@@ -270,6 +270,8 @@ func TestCalibrateBadFlags(t *testing.T) {
 		{[]string{"calibrate", "--params", "nosuch.key"}, "unknown parameter"},
 		{[]string{"calibrate", "--params", "law.labour_explicit"}, "not a numeric parameter"},
 		{[]string{"calibrate", "--prior", "police.skill=0.9:0.1"}, "LO < HI"},
+		{[]string{"calibrate", "--params", "police.skill", "--prior", "police.corruption.south=0.1:0.2"}, "--prior police.corruption.south names a parameter that is not fitted"},
+		{[]string{"calibrate", "--out", filepath.Join(earlier, "fit.csv")}, "exists and is not a folder"},
 		{[]string{"calibrate", "--scenario", "palermo"}, "policy phase"},
 		{[]string{"calibrate", "--data", "/nonexistent.csv"}, "--data"},
 		{[]string{"calibrate", "--out", earlier}, "holds an earlier calibration; choose another folder or add --force"},
