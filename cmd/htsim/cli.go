@@ -195,6 +195,9 @@ type runOptions struct {
 	resume     bool
 	compare    bool
 	cmp        compareOptions
+	// rerun: the run is reproduce's, into a scratch folder removed at its end,
+	// so an interruption keeps nothing to resume.
+	rerun bool
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -399,6 +402,9 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 		if errors.Is(err, context.Canceled) && dest != o.out {
 			fmt.Fprintf(stderr, "htsim: interrupted; no partial output was kept, and the earlier output in %s is unchanged. Run the same command again to redo it.\n", o.out)
 			return errInterrupted
+		}
+		if errors.Is(err, context.Canceled) && o.rerun {
+			return err
 		}
 		if errors.Is(err, context.Canceled) && ck != nil {
 			fmt.Fprintf(stderr, "htsim: interrupted; the replicates finished are kept in %s: run the same command with --resume to finish the run.\n", filepath.Join(o.out, partialDir))
