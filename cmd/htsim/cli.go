@@ -466,9 +466,9 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	if o.compare {
 		if !o.quiet || o.cmp.format != "table" {
 			fmt.Fprintln(stdout)
-			return compareOut(o.out, o.cmp, stdout, totals)
+			return compareOut(ctx, o.out, o.cmp, stdout, totals)
 		}
-		return compareOut(o.out, o.cmp, io.Discard, totals)
+		return compareOut(ctx, o.out, o.cmp, io.Discard, totals)
 	}
 	return nil
 }

@@ -16,7 +16,8 @@ const compareUsage = `Usage: htsim compare [flags] OUT
 Compares every scenario in the run folder OUT with baseline (or --against NAME),
 replicate r against replicate r: both use the same random streams, so the
 differences are paired. For each measure, year, the whole horizon and the
-years from the policy's first year on: the paired difference (mean, 5% and
+years from the policy's first year on (against another policy: from the
+earlier of the two policies' first years): the paired difference (mean, 5% and
 95% quantiles across replicates), the relative change, and the change in the
 recording rate (measure / true new victims). The policy period holds all of
 its first year: for a policy from July, the six months before it dilute the
@@ -38,7 +39,7 @@ func (o *compareOptions) check(cmd string) error {
 	return usagef("%s: --format must be table, csv or json, got %q", cmd, o.format)
 }
 
-func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o compareOptions
 	fs := newFlags("compare", compareUsage, stdout)
 	fs.StringVar(&o.against, "against", "baseline", "scenario every other scenario is compared with")
@@ -55,20 +56,20 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if sm, err := readSweepManifest(fs.Arg(0)); err == nil {
 		return usagef("compare: %s holds sweep %s (a %s design); compare takes the folder of htsim run with several scenarios", fs.Arg(0), sm.Sweep, sm.Design)
 	}
-	return compareOut(fs.Arg(0), o, stdout, nil)
+	return compareOut(ctx, fs.Arg(0), o, stdout, nil)
 }
 
 // compareOut compares the scenarios of a run folder and reports the result.
 // known holds totals already in memory (from the run that wrote the folder);
 // scenarios not in it are read from the yearly tables.
-func compareOut(out string, o compareOptions, stdout io.Writer, known map[string]analysis.Totals) error {
+func compareOut(ctx context.Context, out string, o compareOptions, stdout io.Writer, known map[string]analysis.Totals) error {
 	m, err := output.ReadManifest(out)
 	if err != nil {
 		return usageError{err}
 	}
-	names, err := output.YearlyScenarios(out)
-	if err != nil || len(names) == 0 {
-		return usagef("compare: %s has no yearly tables", out)
+	names, err := runScenarios(out, "compare", m)
+	if err != nil {
+		return err
 	}
 	found := false
 	for _, n := range names {
@@ -93,17 +94,21 @@ func compareOut(out string, o compareOptions, stdout io.Writer, known map[string
 			}
 		}
 	}
+	// A policy's period runs from its first year; a pair of a policy and a
+	// scenario compared against another policy differs from the earlier of
+	// the two policies' first years.
+	pairYear := func(n string) int {
+		y, ok := policyYear[n]
+		if ya, oka := policyYear[o.against]; oka && (!ok || ya < y) {
+			return ya
+		}
+		return y
+	}
 	load := func(name string) (analysis.Totals, error) {
 		if t, ok := known[name]; ok {
 			return t, nil
 		}
-		t := analysis.Totals{}
-		err := output.EachYearlyRow(out, name, func(r *output.YearlyRow) error {
-			c := r.Counts()
-			t.Add(int(r.Replicate), int(r.Year), &c)
-			return nil
-		})
-		return t, err
+		return loadTotals(ctx, out, "compare", name, m, from.Year(), to.Year())
 	}
 	base, err := load(o.against)
 	if err != nil {
@@ -118,11 +123,14 @@ func compareOut(out string, o compareOptions, stdout io.Writer, known map[string
 		if err != nil {
 			return err
 		}
-		cs, err := analysis.Compare(n, t, o.against, base, analysis.PeriodsFor(from.Year(), to.Year(), policyYear[n]))
+		cs, err := analysis.Compare(n, t, o.against, base, analysis.PeriodsFor(from.Year(), to.Year(), pairYear(n)))
 		if err != nil {
 			return usageError{err}
 		}
 		all = append(all, cs...)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if err := output.WriteCompare(out, all); err != nil {
 		return fmt.Errorf("writing compare.parquet: %w", err)
@@ -135,7 +143,7 @@ func compareOut(out string, o compareOptions, stdout io.Writer, known map[string
 	}
 	horizon := fmt.Sprintf("%d-%d", from.Year(), to.Year())
 	return analysis.WriteCompareTable(stdout, all, func(s string) string {
-		if y, ok := policyYear[s]; ok && y > from.Year() && y <= to.Year() {
+		if y := pairYear(s); y > from.Year() && y <= to.Year() {
 			return fmt.Sprintf("%d-%d", y, to.Year())
 		}
 		return horizon

@@ -284,3 +284,49 @@ func TestCompareFromFilesEqualsRun(t *testing.T) {
 		t.Fatal("compare.parquet from the run's memory differs from the one read back from the tables")
 	}
 }
+
+// TestRunFolderChecked: compare and summarize refuse a run folder whose
+// yearly tables do not match its manifest (a partition copied in from another
+// run, or one missing), which they once read without a word: a policy
+// compared with another run's baseline showed effects it cannot have (audit).
+// And compare --against a policy has a policy period from that policy's year.
+func TestRunFolderChecked(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	for _, c := range []struct {
+		out string
+		n   string
+	}{{a, "3"}, {b, "2"}} {
+		if code, _, stderr := runCLI(t, "run", "-q", "-n", c.n, "--from", "2024-01", "--to", "2026-12", "--out", c.out, "baseline", "palermo"); code != 0 {
+			t.Fatalf("run: exit %d: %s", code, stderr)
+		}
+	}
+	code, stdout, stderr := runCLI(t, "compare", "--against", "palermo", a)
+	if code != 0 || !strings.Contains(stdout, "baseline vs palermo, 2025-2026") {
+		t.Errorf("compare --against palermo: exit %d; want the policy period 2025-2026\n%s%s", code, stdout, stderr)
+	}
+	part := func(dir, sc string) string { return filepath.Join(dir, "yearly", "scenario="+sc) }
+	// Another run's baseline (2 replicates where the manifest records 3).
+	os.RemoveAll(part(a, "baseline"))
+	if err := os.Rename(part(b, "baseline"), part(a, "baseline")); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"compare", "summarize"} {
+		code, _, stderr := runCLI(t, cmd, a)
+		if code != 2 || !strings.Contains(stderr, "yearly/scenario=baseline holds 2 replicates, its manifest.json records 3") {
+			t.Errorf("%s with another run's table: exit %d\n%s", cmd, code, stderr)
+		}
+	}
+	// A missing table, and one the manifest does not record.
+	os.RemoveAll(part(a, "baseline"))
+	for _, cmd := range []string{"compare", "summarize"} {
+		code, _, stderr := runCLI(t, cmd, a)
+		if code != 2 || !strings.Contains(stderr, "lacks yearly/scenario=baseline, which its manifest.json records") {
+			t.Errorf("%s with a table missing: exit %d\n%s", cmd, code, stderr)
+		}
+	}
+	os.Rename(part(a, "palermo"), part(a, "other"))
+	if code, _, stderr := runCLI(t, "summarize", a); code != 2 || !strings.Contains(stderr, "holds yearly/scenario=other, which its manifest.json does not record") {
+		t.Errorf("summarize with a foreign table: exit %d\n%s", code, stderr)
+	}
+}

@@ -40,7 +40,7 @@ type reportOptions struct {
 	force       bool
 }
 
-func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o reportOptions
 	fs := newFlags("report", reportUsage, stdout)
 	fs.StringVar(&o.sensitivity, "sensitivity", "", "a sweep folder (or its sensitivity.parquet) whose Sobol indices to show (default: OUT/sensitivity.parquet if present)")
@@ -70,10 +70,10 @@ func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 			return usagef("report: --sensitivity %s does not exist or cannot be read; give a Saltelli sweep folder or its sensitivity.parquet", o.sensitivity)
 		}
 	}
-	if err := ensureSummary(out); err != nil {
+	if err := ensureSummary(ctx, out); err != nil {
 		return err
 	}
-	if err := ensureCompare(out); err != nil {
+	if err := ensureCompare(ctx, out); err != nil {
 		return err
 	}
 	in, err := report.Load(out, report.Options{Sensitivity: o.sensitivity})
@@ -82,6 +82,9 @@ func cmdReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	rep, err := report.Build(in)
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := rep.Write(dir, o.force); err != nil {
@@ -117,13 +120,13 @@ func reportFolderOwned(dir string) error {
 }
 
 // ensureSummary writes OUT/summary.parquet, as htsim summarize does, when it is missing.
-func ensureSummary(out string) error {
+func ensureSummary(ctx context.Context, out string) error {
 	if _, err := os.Stat(output.SummaryPath(out)); err == nil {
 		return nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	ss, err := summarizeOut(out)
+	ss, err := summarizeOut(ctx, out)
 	if err != nil {
 		return err
 	}
@@ -135,7 +138,7 @@ func ensureSummary(out string) error {
 
 // ensureCompare writes OUT/compare.parquet, as htsim compare does, when it is
 // missing and OUT holds baseline and other scenarios.
-func ensureCompare(out string) error {
+func ensureCompare(ctx context.Context, out string) error {
 	if _, err := os.Stat(report.ComparePath(out)); err == nil {
 		return nil
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -145,5 +148,5 @@ func ensureCompare(out string) error {
 	if err != nil || len(names) < 2 || !slices.Contains(names, "baseline") {
 		return nil
 	}
-	return compareOut(out, compareOptions{against: "baseline", format: "table"}, io.Discard, nil)
+	return compareOut(ctx, out, compareOptions{against: "baseline", format: "table"}, io.Discard, nil)
 }

@@ -85,7 +85,7 @@ func sensOutputOf(name string) (sensOutput, error) {
 		name, strings.Join(sim.MeasureNames[:], ", "))
 }
 
-func cmdSensitivity(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o sensitivityOptions
 	fs := newFlags("sensitivity", sensitivityUsage, stdout)
 	fs.StringVar(&o.output, "output", "recording_rate", "output: recording_rate, registered_cases, true_stock or a yearly column")
@@ -114,6 +114,9 @@ func cmdSensitivity(_ context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	rows, err := sensitivityOut(fs.Arg(0), spec, o)
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !o.force {

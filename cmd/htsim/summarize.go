@@ -27,7 +27,7 @@ type summarizeOptions struct {
 	format string
 }
 
-func cmdSummarize(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdSummarize(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o summarizeOptions
 	fs := newFlags("summarize", summarizeUsage, stdout)
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
@@ -43,8 +43,11 @@ func cmdSummarize(_ context.Context, args []string, stdout, stderr io.Writer) er
 		return usagef("summarize: name one run folder (the --out of htsim run)")
 	}
 	out := fs.Arg(0)
-	ss, err := summarizeOut(out)
+	ss, err := summarizeOut(ctx, out)
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := output.WriteSummary(out, ss); err != nil {
@@ -61,7 +64,7 @@ func cmdSummarize(_ context.Context, args []string, stdout, stderr io.Writer) er
 
 // summarizeOut reads the yearly tables of a run folder and summarises every
 // scenario (in name order), year and measure.
-func summarizeOut(out string) ([]analysis.Summary, error) {
+func summarizeOut(ctx context.Context, out string) ([]analysis.Summary, error) {
 	m, err := output.ReadManifest(out)
 	if err != nil {
 		return nil, usageError{err}
@@ -69,9 +72,9 @@ func summarizeOut(out string) ([]analysis.Summary, error) {
 	if sm, err := readSweepManifest(out); err == nil {
 		return nil, usagef("summarize: %s holds sweep %s (a %s design); summarize takes the folder of htsim run (for a Saltelli sweep, see htsim sensitivity)", out, sm.Sweep, sm.Design)
 	}
-	names, err := output.YearlyScenarios(out)
-	if err != nil || len(names) == 0 {
-		return nil, usagef("summarize: %s has no yearly tables", out)
+	names, err := runScenarios(out, "summarize", m)
+	if err != nil {
+		return nil, err
 	}
 	from, err1 := model.ParseMonth(m.From)
 	to, err2 := model.ParseMonth(m.To)
@@ -81,12 +84,7 @@ func summarizeOut(out string) ([]analysis.Summary, error) {
 	periods := analysis.SummaryPeriods(from.Year(), to.Year())
 	var all []analysis.Summary
 	for _, name := range names {
-		t := analysis.Totals{}
-		err := output.EachYearlyRow(out, name, func(r *output.YearlyRow) error {
-			c := r.Counts()
-			t.Add(int(r.Replicate), int(r.Year), &c)
-			return nil
-		})
+		t, err := loadTotals(ctx, out, "summarize", name, m, from.Year(), to.Year())
 		if err != nil {
 			return nil, err
 		}
@@ -97,4 +95,57 @@ func summarizeOut(out string) ([]analysis.Summary, error) {
 		all = append(all, ss...)
 	}
 	return all, nil
+}
+
+// runScenarios lists the scenarios of a run folder's yearly tables and checks
+// them against its manifest: a scenario the manifest records but the folder
+// lacks, or a table the manifest does not record (copied in from another
+// run), is refused, since the figures would silently mix runs or leave one
+// out.
+func runScenarios(out, cmd string, m *output.Manifest) ([]string, error) {
+	names, err := output.YearlyScenarios(out)
+	if err != nil || len(names) == 0 {
+		return nil, usagef("%s: %s has no yearly tables", cmd, out)
+	}
+	recorded := map[string]bool{}
+	for _, s := range m.Scenarios {
+		recorded[s.Name] = true
+	}
+	for _, n := range names {
+		if !recorded[n] {
+			return nil, usagef("%s: %s holds yearly/scenario=%s, which its manifest.json does not record (copied from another run?); remove it, or rerun", cmd, out, n)
+		}
+		delete(recorded, n)
+	}
+	for _, s := range m.Scenarios {
+		if recorded[s.Name] {
+			return nil, usagef("%s: %s lacks yearly/scenario=%s, which its manifest.json records; the run folder is incomplete", cmd, out, s.Name)
+		}
+	}
+	return names, nil
+}
+
+// loadTotals reads a scenario's yearly table into totals, checking that it
+// holds the manifest's replicates and only the years of its horizon.
+func loadTotals(ctx context.Context, out, cmd, name string, m *output.Manifest, first, last int) (analysis.Totals, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := analysis.Totals{}
+	err := output.EachYearlyRow(out, name, func(r *output.YearlyRow) error {
+		if int(r.Replicate) < 0 || int(r.Replicate) >= m.Replicates || int(r.Year) < first || int(r.Year) > last {
+			return usagef("%s: %s: yearly/scenario=%s holds replicate %d of year %d, outside the %d replicates of %d-%d its manifest.json records (another run's table?)",
+				cmd, out, name, r.Replicate, r.Year, m.Replicates, first, last)
+		}
+		c := r.Counts()
+		t.Add(int(r.Replicate), int(r.Year), &c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(t) != m.Replicates {
+		return nil, usagef("%s: %s: yearly/scenario=%s holds %d replicates, its manifest.json records %d (another run's table?)", cmd, out, name, len(t), m.Replicates)
+	}
+	return t, nil
 }
