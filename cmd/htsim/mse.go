@@ -218,8 +218,11 @@ func mseRun(out string, o mseOptions, crit analysis.MSECriterion, stdout io.Writ
 		tables := map[key]*analysis.MSETable{}
 		err := output.EachVictimLists(out, sc, func(v *output.VictimListsRow) error {
 			k := key{int(v.Replicate), v.StartYear()}
-			if k.year < from.Year() || k.year > to.Year() || (o.year != 0 && k.year != o.year) || (o.replicate >= 0 && k.rep != o.replicate) {
-				return nil // spells begun before the horizon, or not asked for
+			if st := v.Start(); st < from || st > to || (o.year != 0 && k.year != o.year) || (o.replicate >= 0 && k.rep != o.replicate) {
+				// Spells begun before the horizon (a horizon from July holds
+				// only the spells of July to December in its first year, as
+				// true_new_victims does), or not asked for.
+				return nil
 			}
 			truth[k]++
 			t := tables[k]

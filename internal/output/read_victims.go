@@ -41,6 +41,12 @@ func (r *VictimListsRow) StartYear() int {
 	return time.Unix(int64(r.StartMonth)*86400, 0).UTC().Year()
 }
 
+// Start returns the month the spell began.
+func (r *VictimListsRow) Start() model.Month {
+	t := time.Unix(int64(r.StartMonth)*86400, 0).UTC()
+	return model.MonthOf(t.Year(), int(t.Month()))
+}
+
 // VictimScenarios lists the scenarios that have a victims table under out, sorted.
 func VictimScenarios(out string) ([]string, error) { return tableScenarios(out, "victims", true) }
 
