@@ -166,7 +166,8 @@ const mergeStaging = ".htsim-merge"
 const reproduceUsage = `Usage: htsim reproduce [flags] OUT
 
 Reruns what OUT/manifest.json records into a temporary folder and compares
-the files' SHA-256 with those in OUT. Prints "match" or what differs; exits 1
+the files' SHA-256 with those in OUT. Prints "match", or every file that differs
+(the engine's tables before the files derived from them); exits 1
 on a mismatch. The temporary folder (htsim-reproduce-* in the system's
 temporary folder) is removed at the end, or by the next reproduce if this
 one is killed.
@@ -413,12 +414,13 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 	if err := executeRun(ctx, o, scs, from, to, append([]string{"htsim", "reproduce"}, out), io.Discard, stderr); err != nil {
 		return err
 	}
-	files := []string{"summary.parquet"}
+	var files []string // the engine's tables first, then what is derived from them
 	for _, table := range m.Tables {
 		for _, sc := range scs {
 			files = append(files, filepath.Join(table, "scenario="+sc.Name, "part-00000.parquet"))
 		}
 	}
+	files = append(files, "summary.parquet")
 	if err := sameFiles(out, o.out, files, stdout); err != nil {
 		return err
 	}
@@ -496,7 +498,11 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 // sameFiles compares files (relative paths) in the recorded folder out and the
 // rerun's folder rerun by SHA-256; at the first difference it prints which
 // file differs and returns errMismatch.
+// Every file is compared, and each that differs is named, so that a
+// mismatch of the tables the engine wrote is told from one of a file derived
+// from them.
 func sameFiles(out, rerun string, files []string, stdout io.Writer) error {
+	differ := 0
 	for _, f := range files {
 		a, err1 := fileHash(filepath.Join(out, f))
 		b, err2 := fileHash(filepath.Join(rerun, f))
@@ -508,8 +514,14 @@ func sameFiles(out, rerun string, files []string, stdout io.Writer) error {
 		}
 		if a != b {
 			fmt.Fprintf(stdout, "mismatch: %s differs: sha256 %s recorded, %s now\n", f, a[:12], b[:12])
-			return errMismatch
+			differ++
 		}
+	}
+	if differ > 0 {
+		if len(files) > 1 {
+			fmt.Fprintf(stdout, "%d of %d files differ\n", differ, len(files))
+		}
+		return errMismatch
 	}
 	return nil
 }

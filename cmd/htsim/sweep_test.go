@@ -797,8 +797,8 @@ func TestReproduceRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, err = htsimErr(t, nil, "reproduce", out)
-	if err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: "+table) {
-		t.Errorf("reproduce after swapping %s: %v, stdout %q; want exit 1 naming the file", table, err, stdout)
+	if err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: "+table) || !strings.Contains(stdout, "1 of 7 files differ") {
+		t.Errorf("reproduce after swapping %s: %v, stdout %q; want exit 1 naming the file, and every file compared", table, err, stdout)
 	}
 	// A table the manifest lists is gone: an input error naming it.
 	if err := os.Remove(filepath.Join(out, table)); err != nil {
