@@ -98,6 +98,13 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return usagef("hypotheses: %s holds earlier results; choose another --out or add --force to replace them", file)
 		}
 	}
+	if o.out != "" {
+		// A folder that cannot take the file is refused before the
+		// experiments run (minutes), not after.
+		if err := writableFolder(o.out); err != nil {
+			return usagef("hypotheses: --out %s cannot take %s: %v", o.out, report.HypothesesName, err)
+		}
+	}
 	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {
 		return err
@@ -302,4 +309,18 @@ func runHypotheses(ctx context.Context, o hypothesesOptions, from, to model.Mont
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// writableFolder makes the folder dir if needed and checks that a file can
+// be created in it (and removes the file).
+func writableFolder(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".htsim-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -18,6 +18,9 @@ func ReadManifest(out string) (*Manifest, error) {
 	data, err := os.ReadFile(filepath.Join(out, "manifest.json"))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(filepath.Join(out, ".htsim-partial", "run.json")); err == nil {
+				return nil, fmt.Errorf("%s has no manifest.json: it holds an interrupted htsim run (.htsim-partial); finish it with the same htsim run command and --resume", out)
+			}
 			return nil, fmt.Errorf("%s has no manifest.json: not an htsim output folder", out)
 		}
 		return nil, err
