@@ -28,6 +28,7 @@ JSON with every row).
 type compareOptions struct {
 	against string
 	format  string
+	quiet   bool
 }
 
 // check checks the options of command cmd.
@@ -44,6 +45,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("compare", compareUsage, stdout)
 	fs.StringVar(&o.against, "against", "baseline", "scenario every other scenario is compared with")
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing: write compare.parquet only")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -55,6 +57,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if sm, err := readSweepManifest(fs.Arg(0)); err == nil {
 		return usagef("compare: %s holds sweep %s (a %s design); compare takes the folder of htsim run with several scenarios", fs.Arg(0), sm.Sweep, sm.Design)
+	}
+	if o.quiet {
+		stdout = io.Discard
 	}
 	return compareOut(ctx, fs.Arg(0), o, stdout, nil)
 }

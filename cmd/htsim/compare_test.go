@@ -305,6 +305,11 @@ func TestRunFolderChecked(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "baseline vs palermo, 2025-2026") {
 		t.Errorf("compare --against palermo: exit %d; want the policy period 2025-2026\n%s%s", code, stdout, stderr)
 	}
+	for _, cmd := range []string{"summarize", "compare"} { // -q: the file only
+		if code, stdout, stderr := runCLI(t, cmd, "-q", a); code != 0 || stdout != "" {
+			t.Errorf("%s -q: exit %d, stdout %q\n%s", cmd, code, stdout, stderr)
+		}
+	}
 	part := func(dir, sc string) string { return filepath.Join(dir, "yearly", "scenario="+sc) }
 	// Another run's baseline (2 replicates where the manifest records 3).
 	os.RemoveAll(part(a, "baseline"))

@@ -51,6 +51,7 @@ type sensitivityOptions struct {
 	format    string
 	resamples int
 	force     bool
+	quiet     bool
 }
 
 // sensitivitySeed is the bootstrap seed: the same sweep gives the same intervals.
@@ -92,6 +93,7 @@ func cmdSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&o.from, "from", 0, "first year (default: the sweep's first)")
 	fs.IntVar(&o.to, "to", 0, "last year (default: the sweep's last)")
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing: write sensitivity.parquet only")
 	fs.IntVar(&o.resamples, "resamples", analysis.DefaultSobolResamples, "bootstrap resamples for the intervals")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace an earlier sensitivity.parquet of another output, years or resamples")
 	if err := parse(fs, args); err != nil {
@@ -126,6 +128,9 @@ func cmdSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if err := output.WriteSensitivity(fs.Arg(0), rows); err != nil {
 		return fmt.Errorf("writing sensitivity.parquet: %w", err)
+	}
+	if o.quiet {
+		return nil
 	}
 	switch o.format {
 	case "csv":

@@ -25,12 +25,14 @@ and the horizon (or, with --format csv or json, every row).
 
 type summarizeOptions struct {
 	format string
+	quiet  bool
 }
 
 func cmdSummarize(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o summarizeOptions
 	fs := newFlags("summarize", summarizeUsage, stdout)
 	fs.StringVar(&o.format, "format", "table", "output on stdout: table, csv or json")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing: write summary.parquet only")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -52,6 +54,9 @@ func cmdSummarize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if err := output.WriteSummary(out, ss); err != nil {
 		return fmt.Errorf("writing summary.parquet: %w", err)
+	}
+	if o.quiet {
+		return nil
 	}
 	switch o.format {
 	case "csv":
