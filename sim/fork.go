@@ -99,6 +99,7 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 		cal[i] = append(cal[i][:0], r.calendar[i]...)
 	}
 	c.calendar = cal
+	c.beyond = append([]event(nil), r.beyond...)
 	c.stockDelta = append([][CellsPerYear]int32(nil), r.stockDelta...)
 	c.silentExits = append([][CellsPerYear]int32(nil), r.silentExits...)
 	c.counts = append(Counts(nil), r.counts...)

@@ -394,4 +394,22 @@ func TestPhaseRedrawsRetrafficking(t *testing.T) {
 			t.Errorf("delay 1 month, replicate %d: %d of %d pending re-traffickings of people out of exploitation fall after %v", rep, n, pending, p+1)
 		}
 	}
+	// Nothing before the horizon's end depends on where it ends: the
+	// re-traffickings due after it are redrawn too (they were not kept, and a
+	// horizon ending in June 2012 had half the re-trafficked spells of
+	// January 2012 that a longer one had: review).
+	spells := func(to model.Month) (n int) {
+		cfg := &Config{Scenario: sc, From: model.MonthOf(2010, 1), To: to, Seed: 9}
+		r := newReplicate(cfg, 0)
+		r.run()
+		for i := range r.victims {
+			if v := &r.victims[i]; v.spell > 0 && v.start >= int32(p) && v.start <= int32(model.MonthOf(2012, 6)) {
+				n++
+			}
+		}
+		return n
+	}
+	if short, long := spells(model.MonthOf(2012, 6)), spells(model.MonthOf(2013, 12)); short != long || short == 0 {
+		t.Errorf("re-trafficked spells in 2012-01 to 2012-06: %d with the horizon ending then, %d with it ending in 2013-12", short, long)
+	}
 }

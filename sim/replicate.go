@@ -159,6 +159,10 @@ type replicate struct {
 	open       []int32         // open cases
 	caseOf     map[int32]int32 // the case each registered victim is in
 	calendar   [][]event       // events of each month, in the order scheduled
+	// beyond holds the re-trafficking events that fall after the horizon:
+	// none of them happens, but a phase that changes the delay redraws them
+	// and may bring them into it (redrawPendingRetrafficking).
+	beyond []event
 	members    []member        // site members: each site owns target consecutive slots
 	tab        tables          // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
@@ -231,6 +235,10 @@ var stratumCell = func() (c [model.NumStrata]int) {
 
 func (r *replicate) schedule(t int32, e event) {
 	i := int(t) - int(r.start)
+	if i >= len(r.calendar) && e.kind == evRetraffick {
+		r.beyond = append(r.beyond, e)
+		return
+	}
 	if i < 0 || i >= len(r.calendar) {
 		return
 	}
@@ -402,6 +410,7 @@ func (r *replicate) init() {
 	for i := range r.calendar {
 		r.calendar[i] = r.calendar[i][:0]
 	}
+	r.beyond = r.beyond[:0]
 	r.counts = make(Counts, (r.to.Year()-r.firstYear+1)*CellsPerYear)
 	for i := range r.recruiting {
 		for j := range r.recruiting[i] {
@@ -616,12 +625,14 @@ func (r *replicate) refreshHazards(t int32) {
 
 // redrawPendingRetrafficking moves every pending re-trafficking of a person
 // out of exploitation to month t-1+W, W drawn with the delay in force from
-// month t (memoryless, so exact). The events are collected first: moved ones
-// land in the months still to be scanned.
+// month t (memoryless, so exact), those due after the horizon included (they
+// may now fall within it: without them, results depended on --to). The
+// events are collected first: moved ones land in the months still to be
+// scanned.
 func (r *replicate) redrawPendingRetrafficking(t int32) {
 	var pending []int32
-	for i := int(t) - int(r.start); i >= 0 && i < len(r.calendar); i++ {
-		for _, e := range r.calendar[i] {
+	collect := func(events []event) {
+		for _, e := range events {
 			if e.kind != evRetraffick {
 				continue
 			}
@@ -631,6 +642,13 @@ func (r *replicate) redrawPendingRetrafficking(t int32) {
 			}
 		}
 	}
+	for i := int(t) - int(r.start); i >= 0 && i < len(r.calendar); i++ {
+		collect(r.calendar[i])
+	}
+	collect(r.beyond)
+	// The events left there are stale, or of victims still exploited, which
+	// refreshHazards plans again.
+	r.beyond = r.beyond[:0]
 	for _, id := range pending {
 		v := &r.victims[id]
 		v.gen++ // stales the old event
