@@ -153,18 +153,14 @@ type replicate struct {
 	start     model.Month     // first simulated month (warm-up before from)
 	firstYear int
 
-	victims  []victim
-	sites    []site
-	cases    []kase
-	open     []int32         // open cases
-	caseOf   map[int32]int32 // the case each registered victim is in
-	calendar [][]event       // events of each month, in the order scheduled
-	// beyond holds the re-trafficking events that fall after the horizon:
-	// none of them happens, but a phase that changes the delay redraws them
-	// and may bring them into it (redrawPendingRetrafficking).
-	beyond     []event
-	members    []member // site members: each site owns target consecutive slots
-	tab        tables   // per-phase lookup tables
+	victims    []victim
+	sites      []site
+	cases      []kase
+	open       []int32         // open cases
+	caseOf     map[int32]int32 // the case each registered victim is in
+	calendar   [][]event       // events of each month, in the order scheduled
+	members    []member        // site members: each site owns target consecutive slots
+	tab        tables          // per-phase lookup tables
 	recruiting [model.NumRegions][model.NumSectors]int32
 	siteSeq    [model.NumRegions][model.NumSectors]uint32
 	// raidable lists, per region and sector, the sites under the raid
@@ -201,6 +197,12 @@ type replicate struct {
 	values [][]float64
 	sink   int32 // keeps prefetch's loads from being optimised away
 	month  int32
+
+	// beyond holds the re-trafficking events that fall after the horizon:
+	// none of them happens, but a phase that changes the delay redraws them
+	// and may bring them into it (redrawPendingRetrafficking). After the
+	// fields the hot path uses, which keep their offsets.
+	beyond []event
 
 	// lawUsed is a test hook, called with the law a victim's offence is
 	// qualified under (kase false, id a victim) and a pending case is
