@@ -145,40 +145,6 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return err
 }
 
-// claimOut makes the output folder out if needed and locks it for this
-// command (what), so that a second command writing there at the same time is
-// refused instead of mixing or replacing its files. release unlocks it, and
-// with failed removes the folder if this command made it and left it empty.
-func claimOut(out, what string) (release func(failed bool), err error) {
-	info, err := os.Stat(out)
-	created := errors.Is(err, fs.ErrNotExist)
-	if err == nil && !info.IsDir() {
-		return nil, usagef("%s: --out %s exists and is not a folder", what, out)
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, usagef("%s: --out %s: %v", what, out, err)
-	}
-	unlock, busy, err := lockDir(out, false)
-	cleanup := func() {
-		if created {
-			os.Remove(out) // only if empty
-		}
-	}
-	if err != nil || busy {
-		// (A busy folder is not removed: its owner may have just made it.)
-		if busy {
-			return nil, usagef("%s: --out %s is being written by another htsim command now; wait for it to finish or choose another folder", what, out)
-		}
-		return nil, err
-	}
-	return func(failed bool) {
-		unlock()
-		if failed {
-			cleanup()
-		}
-	}, nil
-}
-
 // executeCalibration fits sc's parameters to the targets in data and writes
 // the calibration folder o.out, manifest included. It is what calibrate runs
 // once its flags are checked, and what reproduce reruns from a manifest.

@@ -403,8 +403,8 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			fmt.Fprintf(stderr, "htsim: interrupted; no partial output was kept, and the earlier output in %s is unchanged. Run the same command again to redo it.\n", o.out)
 			return errInterrupted
 		}
-		if errors.Is(err, context.Canceled) && o.rerun {
-			return err
+		if o.rerun {
+			return err // reproduce's scratch folder is removed: nothing to resume
 		}
 		if errors.Is(err, context.Canceled) && ck != nil {
 			fmt.Fprintf(stderr, "htsim: interrupted; the replicates finished are kept in %s: run the same command with --resume to finish the run.\n", filepath.Join(o.out, partialDir))
@@ -674,14 +674,18 @@ func replaceRun(out, staged string) error {
 // nothing else is left: a user's notes kept there stay, as they do beside
 // the run.
 func removeReport(dir string) error {
-	entries, err := os.ReadDir(dir)
+	info, err := os.Lstat(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		if info, serr := os.Lstat(dir); serr == nil && !info.IsDir() {
-			return nil // a file of the user's named report
-		}
+		return err
+	}
+	if !info.IsDir() {
+		return nil // a file or a link of the user's named report: theirs
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
 		return err
 	}
 	kept := 0

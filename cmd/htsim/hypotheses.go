@@ -101,9 +101,17 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if o.out != "" {
 		// A folder that cannot take the file is refused before the
 		// experiments run (minutes), not after.
-		if err := writableFolder(o.out); err != nil {
+		undo, err := writableFolder(o.out)
+		if err != nil {
 			return usagef("hypotheses: --out %s cannot take %s: %v", o.out, report.HypothesesName, err)
 		}
+		saved := false
+		defer func() {
+			if !saved {
+				undo() // the folders it made, if left empty
+			}
+		}()
+		defer func() { saved = saved || fileExists(file) }()
 	}
 	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {
@@ -312,15 +320,24 @@ func runHypotheses(ctx context.Context, o hypothesesOptions, from, to model.Mont
 }
 
 // writableFolder makes the folder dir if needed and checks that a file can
-// be created in it (and removes the file).
-func writableFolder(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// be created in it (and removes the file); undo removes the folders it made,
+// if left empty.
+func writableFolder(dir string) (undo func(), err error) {
+	undo, err = makeOut(dir)
+	if err != nil {
+		return undo, err
 	}
 	f, err := os.CreateTemp(dir, ".htsim-probe-*")
 	if err != nil {
-		return err
+		undo()
+		return func() {}, err
 	}
 	f.Close()
-	return os.Remove(f.Name())
+	return undo, os.Remove(f.Name())
+}
+
+// fileExists reports whether path names something.
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

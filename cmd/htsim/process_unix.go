@@ -70,17 +70,21 @@ func lockHeld(path string) bool {
 	return errors.Is(syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB), syscall.EWOULDBLOCK)
 }
 
-// lockDir takes an exclusive lock on the folder dir itself (no file is
-// made in it), until unlock is called or the process ends. With wait it
-// blocks until the lock is free; without, busy reports that another process
-// holds it. Where the filesystem cannot lock, it returns a no-op unlock and
-// no error: the lock is a safeguard, not a requirement.
-func lockDir(dir string, wait bool) (unlock func(), busy bool, err error) {
+// lockDir takes a lock on the folder dir itself (no file is made in it):
+// shared or exclusive, until unlock is called or the process ends. With wait
+// it blocks until the lock is free; without, busy reports that another
+// process holds it. A folder removed or replaced while this waited is
+// errDirGone. Where the filesystem cannot lock, it returns a no-op unlock
+// and no error: the lock is a safeguard, not a requirement.
+func lockDir(dir string, shared, wait bool) (unlock func(), busy bool, err error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return func() {}, false, err
 	}
 	how := syscall.LOCK_EX
+	if shared {
+		how = syscall.LOCK_SH
+	}
 	if !wait {
 		how |= syscall.LOCK_NB
 	}
@@ -93,6 +97,12 @@ func lockDir(dir string, wait bool) (unlock func(), busy bool, err error) {
 	if err != nil {
 		f.Close()
 		return func() {}, errors.Is(err, syscall.EWOULDBLOCK), nil
+	}
+	held, err1 := f.Stat()
+	now, err2 := os.Stat(dir)
+	if err1 != nil || err2 != nil || !os.SameFile(held, now) {
+		f.Close()
+		return func() {}, false, errDirGone
 	}
 	return func() { f.Close() }, false, nil
 }

@@ -79,22 +79,12 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// and moved into place when complete: DEST appears whole or not at all,
 	// and a merge that was killed leaves only the staging folder, which the
 	// next one removes.
-	info, err := os.Stat(*dest)
-	created := errors.Is(err, os.ErrNotExist)
-	if err == nil && !info.IsDir() {
-		return usagef("merge: --out %s exists and is not a folder", *dest)
-	}
-	if err := os.MkdirAll(*dest, 0o755); err != nil {
-		return usagef("merge: --out %s: %v", *dest, err)
-	}
-	unlock, busy, err := lockDir(*dest, false)
+	release, err := claimOut(*dest, "merge")
 	if err != nil {
 		return err
 	}
-	defer unlock()
-	if busy {
-		return usagef("merge: --out %s is being written by another htsim merge now; wait for it or choose another folder", *dest)
-	}
+	ok := false
+	defer func() { release(!ok) }()
 	staging := filepath.Join(*dest, mergeStaging)
 	if entries, err := os.ReadDir(*dest); err != nil {
 		return err
@@ -105,13 +95,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	ok := false
 	defer func() {
 		if !ok {
-			os.RemoveAll(staging)
-			if created {
-				os.Remove(*dest)
-			}
+			os.RemoveAll(staging) // before release, which removes the folders it made
 		}
 	}()
 	if err := os.RemoveAll(staging); err != nil { // left by a merge that was killed
@@ -291,6 +277,7 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 	if _, err := plan.runChunks(ctx, tmp, jobs, workers, nil); err != nil {
 		return err
 	}
+	differ := 0
 	for _, c := range chosen {
 		name := sw.Scenarios[c.s].Name
 		a, err1 := fileHash(output.ChunkPath(out, name, c.k))
@@ -303,8 +290,12 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 			hi := min(lo+m.Chunk, m.Points*m.Replicates) - 1
 			fmt.Fprintf(stdout, "mismatch: scenario %s chunk %d (jobs %d-%d: design points %d-%d) differs: sha256 %s recorded, %s now\n",
 				name, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, a[:12], b[:12])
-			return errMismatch
+			differ++
 		}
+	}
+	if differ > 0 {
+		fmt.Fprintf(stdout, "%d of %d chunk files differ\n", differ, len(chosen))
+		return errMismatch
 	}
 	fmt.Fprintf(stdout, "match: %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
 	if expected := len(sw.Scenarios) * plan.perScen; len(present) < expected {
@@ -496,9 +487,8 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 }
 
 // sameFiles compares files (relative paths) in the recorded folder out and the
-// rerun's folder rerun by SHA-256; at the first difference it prints which
-// file differs and returns errMismatch.
-// Every file is compared, and each that differs is named, so that a
+// rerun's folder rerun by SHA-256, prints each that differs and then returns
+// errMismatch. Every file is compared, so that a
 // mismatch of the tables the engine wrote is told from one of a file derived
 // from them.
 func sameFiles(out, rerun string, files []string, stdout io.Writer) error {

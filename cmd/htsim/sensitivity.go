@@ -158,7 +158,9 @@ func keepsEarlierSensitivity(out string, rows []output.SensitivityRow) error {
 	}
 	now := rows[0]
 	for _, r := range old {
-		if r.Output != now.Output || r.Period != now.Period || r.Resamples != now.Resamples {
+		// (A file from before resamples_used recorded the number used.)
+		sameResamples := r.Resamples == now.Resamples || r.Used == r.Resamples && r.Resamples == now.Used
+		if r.Output != now.Output || r.Period != now.Period || !sameResamples {
 			return usagef("sensitivity: %s holds %s over %s (%d resamples); this computes %s over %s (%d resamples); add --force to replace it, or copy it away first",
 				name, r.Output, r.Period, r.Resamples, now.Output, now.Period, now.Resamples)
 		}

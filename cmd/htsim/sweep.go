@@ -302,26 +302,22 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	manifest := sweepManifest(plan, args)
 	// The check of --out and the writing of the design and manifest happen
-	// under a lock of the folder: shards starting together take turns, and
-	// of two different sweeps started together into one folder, the second
-	// sees the first's manifest and is refused (both once went ahead, their
-	// files mixed).
-	created := false
-	if _, err := os.Stat(o.out); errors.Is(err, os.ErrNotExist) {
-		created = true
+	// under an exclusive lock of the folder: shards starting together take
+	// turns, and of two different sweeps started together into one folder,
+	// the second sees the first's manifest and is refused (both once went
+	// ahead, their files mixed). The sweep then holds a shared lock of its
+	// yearly folder while it runs, which shards share and --force respects.
+	var hold func()
+	for attempt := 0; ; attempt++ {
+		hold, err = startSweepLocked(o, manifest, plan, shard, stderr)
+		if !errors.Is(err, errDirGone) || attempt == 3 {
+			break
+		}
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return usagef("sweep: --out %s: %v", o.out, err)
-	}
-	unlock, _, err := lockDir(o.out, true)
 	if err != nil {
 		return err
 	}
-	if err := startSweep(o, manifest, plan, shard, created); err != nil {
-		unlock()
-		return err
-	}
-	unlock()
+	defer hold()
 	global := func(s, k int) int { return s*plan.perScen + k }
 	mine, skipped := 0, 0
 	jobs := plan.jobs(func(s, k int) bool {
@@ -371,17 +367,54 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// startSweepLocked makes --out if needed, locks it, and starts the sweep in
+// it (startSweep); hold releases the shared lock of the sweep's yearly
+// folder. A refused sweep leaves no folder it made.
+func startSweepLocked(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec, stderr io.Writer) (hold func(), err error) {
+	if info, err := os.Stat(o.out); err == nil && !info.IsDir() {
+		return nil, usagef("sweep: --out %s exists and is not a folder", o.out)
+	}
+	undo, err := makeOut(o.out)
+	if err != nil {
+		return nil, usagef("sweep: --out %s: %v", o.out, err)
+	}
+	unlock, busy, err := lockDir(o.out, false, false)
+	if busy {
+		fmt.Fprintf(stderr, "htsim: sweep: waiting for another htsim command to finish starting in %s\n", o.out)
+		unlock, _, err = lockDir(o.out, false, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	hold, err = startSweep(o, manifest, plan, shard)
+	if err != nil {
+		undo() // under the lock
+		return nil, err
+	}
+	return hold, nil
+}
+
 // startSweep checks that --out can take this shard of the sweep and writes
-// the design and manifest. The caller holds the folder's lock; a refused
-// sweep removes the folder if it made it and left it empty.
-func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec, created bool) (err error) {
-	defer func() {
-		if err != nil && created {
-			os.Remove(o.out)
+// the design and manifest; the caller holds the folder's lock. hold releases
+// the shared lock it takes on the sweep's yearly folder.
+func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec) (hold func(), err error) {
+	yearly := filepath.Join(o.out, "yearly")
+	if o.force {
+		// --force deletes the part files: not while a sweep writes them.
+		if _, err := os.Stat(yearly); err == nil {
+			unlock, busy, err := lockDir(yearly, false, false)
+			if busy {
+				return nil, usagef("sweep: --out %s is being written by a running sweep (a shard?); --force would delete its files: wait for it to finish", o.out)
+			}
+			if err != nil {
+				return nil, err
+			}
+			defer unlock()
 		}
-	}()
+	}
 	if err := prepareSweepOut(o, manifest); err != nil {
-		return err
+		return nil, err
 	}
 	sw := plan.sw
 	if !o.resume {
@@ -399,14 +432,24 @@ func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan,
 			}
 		}
 		if present > 0 {
-			return usagef("sweep: --out %s already holds %d of the %d part files of shard %s (an earlier or interrupted run); add --resume to run only the missing ones, or --force to start again", o.out, present, total, shard)
+			return nil, usagef("sweep: --out %s already holds %d of the %d part files of shard %s (an earlier or interrupted run); add --resume to run only the missing ones, or --force to start again", o.out, present, total, shard)
 		}
 	}
 	rows := output.NewSweepRows(paramKeys(sw))
 	if err := rows.WriteDesign(o.out, plan.matrix); err != nil {
-		return fmt.Errorf("writing design.parquet: %w", err)
+		return nil, fmt.Errorf("writing design.parquet: %w", err)
 	}
-	return writeJSON(filepath.Join(o.out, "manifest.json"), manifest)
+	if err := writeJSON(filepath.Join(o.out, "manifest.json"), manifest); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(yearly, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, _, err := lockDir(yearly, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return unlock, nil
 }
 
 // errInterrupted reports an interruption already explained on stderr.

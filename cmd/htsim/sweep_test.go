@@ -857,7 +857,7 @@ func TestOutputFolderLocks(t *testing.T) {
 	root := t.TempDir()
 	cal := filepath.Join(root, "cal")
 	os.Mkdir(cal, 0o755)
-	unlock, busy, err := lockDir(cal, false)
+	unlock, busy, err := lockDir(cal, false, false)
 	if err != nil || busy {
 		t.Fatalf("lockDir: %v, busy %v", err, busy)
 	}
@@ -869,7 +869,7 @@ func TestOutputFolderLocks(t *testing.T) {
 
 	sw := filepath.Join(root, "sweep")
 	os.Mkdir(sw, 0o755)
-	unlock, _, _ = lockDir(sw, false)
+	unlock, _, _ = lockDir(sw, false, false)
 	done := make(chan string, 1)
 	go func() {
 		_, err := htsimErr(t, nil, "sweep", "-q", "--out", sw, exampleSweep)
@@ -882,5 +882,18 @@ func TestOutputFolderLocks(t *testing.T) {
 	unlock()
 	if err := <-done; err != "<nil>" {
 		t.Errorf("sweep after the folder was released: %s", err)
+	}
+	// A sweep holds a shared lock of its yearly folder while it runs:
+	// --force, which would delete the part files, is refused meanwhile.
+	unlock, _, _ = lockDir(filepath.Join(sw, "yearly"), true, false)
+	if _, err := htsimErr(t, nil, "sweep", "-q", "--force", "--out", sw, exampleSweep); err == nil || !strings.Contains(err.Error(), "being written by a running sweep") {
+		t.Errorf("sweep --force into a running sweep's folder: %v", err)
+	}
+	unlock()
+	// A refused calibration leaves none of the folders it made.
+	nested := filepath.Join(root, "new", "deeper", "cal")
+	code, _, stderr = runCLI(t, "calibrate", "-q", "--params", "police.skill", "--prior", "police.corruption.south=0.1:0.2", "--out", nested)
+	if _, err := os.Stat(filepath.Join(root, "new")); code != 2 || err == nil {
+		t.Errorf("refused calibrate into a nested new folder: exit %d, %s left: %v\n%s", code, filepath.Join(root, "new"), err == nil, stderr)
 	}
 }

@@ -19,7 +19,7 @@ func ReadManifest(out string) (*Manifest, error) {
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			if _, err := os.Stat(filepath.Join(out, ".htsim-partial", "run.json")); err == nil {
-				return nil, fmt.Errorf("%s has no manifest.json: it holds an interrupted htsim run (.htsim-partial); finish it with the same htsim run command and --resume", out)
+				return nil, fmt.Errorf("%s has no manifest.json: it holds an htsim run still running or interrupted (.htsim-partial); if none is running, finish it with the same htsim run command and --resume", out)
 			}
 			return nil, fmt.Errorf("%s has no manifest.json: not an htsim output folder", out)
 		}

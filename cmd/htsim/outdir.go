@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// errDirGone: a folder was removed or replaced while this process waited to
+// lock it.
+var errDirGone = errors.New("the folder was removed or replaced while waiting for it")
+
+// makeOut makes the folder dir and its missing parents; undo removes the
+// folders it made, deepest first, each only if empty, so that a command that
+// fails leaves no empty folders behind.
+func makeOut(dir string) (undo func(), err error) {
+	var made []string
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		made = append(made, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return func() {}, err
+	}
+	return func() {
+		for _, p := range made {
+			if os.Remove(p) != nil {
+				return
+			}
+		}
+	}, nil
+}
+
+// claimOut makes the output folder out if needed and locks it for this
+// command (what), so that a second command writing there at the same time is
+// refused instead of mixing or replacing its files. release unlocks it; with
+// failed it first removes the folders this command made, if left empty.
+func claimOut(out, what string) (release func(failed bool), err error) {
+	if info, err := os.Stat(out); err == nil && !info.IsDir() {
+		return nil, usagef("%s: --out %s exists and is not a folder", what, out)
+	}
+	undo, err := makeOut(out)
+	if err != nil {
+		return nil, usagef("%s: --out %s: %v", what, out, err)
+	}
+	unlock, busy, err := lockDir(out, false, false)
+	if busy {
+		// (Not removed: its owner may have just made it.)
+		return nil, usagef("%s: --out %s is being written by another htsim command now; wait for it to finish or choose another folder", what, out)
+	}
+	if err != nil {
+		undo()
+		return nil, err
+	}
+	return func(failed bool) {
+		if failed {
+			undo() // under the lock, so that nobody finds the folder half gone
+		}
+		unlock()
+	}, nil
+}
