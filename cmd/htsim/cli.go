@@ -424,6 +424,14 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	if bar != nil {
 		bar.Finish()
 	}
+	manifest.YearlySHA256 = map[string]string{}
+	for _, sc := range scs {
+		sum, err := fileHash(output.TablePath(dest, "yearly", sc.Name))
+		if err != nil {
+			return fmt.Errorf("hashing the yearly table of %s: %w", sc.Name, err)
+		}
+		manifest.YearlySHA256[sc.Name] = sum
+	}
 	if err := manifest.Write(dest); err != nil {
 		return fmt.Errorf("writing manifest: %w", err)
 	}

@@ -292,12 +292,13 @@ func TestCompareFromFilesEqualsRun(t *testing.T) {
 // And compare --against a policy has a policy period from that policy's year.
 func TestRunFolderChecked(t *testing.T) {
 	root := t.TempDir()
-	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	a, b, c7 := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "c7")
 	for _, c := range []struct {
-		out string
-		n   string
-	}{{a, "3"}, {b, "2"}} {
-		if code, _, stderr := runCLI(t, "run", "-q", "-n", c.n, "--from", "2024-01", "--to", "2026-12", "--out", c.out, "baseline", "palermo"); code != 0 {
+		out  string
+		n    string
+		seed string
+	}{{a, "3", "1"}, {b, "2", "1"}, {c7, "3", "7"}} {
+		if code, _, stderr := runCLI(t, "run", "-q", "-n", c.n, "--seed", c.seed, "--from", "2024-01", "--to", "2026-12", "--out", c.out, "baseline", "palermo"); code != 0 {
 			t.Fatalf("run: exit %d: %s", code, stderr)
 		}
 	}
@@ -311,7 +312,27 @@ func TestRunFolderChecked(t *testing.T) {
 		}
 	}
 	part := func(dir, sc string) string { return filepath.Join(dir, "yearly", "scenario="+sc) }
-	// Another run's baseline (2 replicates where the manifest records 3).
+	// Another run's baseline of the same shape (another seed): its SHA-256
+	// is not the one the manifest records.
+	os.Rename(part(a, "baseline"), filepath.Join(root, "kept"))
+	if err := os.Rename(part(c7, "baseline"), part(a, "baseline")); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"compare", "summarize"} {
+		code, _, stderr := runCLI(t, cmd, a)
+		if code != 2 || !strings.Contains(stderr, "yearly/scenario=baseline does not have the SHA-256 its manifest.json records") {
+			t.Errorf("%s with another seed's table: exit %d\n%s", cmd, code, stderr)
+		}
+	}
+	// A manifest without table hashes (runs before session 7): another run's
+	// baseline with 2 replicates where the manifest records 3.
+	manifest := filepath.Join(a, "manifest.json")
+	data, _ := os.ReadFile(manifest)
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	delete(m, "yearly_sha256")
+	data, _ = json.Marshal(m)
+	os.WriteFile(manifest, data, 0o644)
 	os.RemoveAll(part(a, "baseline"))
 	if err := os.Rename(part(b, "baseline"), part(a, "baseline")); err != nil {
 		t.Fatal(err)

@@ -106,7 +106,7 @@ func summarizeOut(ctx context.Context, out string) ([]analysis.Summary, error) {
 // them against its manifest: a scenario the manifest records but the folder
 // lacks, or a table the manifest does not record (copied in from another
 // run), is refused, since the figures would silently mix runs or leave one
-// out.
+// out. loadTotals checks each table's contents.
 func runScenarios(out, cmd string, m *output.Manifest) ([]string, error) {
 	names, err := output.YearlyScenarios(out)
 	if err != nil || len(names) == 0 {
@@ -131,10 +131,20 @@ func runScenarios(out, cmd string, m *output.Manifest) ([]string, error) {
 }
 
 // loadTotals reads a scenario's yearly table into totals, checking that it
-// holds the manifest's replicates and only the years of its horizon.
+// has the SHA-256 the manifest records (runs since session 7), and holds the
+// manifest's replicates and only the years of its horizon.
 func loadTotals(ctx context.Context, out, cmd, name string, m *output.Manifest, first, last int) (analysis.Totals, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if want, ok := m.YearlySHA256[name]; ok {
+		got, err := fileHash(output.TablePath(out, "yearly", name))
+		if err != nil {
+			return nil, err
+		}
+		if got != want {
+			return nil, usagef("%s: %s: yearly/scenario=%s does not have the SHA-256 its manifest.json records (changed, or copied from another run); rerun it, or check it with htsim reproduce", cmd, out, name)
+		}
 	}
 	t := analysis.Totals{}
 	err := output.EachYearlyRow(out, name, func(r *output.YearlyRow) error {

@@ -32,7 +32,13 @@ type Manifest struct {
 	Created          string             `json:"created"`
 	Scenarios        []ScenarioManifest `json:"scenarios"`
 	Tables           []string           `json:"tables"`
-	Note             string             `json:"note"`
+	// YearlySHA256 records the SHA-256 of each scenario's yearly table
+	// (yearly/scenario=NAME/part-00000.parquet) of a run, by scenario name, so
+	// that the commands
+	// reading the folder can tell a table changed or copied in from another
+	// run of the same shape.
+	YearlySHA256 map[string]string `json:"yearly_sha256,omitempty"`
+	Note         string            `json:"note"`
 	// Calibration is set in the manifest of an htsim calibrate folder.
 	Calibration *Calibration `json:"calibration,omitempty"`
 }
