@@ -69,6 +69,11 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 			return nil, false // the parameters before the policy differ after all
 		}
 	}
+	if delayChanges(fresh.params) != r.keepBeyond {
+		// The policy changes the re-trafficking delay, so it needs the
+		// events after the horizon its parent did not keep: run it alone.
+		return nil, false
+	}
 	c := *r
 	c.cfg = cfg
 	c.params, c.values = fresh.params, fresh.values
@@ -99,7 +104,7 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 		cal[i] = append(cal[i][:0], r.calendar[i]...)
 	}
 	c.calendar = cal
-	c.beyond = append([]event(nil), r.beyond...)
+	c.beyond = append([]dated(nil), r.beyond...)
 	c.stockDelta = append([][CellsPerYear]int32(nil), r.stockDelta...)
 	c.silentExits = append([][CellsPerYear]int32(nil), r.silentExits...)
 	c.counts = append(Counts(nil), r.counts...)

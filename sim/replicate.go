@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"htsim/model"
 )
@@ -141,6 +143,12 @@ type event struct {
 	gen  uint32
 }
 
+// dated is an event with its month.
+type dated struct {
+	t int32
+	e event
+}
+
 // replicate is the state of one simulated replicate.
 type replicate struct {
 	cfg       *Config
@@ -198,11 +206,13 @@ type replicate struct {
 	sink   int32 // keeps prefetch's loads from being optimised away
 	month  int32
 
-	// beyond holds the re-trafficking events that fall after the horizon:
-	// none of them happens, but a phase that changes the delay redraws them
-	// and may bring them into it (redrawPendingRetrafficking). After the
-	// fields the hot path uses, which keep their offsets.
-	beyond []event
+	// beyond holds the re-trafficking events that fall after the horizon,
+	// with their months, when a later phase changes the delay (keepBeyond):
+	// none of them happens, but that phase redraws them and may bring them
+	// into the horizon (redrawPendingRetrafficking). After the fields the hot
+	// path uses, which keep their offsets.
+	beyond     []dated
+	keepBeyond bool
 
 	// lawUsed is a test hook, called with the law a victim's offence is
 	// qualified under (kase false, id a victim) and a pending case is
@@ -237,8 +247,8 @@ var stratumCell = func() (c [model.NumStrata]int) {
 
 func (r *replicate) schedule(t int32, e event) {
 	i := int(t) - int(r.start)
-	if i >= len(r.calendar) && e.kind == evRetraffick {
-		r.beyond = append(r.beyond, e)
+	if i >= len(r.calendar) && e.kind == evRetraffick && r.keepBeyond {
+		r.beyond = append(r.beyond, dated{t, e})
 		return
 	}
 	if i < 0 || i >= len(r.calendar) {
@@ -413,6 +423,7 @@ func (r *replicate) init() {
 		r.calendar[i] = r.calendar[i][:0]
 	}
 	r.beyond = r.beyond[:0]
+	r.keepBeyond = delayChanges(r.params)
 	r.counts = make(Counts, (r.to.Year()-r.firstYear+1)*CellsPerYear)
 	for i := range r.recruiting {
 		for j := range r.recruiting[i] {
@@ -625,6 +636,16 @@ func (r *replicate) refreshHazards(t int32) {
 	}
 }
 
+// delayChanges reports whether a phase changes the re-trafficking delay.
+func delayChanges(params []*model.Params) bool {
+	for ph := 1; ph < len(params); ph++ {
+		if params[ph].Exploitation.RetraffickingDelayMonths != params[ph-1].Exploitation.RetraffickingDelayMonths {
+			return true
+		}
+	}
+	return false
+}
+
 // redrawPendingRetrafficking moves every pending re-trafficking of a person
 // out of exploitation to month t-1+W, W drawn with the delay in force from
 // month t (memoryless, so exact), those due after the horizon included (they
@@ -647,7 +668,12 @@ func (r *replicate) redrawPendingRetrafficking(t int32) {
 	for i := int(t) - int(r.start); i >= 0 && i < len(r.calendar); i++ {
 		collect(r.calendar[i])
 	}
-	collect(r.beyond)
+	// In month order, as in the calendar of a longer horizon, so that what
+	// happens before the horizon's end does not depend on where it ends.
+	slices.SortStableFunc(r.beyond, func(a, b dated) int { return cmp.Compare(a.t, b.t) })
+	for _, d := range r.beyond {
+		collect([]event{d.e})
+	}
 	// The events left there are stale, or of victims still exploited, which
 	// refreshHazards plans again.
 	r.beyond = r.beyond[:0]

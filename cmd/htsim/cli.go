@@ -595,6 +595,9 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	if !ours {
 		return "", release, usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
 	}
+	if err := noSweepRunning(out); err != nil {
+		return "", release, err
+	}
 	// The forced run takes out's run lock too, before it removes staging
 	// folders: one of a live forced run would look stale. The lock lives in
 	// out's partialDir and is held until the run is over, its files moved
@@ -652,6 +655,18 @@ var runOutputs = []string{"yearly", "parameters", "victims", "manifest.json", "c
 // replaceRun moves the complete run in staged into out, in place of the
 // earlier run's outputs; other files in out stay.
 func replaceRun(out, staged string) error {
+	// A sweep holds a shared lock of its yearly folder while it runs; the
+	// exclusive one here keeps one from starting while its files go.
+	if _, err := os.Stat(filepath.Join(out, "yearly")); err == nil {
+		unlock, busy, err := lockDir(filepath.Join(out, "yearly"), false, false)
+		if busy {
+			return errSweepRunning(out)
+		}
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	for _, name := range runOutputs {
 		if name == partialDir {
 			continue // it holds the run lock; the run removes it when it is over (prepareOut)
@@ -710,6 +725,25 @@ func removeReport(dir string) error {
 		return nil
 	}
 	return os.Remove(dir)
+}
+
+// noSweepRunning refuses to replace a folder in which a sweep writes its
+// part files now (each sweep holds a shared lock of its yearly folder).
+func noSweepRunning(out string) error {
+	if _, err := os.Stat(filepath.Join(out, "yearly")); err != nil {
+		return nil
+	}
+	unlock, busy, err := lockDir(filepath.Join(out, "yearly"), false, false)
+	unlock()
+	if busy {
+		return errSweepRunning(out)
+	}
+	return err
+}
+
+// errSweepRunning is the refusal of a forced run into a running sweep's folder.
+func errSweepRunning(out string) error {
+	return usagef("run: --out %s holds a sweep that is running now; --force would delete its files: wait for it to finish, or choose another folder", out)
 }
 
 func cmdVersion(args []string, stdout io.Writer) error {

@@ -50,6 +50,9 @@ func claimOut(out, what string) (release func(failed bool), err error) {
 		return nil, usagef("%s: --out %s: %v", what, out, err)
 	}
 	unlock, busy, err := lockDir(out, false, false)
+	if errors.Is(err, errDirGone) {
+		busy, err = true, nil // another command's cleanup removed it just now
+	}
 	if busy {
 		// (Not removed: its owner may have just made it.)
 		return nil, usagef("%s: --out %s is being written by another htsim command now; wait for it to finish or choose another folder", what, out)

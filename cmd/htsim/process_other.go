@@ -18,6 +18,6 @@ func lockFile(path string) (f *os.File, busy bool, err error) { return nil, fals
 func lockHeld(path string) bool { return false }
 
 // lockDir cannot lock where flock is not available.
-func lockDir(dir string, wait bool) (unlock func(), busy bool, err error) {
+func lockDir(dir string, shared, wait bool) (unlock func(), busy bool, err error) {
 	return func() {}, false, nil
 }

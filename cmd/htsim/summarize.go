@@ -137,7 +137,7 @@ func loadTotals(ctx context.Context, out, cmd, name string, m *output.Manifest, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if want, ok := m.YearlySHA256[name]; ok {
+	if want, ok := m.YearlySHA256[name]; ok || m.YearlySHA256 != nil {
 		got, err := fileHash(output.TablePath(out, "yearly", name))
 		if err != nil {
 			return nil, err

@@ -309,7 +309,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// yearly folder while it runs, which shards share and --force respects.
 	var hold func()
 	for attempt := 0; ; attempt++ {
-		hold, err = startSweepLocked(o, manifest, plan, shard, stderr)
+		hold, err = startSweepLocked(ctx, o, manifest, plan, shard, stderr)
 		if !errors.Is(err, errDirGone) || attempt == 3 {
 			break
 		}
@@ -325,11 +325,6 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return false
 		}
 		mine++
-		// A killed run of this shard may have left this chunk's temporary
-		// file; other shards' temporary files are theirs to finish.
-		if err := output.RemoveChunkTemps(o.out, sw.Scenarios[s].Name, k); err != nil {
-			fmt.Fprintf(stderr, "htsim: warning: %v\n", err)
-		}
 		if o.resume {
 			if _, err := os.Stat(output.ChunkPath(o.out, sw.Scenarios[s].Name, k)); err == nil {
 				skipped++
@@ -367,10 +362,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// startSweepLocked makes --out if needed, locks it, and starts the sweep in
+// startSweepLocked makes --out if needed, locks it (waiting, if another
+// command holds it, until it is free or ctx ends), and starts the sweep in
 // it (startSweep); hold releases the shared lock of the sweep's yearly
 // folder. A refused sweep leaves no folder it made.
-func startSweepLocked(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec, stderr io.Writer) (hold func(), err error) {
+func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec, stderr io.Writer) (hold func(), err error) {
 	if info, err := os.Stat(o.out); err == nil && !info.IsDir() {
 		return nil, usagef("sweep: --out %s exists and is not a folder", o.out)
 	}
@@ -380,8 +376,15 @@ func startSweepLocked(o sweepOptions, manifest *output.SweepManifest, plan *swee
 	}
 	unlock, busy, err := lockDir(o.out, false, false)
 	if busy {
-		fmt.Fprintf(stderr, "htsim: sweep: waiting for another htsim command to finish starting in %s\n", o.out)
-		unlock, _, err = lockDir(o.out, false, true)
+		fmt.Fprintf(stderr, "htsim: sweep: waiting for another htsim command using %s\n", o.out)
+	}
+	for busy && err == nil {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		unlock, busy, err = lockDir(o.out, false, false)
 	}
 	if err != nil {
 		return nil, err
@@ -396,26 +399,38 @@ func startSweepLocked(o sweepOptions, manifest *output.SweepManifest, plan *swee
 }
 
 // startSweep checks that --out can take this shard of the sweep and writes
-// the design and manifest; the caller holds the folder's lock. hold releases
-// the shared lock it takes on the sweep's yearly folder.
+// the design and manifest; the caller holds the folder's lock. Every sweep
+// holds a shared lock of OUT/yearly while it runs: so --force, which deletes
+// the part files, and the removal of temporary files that a killed sweep
+// left, happen only when no sweep runs there. hold releases the lock.
 func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan, shard shardSpec) (hold func(), err error) {
 	yearly := filepath.Join(o.out, "yearly")
-	if o.force {
-		// --force deletes the part files: not while a sweep writes them.
-		if _, err := os.Stat(yearly); err == nil {
-			unlock, busy, err := lockDir(yearly, false, false)
-			if busy {
-				return nil, usagef("sweep: --out %s is being written by a running sweep (a shard?); --force would delete its files: wait for it to finish", o.out)
+	unlockYearly := func() {}
+	if _, err := os.Stat(yearly); err == nil {
+		unlock, busy, err := lockDir(yearly, false, false)
+		if err != nil {
+			return nil, err
+		}
+		if busy && o.force {
+			return nil, usagef("sweep: --out %s is being written by a running sweep (a shard?); --force would delete its files: wait for it to finish", o.out)
+		}
+		if !busy {
+			unlockYearly = unlock
+			defer unlockYearly() // (released below, before this sweep takes its shared lock)
+			// Nobody writes part files: temporary ones are a killed sweep's.
+			for _, sc := range plan.sw.Scenarios {
+				for k := 0; k < plan.perScen; k++ {
+					if err := output.RemoveChunkTemps(o.out, sc.Name, k); err != nil {
+						return nil, err
+					}
+				}
 			}
-			if err != nil {
-				return nil, err
-			}
-			defer unlock()
 		}
 	}
 	if err := prepareSweepOut(o, manifest); err != nil {
 		return nil, err
 	}
+	unlockYearly()
 	sw := plan.sw
 	if !o.resume {
 		// Shards may share a folder, but a shard's own files are redone only
@@ -445,7 +460,10 @@ func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan,
 	if err := os.MkdirAll(yearly, 0o755); err != nil {
 		return nil, err
 	}
-	unlock, _, err := lockDir(yearly, true, true)
+	unlock, busy, err := lockDir(yearly, true, false)
+	if busy {
+		return nil, usagef("sweep: --out %s is being replaced by another htsim command (run --force?); try again when it is done", o.out)
+	}
 	if err != nil {
 		return nil, err
 	}

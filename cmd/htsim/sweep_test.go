@@ -890,6 +890,35 @@ func TestOutputFolderLocks(t *testing.T) {
 		t.Errorf("sweep --force into a running sweep's folder: %v", err)
 	}
 	unlock()
+	// run --force would delete a running sweep's part files too.
+	unlock, _, _ = lockDir(filepath.Join(sw, "yearly"), true, false)
+	code, _, stderr = runCLI(t, "run", "-q", "--force", "-n", "1", "--from", "2024-01", "--to", "2024-12", "--out", sw, "baseline")
+	if code != 2 || !strings.Contains(stderr, "holds a sweep that is running now") {
+		t.Errorf("run --force into a running sweep's folder: exit %d\n%s", code, stderr)
+	}
+	unlock()
+	// sweep --force into a folder that holds only an empty yearly folder
+	// (its lock on it was once taken twice by the same sweep, which then
+	// waited for itself forever).
+	lone := filepath.Join(root, "lone")
+	os.MkdirAll(filepath.Join(lone, "yearly"), 0o755)
+	if _, err := htsimErr(t, nil, "sweep", "-q", "--force", "--out", lone, exampleSweep); err != nil {
+		t.Errorf("sweep --force into a folder with an empty yearly folder: %v", err)
+	}
+	// A sweep's temporary part files are removed only when no sweep runs
+	// there: --resume removed a running shard's, which then failed.
+	tmp := filepath.Join(sw, "yearly", "scenario=baseline", ".part-c000000.parquet.tmp-test")
+	os.WriteFile(tmp, []byte("x"), 0o644)
+	unlock, _, _ = lockDir(filepath.Join(sw, "yearly"), true, false)
+	htsimOK(t, nil, "sweep", "-q", "--resume", "--out", sw, exampleSweep)
+	if _, err := os.Stat(tmp); err != nil {
+		t.Errorf("sweep --resume removed a temporary file while another sweep ran: %v", err)
+	}
+	unlock()
+	htsimOK(t, nil, "sweep", "-q", "--resume", "--out", sw, exampleSweep)
+	if _, err := os.Stat(tmp); err == nil {
+		t.Error("sweep --resume left a killed sweep's temporary file")
+	}
 	// A refused calibration leaves none of the folders it made.
 	nested := filepath.Join(root, "new", "deeper", "cal")
 	code, _, stderr = runCLI(t, "calibrate", "-q", "--params", "police.skill", "--prior", "police.corruption.south=0.1:0.2", "--out", nested)
