@@ -326,13 +326,7 @@ func TestRunFolderChecked(t *testing.T) {
 	}
 	// A manifest without table hashes (runs before session 7): another run's
 	// baseline with 2 replicates where the manifest records 3.
-	manifest := filepath.Join(a, "manifest.json")
-	data, _ := os.ReadFile(manifest)
-	var m map[string]any
-	json.Unmarshal(data, &m)
-	delete(m, "yearly_sha256")
-	data, _ = json.Marshal(m)
-	os.WriteFile(manifest, data, 0o644)
+	dropTableHashes(t, a)
 	os.RemoveAll(part(a, "baseline"))
 	if err := os.Rename(part(b, "baseline"), part(a, "baseline")); err != nil {
 		t.Fatal(err)
@@ -354,5 +348,25 @@ func TestRunFolderChecked(t *testing.T) {
 	os.Rename(part(a, "palermo"), part(a, "other"))
 	if code, _, stderr := runCLI(t, "summarize", a); code != 2 || !strings.Contains(stderr, "holds yearly/scenario=other, which its manifest.json does not record") {
 		t.Errorf("summarize with a foreign table: exit %d\n%s", code, stderr)
+	}
+}
+
+// dropTableHashes removes yearly_sha256 from a run folder's manifest, as a
+// run before session 7 wrote it.
+func dropTableHashes(t *testing.T, out string) {
+	t.Helper()
+	manifest := filepath.Join(out, "manifest.json")
+	data, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "yearly_sha256")
+	data, _ = json.Marshal(m)
+	if err := os.WriteFile(manifest, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
