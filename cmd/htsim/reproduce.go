@@ -111,7 +111,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := output.MergeParts(srcs, sc.Name, output.TablePath(staging, "yearly", sc.Name), perScen)
+		n, err := output.MergeParts(srcs, sc.Name, output.TablePath(staging, "yearly", sc.Name), perScen, m.Chunk, m.Replicates)
 		if err != nil {
 			return err
 		}

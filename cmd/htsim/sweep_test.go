@@ -843,6 +843,13 @@ func TestMergeChecks(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "M3")); err == nil {
 		t.Error("a refused merge left its --out folder")
 	}
+	// A chunk file holding another chunk's rows (merged as it, once).
+	os.Remove(stray)
+	other, _ := os.ReadFile(filepath.Join(partDir(a), parts[2]))
+	os.WriteFile(filepath.Join(partDir(a), parts[0]), other, 0o644)
+	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "M4"), a); err == nil || !strings.Contains(err.Error(), "not a job of chunk 0 (jobs 0-2)") {
+		t.Errorf("a chunk file holding another chunk's rows: %v", err)
+	}
 }
 
 // TestOutputFolderLocks: a calibration into a folder another htsim command

@@ -223,8 +223,10 @@ func RemoveChunkTemps(out, scenario string, k int) error {
 // the given folders, in chunk order, into one file dest. Each chunk may appear
 // once: a chunk found in two folders must have identical content. A part file
 // whose name is not one of the perScenario chunks of the sweep's layout is an
-// InputError.
-func MergeParts(srcs []string, scenario, dest string, perScenario int) (chunks int, err error) {
+// InputError, and so is one holding jobs (design point x replicate) of
+// another chunk than its name says: jobsPerFile jobs each, in the order
+// point*replicates + replicate.
+func MergeParts(srcs []string, scenario, dest string, perScenario, jobsPerFile, replicates int) (chunks int, err error) {
 	layout := map[string]bool{}
 	for k := 0; k < perScenario; k++ {
 		layout[filepath.Base(ChunkPath("", scenario, k))] = true
@@ -268,6 +270,15 @@ func MergeParts(srcs []string, scenario, dest string, perScenario int) (chunks i
 	if len(names) == 0 {
 		return 0, fmt.Errorf("no part files of scenario %s", scenario)
 	}
+	for _, n := range names {
+		var k int
+		if _, err := fmt.Sscanf(n, "part-c%06d.parquet", &k); err != nil {
+			return 0, err
+		}
+		if err := checkChunk(byName[n], k, jobsPerFile, replicates); err != nil {
+			return 0, err
+		}
+	}
 	out, err := CreateAtomic(dest)
 	if err != nil {
 		return 0, err
@@ -284,6 +295,19 @@ func MergeParts(srcs []string, scenario, dest string, perScenario int) (chunks i
 		return 0, err
 	}
 	return len(names), out.Commit()
+}
+
+// checkChunk checks that the part file of chunk k holds only that chunk's
+// jobs: a file renamed or copied over another would be merged as it.
+func checkChunk(path string, k, jobsPerFile, replicates int) error {
+	lo, hi := k*jobsPerFile, (k+1)*jobsPerFile
+	return eachSweepPartRow(path, func(point, rep, year int, _ *[sim.NumMeasures]int64) error {
+		if j := point*replicates + rep; rep < 0 || rep >= replicates || j < lo || j >= hi {
+			return inputErrorf("%s holds design point %d replicate %d, not a job of chunk %d (jobs %d-%d): a part file renamed or copied over another; remove it and run its shard again (--resume)",
+				path, point, rep, k, lo, hi-1)
+		}
+		return nil
+	})
 }
 
 // copyPart appends the rows of the part file path to *w, creating *w with
