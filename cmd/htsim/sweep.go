@@ -375,6 +375,14 @@ func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.Swee
 		return nil, usagef("sweep: --out %s: %v", o.out, err)
 	}
 	unlock, busy, err := lockDir(o.out, false, false)
+	if busy && !o.force {
+		// What the folder holds may refuse this sweep already (a calibration,
+		// another sweep): then there is nothing to wait for. (Without
+		// --force, prepareSweepOut changes nothing.)
+		if err := prepareSweepOut(o, manifest); err != nil {
+			return nil, err
+		}
+	}
 	if busy {
 		fmt.Fprintf(stderr, "htsim: sweep: waiting for another htsim command using %s\n", o.out)
 	}

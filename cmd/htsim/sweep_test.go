@@ -872,6 +872,13 @@ func TestOutputFolderLocks(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "being written by another htsim command") {
 		t.Errorf("calibrate into a locked folder: exit %d\n%s", code, stderr)
 	}
+	// A sweep into a held folder that it could not take anyway is refused
+	// at once, without waiting for the holder to finish.
+	os.WriteFile(filepath.Join(cal, "calibrated.yaml"), []byte("x"), 0o644)
+	code, _, stderr = runCLI(t, "sweep", "-q", "--out", cal, exampleSweep)
+	if code != 2 || !strings.Contains(stderr, "holds no sweep manifest") {
+		t.Errorf("sweep into a held calibration folder: exit %d\n%s", code, stderr)
+	}
 	unlock()
 
 	sw := filepath.Join(root, "sweep")
