@@ -11,6 +11,9 @@ import (
 // lock it.
 var errDirGone = errors.New("the folder was removed or replaced while waiting for it")
 
+// errNoLock: the filesystem cannot lock (some network filesystems).
+var errNoLock = errors.New("the filesystem cannot lock")
+
 // makeOut makes the folder dir and its missing parents; undo removes the
 // folders it made, deepest first, each only if empty, so that a command that
 // fails leaves no empty folders behind.
@@ -50,8 +53,11 @@ func claimOut(out, what string) (release func(failed bool), err error) {
 		return nil, usagef("%s: --out %s: %v", what, out, err)
 	}
 	unlock, busy, err := lockDir(out, false, false)
-	if errors.Is(err, errDirGone) {
+	switch {
+	case errors.Is(err, errDirGone):
 		busy, err = true, nil // another command's cleanup removed it just now
+	case errors.Is(err, errNoLock):
+		err = nil // go on without the lock
 	}
 	if busy {
 		// (Not removed: its owner may have just made it.)

@@ -19,5 +19,5 @@ func lockHeld(path string) bool { return false }
 
 // lockDir cannot lock where flock is not available.
 func lockDir(dir string, shared, wait bool) (unlock func(), busy bool, err error) {
-	return func() {}, false, nil
+	return func() {}, false, errNoLock
 }

@@ -73,11 +73,15 @@ func lockHeld(path string) bool {
 // lockDir takes a lock on the folder dir itself (no file is made in it):
 // shared or exclusive, until unlock is called or the process ends. With wait
 // it blocks until the lock is free; without, busy reports that another
-// process holds it. A folder removed or replaced while this waited is
-// errDirGone. Where the filesystem cannot lock, it returns a no-op unlock
-// and no error: the lock is a safeguard, not a requirement.
+// process holds it. A folder missing, or removed or replaced while this
+// waited, is errDirGone. Where the filesystem cannot lock, it returns a
+// no-op unlock and errNoLock: the callers go on without the lock, which is
+// a safeguard, but do not take its absence for proof that nobody writes.
 func lockDir(dir string, shared, wait bool) (unlock func(), busy bool, err error) {
 	f, err := os.Open(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return func() {}, false, errDirGone
+	}
 	if err != nil {
 		return func() {}, false, err
 	}
@@ -96,7 +100,10 @@ func lockDir(dir string, shared, wait bool) (unlock func(), busy bool, err error
 	}
 	if err != nil {
 		f.Close()
-		return func() {}, errors.Is(err, syscall.EWOULDBLOCK), nil
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return func() {}, true, nil
+		}
+		return func() {}, false, errNoLock
 	}
 	held, err1 := f.Stat()
 	now, err2 := os.Stat(dir)

@@ -394,8 +394,11 @@ func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.Swee
 		}
 		unlock, busy, err = lockDir(o.out, false, false)
 	}
+	if errors.Is(err, errNoLock) {
+		err = nil // go on without the lock
+	}
 	if err != nil {
-		return nil, err
+		return nil, err // errDirGone: the caller starts again
 	}
 	defer unlock()
 	hold, err = startSweep(o, manifest, plan, shard)
@@ -416,22 +419,32 @@ func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan,
 	unlockYearly := func() {}
 	if _, err := os.Stat(yearly); err == nil {
 		unlock, busy, err := lockDir(yearly, false, false)
-		if err != nil {
+		noLock := errors.Is(err, errNoLock)
+		if err != nil && !noLock {
 			return nil, err
 		}
 		if busy && o.force {
 			return nil, usagef("sweep: --out %s is being written by a running sweep (a shard?); --force would delete its files: wait for it to finish", o.out)
 		}
-		if !busy {
+		switch {
+		case noLock:
+			// Whether a sweep runs cannot be told: only this shard's own
+			// chunks' temporary files can be a killed run's of it.
+			for s, sc := range plan.sw.Scenarios {
+				for k := 0; k < plan.perScen; k++ {
+					if (s*plan.perScen+k)%shard.count == shard.index {
+						if err := output.RemoveChunkTemps(o.out, sc.Name, k); err != nil {
+							return nil, err
+						}
+					}
+				}
+			}
+		case !busy:
 			unlockYearly = unlock
 			defer unlockYearly() // (released below, before this sweep takes its shared lock)
 			// Nobody writes part files: temporary ones are a killed sweep's.
-			for _, sc := range plan.sw.Scenarios {
-				for k := 0; k < plan.perScen; k++ {
-					if err := output.RemoveChunkTemps(o.out, sc.Name, k); err != nil {
-						return nil, err
-					}
-				}
+			if err := output.RemoveAllChunkTemps(o.out); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -472,7 +485,7 @@ func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan,
 	if busy {
 		return nil, usagef("sweep: --out %s is being replaced by another htsim command (run --force?); try again when it is done", o.out)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, errNoLock) {
 		return nil, err
 	}
 	return unlock, nil

@@ -933,6 +933,33 @@ func TestOutputFolderLocks(t *testing.T) {
 	if _, err := os.Stat(tmp); err == nil {
 		t.Error("sweep --resume left a killed sweep's temporary file")
 	}
+	// run --force holds the folder for the whole run, as other commands do:
+	// refused while another holds it.
+	unlock, _, _ = lockDir(sw, false, false)
+	code, _, stderr = runCLI(t, "run", "-q", "--force", "-n", "1", "--from", "2024-01", "--to", "2024-12", "--out", sw, "baseline")
+	if code != 2 || !strings.Contains(stderr, "being written by another htsim command") {
+		t.Errorf("run --force into a held folder: exit %d\n%s", code, stderr)
+	}
+	unlock()
+	// A sweep waiting for a folder that its holder then removes starts
+	// again in a new one (it failed with exit 1).
+	gone := filepath.Join(root, "gone")
+	os.Mkdir(gone, 0o755)
+	unlock, _, _ = lockDir(gone, false, false)
+	waited := make(chan string, 1)
+	go func() {
+		_, err := htsimErr(t, nil, "sweep", "-q", "--out", gone, exampleSweep)
+		waited <- fmt.Sprint(err)
+	}()
+	time.Sleep(500 * time.Millisecond)
+	os.Remove(gone)
+	unlock()
+	if err := <-waited; err != "<nil>" {
+		t.Errorf("sweep whose awaited folder was removed: %s", err)
+	}
+	if _, err := os.Stat(filepath.Join(gone, "manifest.json")); err != nil {
+		t.Errorf("the sweep did not write its folder again: %v", err)
+	}
 	// A refused calibration leaves none of the folders it made.
 	nested := filepath.Join(root, "new", "deeper", "cal")
 	code, _, stderr = runCLI(t, "calibrate", "-q", "--params", "police.skill", "--prior", "police.corruption.south=0.1:0.2", "--out", nested)

@@ -219,6 +219,29 @@ func RemoveChunkTemps(out, scenario string, k int) error {
 	return nil
 }
 
+// RemoveAllChunkTemps removes the temporary part files a killed sweep left in
+// out, of every scenario and chunk, reading each scenario's folder once.
+func RemoveAllChunkTemps(out string) error {
+	dirs, err := filepath.Glob(filepath.Join(out, "yearly", "scenario=*"))
+	if err != nil {
+		return err
+	}
+	for _, dir := range dirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue // not a folder
+		}
+		for _, e := range entries {
+			if n := e.Name(); strings.HasPrefix(n, ".part-c") && strings.Contains(n, ".parquet.tmp-") {
+				if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // MergeParts copies every part file of a scenario's yearly table found under
 // the given folders, in chunk order, into one file dest. Each chunk may appear
 // once: a chunk found in two folders must have identical content. A part file
