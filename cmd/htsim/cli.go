@@ -621,6 +621,7 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	_, statErr := os.Stat(partial)
 	made := errors.Is(statErr, os.ErrNotExist)
 	if err := os.MkdirAll(partial, 0o755); err != nil {
+		unlockOut()
 		return "", release, fmt.Errorf("run: --force locks %s while it writes, and cannot: %w", out, err)
 	}
 	lock, busy, err := lockFile(filepath.Join(partial, runLockName))

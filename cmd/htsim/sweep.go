@@ -314,6 +314,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			break
 		}
 	}
+	if errors.Is(err, errDirGone) {
+		return usagef("sweep: --out %s was removed by another command four times while this sweep waited for it; try again", o.out)
+	}
 	if err != nil {
 		return err
 	}
@@ -375,13 +378,11 @@ func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.Swee
 		return nil, usagef("sweep: --out %s: %v", o.out, err)
 	}
 	unlock, busy, err := lockDir(o.out, false, false)
-	if busy && !o.force {
-		// What the folder holds may refuse this sweep already (a calibration,
-		// another sweep): then there is nothing to wait for. (Without
-		// --force, prepareSweepOut changes nothing.)
-		if err := prepareSweepOut(o, manifest); err != nil {
-			return nil, err
-		}
+	if busy && holdsCalibration(o.out) {
+		// A calibration's folder takes no sweep, whatever its holder does
+		// with it: nothing to wait for. (Other contents may be changing
+		// under the holder: they are checked under the lock.)
+		return nil, usagef("sweep: --out %s holds a calibration; choose another folder", o.out)
 	}
 	if busy {
 		fmt.Fprintf(stderr, "htsim: sweep: waiting for another htsim command using %s\n", o.out)
@@ -407,6 +408,16 @@ func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.Swee
 		return nil, err
 	}
 	return hold, nil
+}
+
+// holdsCalibration reports whether folder holds htsim calibrate's output.
+func holdsCalibration(folder string) bool {
+	for _, name := range []string{"calibrated.yaml", "posterior.csv", "fit.csv"} {
+		if _, err := os.Stat(filepath.Join(folder, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // startSweep checks that --out can take this shard of the sweep and writes

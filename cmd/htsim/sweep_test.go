@@ -876,7 +876,7 @@ func TestOutputFolderLocks(t *testing.T) {
 	// at once, without waiting for the holder to finish.
 	os.WriteFile(filepath.Join(cal, "calibrated.yaml"), []byte("x"), 0o644)
 	code, _, stderr = runCLI(t, "sweep", "-q", "--out", cal, exampleSweep)
-	if code != 2 || !strings.Contains(stderr, "holds no sweep manifest") {
+	if code != 2 || !strings.Contains(stderr, "holds a calibration") {
 		t.Errorf("sweep into a held calibration folder: exit %d\n%s", code, stderr)
 	}
 	unlock()

@@ -222,11 +222,15 @@ func RemoveChunkTemps(out, scenario string, k int) error {
 // RemoveAllChunkTemps removes the temporary part files a killed sweep left in
 // out, of every scenario and chunk, reading each scenario's folder once.
 func RemoveAllChunkTemps(out string) error {
-	dirs, err := filepath.Glob(filepath.Join(out, "yearly", "scenario=*"))
+	scens, err := os.ReadDir(filepath.Join(out, "yearly"))
 	if err != nil {
-		return err
+		return nil // no yearly folder, no temporary files
 	}
-	for _, dir := range dirs {
+	for _, sc := range scens {
+		if !strings.HasPrefix(sc.Name(), "scenario=") {
+			continue
+		}
+		dir := filepath.Join(out, "yearly", sc.Name())
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			continue // not a folder
