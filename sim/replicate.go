@@ -247,11 +247,11 @@ var stratumCell = func() (c [model.NumStrata]int) {
 
 func (r *replicate) schedule(t int32, e event) {
 	i := int(t) - int(r.start)
-	if i >= len(r.calendar) && e.kind == evRetraffick && r.keepBeyond {
-		r.beyond = append(r.beyond, dated{t, e})
-		return
-	}
 	if i < 0 || i >= len(r.calendar) {
+		// (Tested here, off the path of the events within the horizon.)
+		if i > 0 && e.kind == evRetraffick && r.keepBeyond {
+			r.beyond = append(r.beyond, dated{t, e})
+		}
 		return
 	}
 	r.calendar[i] = append(r.calendar[i], e)

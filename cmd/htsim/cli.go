@@ -669,19 +669,9 @@ var runOutputs = []string{"yearly", "parameters", "victims", "manifest.json", "c
 
 // replaceRun moves the complete run in staged into out, in place of the
 // earlier run's outputs; other files in out stay.
+// No sweep can be writing there: prepareOut refused a running one, and the
+// run holds the folder's lock, under which sweeps start.
 func replaceRun(out, staged string) error {
-	// A sweep holds a shared lock of its yearly folder while it runs; the
-	// exclusive one here keeps one from starting while its files go.
-	if _, err := os.Stat(filepath.Join(out, "yearly")); err == nil {
-		unlock, busy, err := lockDir(filepath.Join(out, "yearly"), false, false)
-		if busy {
-			return errSweepRunning(out)
-		}
-		if err != nil && !errors.Is(err, errNoLock) {
-			return err
-		}
-		defer unlock()
-	}
 	for _, name := range runOutputs {
 		if name == partialDir {
 			continue // it holds the run lock; the run removes it when it is over (prepareOut)

@@ -105,13 +105,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err != nil {
 			return usagef("hypotheses: --out %s cannot take %s: %v", o.out, report.HypothesesName, err)
 		}
-		saved := false
-		defer func() {
-			if !saved {
-				undo() // the folders it made, if left empty
-			}
-		}()
-		defer func() { saved = saved || fileExists(file) }()
+		defer undo() // the folders it made, if they are left empty (no results saved)
 	}
 	results, err := runHypotheses(ctx, o, from, to, period)
 	if err != nil {
@@ -334,10 +328,4 @@ func writableFolder(dir string) (undo func(), err error) {
 	}
 	f.Close()
 	return undo, os.Remove(f.Name())
-}
-
-// fileExists reports whether path names something.
-func fileExists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
 }
