@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"htsim/model"
+	"htsim/scenarios"
 )
 
 // benchDraws is the number of replicates (parameter draws) the engine
@@ -134,4 +136,66 @@ func BenchmarkSpellFloor(b *testing.B) {
 	if sink == 0 {
 		b.Fatal("nothing stored")
 	}
+}
+
+// BenchmarkSpellCost asks whether a spell's cost depends on how much memory a
+// replicate spans. It runs the baseline at 2%, 10% and 100% of its
+// populations (records of about 0.6, 2.9 and 29 MB: within the caches and
+// far beyond them), with contacts as in the baseline and with none at all
+// (no raids, third parties, help seeking or checkpoints: what creating
+// spells, their sites, the stock, the silent exits and re-trafficking
+// cost alone), and reports the records a replicate writes (spells/op) and the
+// time per record (ns/spell). The marginal cost of a spell is the difference
+// of ns/op between two scales over the difference of spells/op (the 2% run
+// measures what does not grow with the population: tables, streams, months).
+// docs/performance.md gives the figures and what they rule out.
+func BenchmarkSpellCost(b *testing.B) {
+	for _, contacts := range []bool{true, false} {
+		for _, scale := range []float64{0.02, 0.1, 1} {
+			name := fmt.Sprintf("contacts=%v/scale=%g", map[bool]string{true: "baseline", false: "none"}[contacts], scale)
+			b.Run(name, func(b *testing.B) {
+				cfg := benchConfig(b)
+				cfg.Scenario = spellCostScenario(b, cfg.Scenario, scale, contacts)
+				scratch := warmScratch(b, cfg)
+				spells := 0
+				for i := 0; b.Loop(); i++ {
+					r := newReplicate(cfg, i%benchDraws)
+					scratch.lend(r)
+					r.run()
+					spells += len(r.victims)
+					scratch.keep(r)
+				}
+				b.ReportMetric(float64(spells)/float64(b.N), "spells/op")
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spells), "ns/spell")
+			})
+		}
+	}
+}
+
+// spellCostScenario scales sc's populations, and without contacts sets every
+// hazard and probability by which someone reaches a victim to zero.
+func spellCostScenario(b *testing.B, sc *scenarios.Scenario, scale float64, contacts bool) *scenarios.Scenario {
+	set := func(path string, v float64) {
+		for _, l := range scenarios.Schema {
+			if l.Path == path {
+				sc = withPoint(sc, path, v)
+				return
+			}
+		}
+		b.Fatalf("no parameter %s", path)
+	}
+	for o := range model.NumOrigins {
+		set("population.scale."+model.Origin(o).String(), scale)
+		if !contacts {
+			set("contact.help_seeking_at_exit."+model.Origin(o).String(), 0)
+			set("contact.checkpoint_interception."+model.Origin(o).String(), 0)
+		}
+	}
+	if !contacts {
+		for sec := range model.NumSectors {
+			set("police.raid_monthly."+model.Sector(sec).String(), 0)
+			set("contact.third_party_monthly."+model.Sector(sec).String(), 0)
+		}
+	}
+	return sc
 }

@@ -58,8 +58,10 @@ func (v *victim) endMonth() int32 {
 }
 
 // victim is one victimisation spell (one agent). Kept to 48 bytes: a
-// replicate writes some 600,000 of them, and the engine is bound by memory
-// traffic (the case a victim is registered in lives in replicate.caseOf).
+// replicate holds some 600,000 of them, most of a worker's memory (the case a
+// victim is registered in lives in replicate.caseOf). Time is another matter:
+// a spell costs the same whether the records span 3 or 30 MB
+// (BenchmarkSpellCost, docs/performance.md).
 type victim struct {
 	rng
 	person   int32

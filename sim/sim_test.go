@@ -512,8 +512,8 @@ func TestRuleTables(t *testing.T) {
 }
 
 // TestRecordSizes pins the size of the records the engine writes by the
-// hundred thousand: the engine is bound by memory traffic, so a field that
-// grows them should be a decision, not an accident.
+// hundred thousand, most of a worker's memory: a field that grows them
+// should be a decision, not an accident.
 func TestRecordSizes(t *testing.T) {
 	if n := unsafe.Sizeof(victim{}); n != 48 {
 		t.Errorf("victim record is %d bytes, want 48", n)
