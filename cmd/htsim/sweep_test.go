@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -852,6 +853,57 @@ func TestMergeChecks(t *testing.T) {
 	}
 }
 
+// sweepThatWaits starts the example sweep into out in a child process and
+// returns once the sweep has said that it waits for the folder, so that what
+// the caller checks next is a waiting sweep, not one that has not yet
+// started (a fixed pause could not tell them apart on a slow machine). The
+// channel gives the sweep's result when it ends.
+func sweepThatWaits(t *testing.T, out string) <-chan error {
+	t.Helper()
+	cmd, stdout, _ := htsimCmd(t, nil, "sweep", "-q", "--out", out, exampleSweep)
+	cmd.Stderr = nil
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waiting, read := make(chan struct{}), make(chan string, 1)
+	go func() {
+		var text strings.Builder
+		said := false
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			text.WriteString(sc.Text() + "\n")
+			if !said && strings.Contains(sc.Text(), "waiting for another htsim command") {
+				said = true
+				close(waiting)
+			}
+		}
+		read <- text.String()
+	}()
+	result := make(chan error, 1)
+	go func() {
+		stderr := <-read // all of it, before Wait closes the pipe
+		err := cmd.Wait()
+		if err != nil {
+			err = fmt.Errorf("%v\nstdout: %s\nstderr: %s", err, stdout, stderr)
+		}
+		result <- err
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	select {
+	case <-waiting:
+		return result
+	case err := <-result:
+		t.Fatalf("the sweep into held %s ended without waiting: %v", out, err)
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the sweep into held %s did not say that it waits", out)
+	}
+	return nil
+}
+
 // TestOutputFolderLocks: a calibration into a folder another htsim command
 // holds is refused at once (two at once both reported success, one result
 // silently replaced: found in an audit), and a sweep waits for the folder
@@ -884,18 +936,13 @@ func TestOutputFolderLocks(t *testing.T) {
 	sw := filepath.Join(root, "sweep")
 	os.Mkdir(sw, 0o755)
 	unlock, _, _ = lockDir(sw, false, false)
-	done := make(chan string, 1)
-	go func() {
-		_, err := htsimErr(t, nil, "sweep", "-q", "--out", sw, exampleSweep)
-		done <- fmt.Sprint(err)
-	}()
-	time.Sleep(300 * time.Millisecond)
+	done := sweepThatWaits(t, sw)
 	if _, err := os.Stat(filepath.Join(sw, "manifest.json")); err == nil {
 		t.Error("the sweep wrote its manifest into a folder another command held")
 	}
 	unlock()
-	if err := <-done; err != "<nil>" {
-		t.Errorf("sweep after the folder was released: %s", err)
+	if err := <-done; err != nil {
+		t.Errorf("sweep after the folder was released: %v", err)
 	}
 	// A sweep holds a shared lock of its yearly folder while it runs:
 	// --force, which would delete the part files, is refused meanwhile.
@@ -946,16 +993,11 @@ func TestOutputFolderLocks(t *testing.T) {
 	gone := filepath.Join(root, "gone")
 	os.Mkdir(gone, 0o755)
 	unlock, _, _ = lockDir(gone, false, false)
-	waited := make(chan string, 1)
-	go func() {
-		_, err := htsimErr(t, nil, "sweep", "-q", "--out", gone, exampleSweep)
-		waited <- fmt.Sprint(err)
-	}()
-	time.Sleep(500 * time.Millisecond)
+	waited := sweepThatWaits(t, gone)
 	os.Remove(gone)
 	unlock()
-	if err := <-waited; err != "<nil>" {
-		t.Errorf("sweep whose awaited folder was removed: %s", err)
+	if err := <-waited; err != nil {
+		t.Errorf("sweep whose awaited folder was removed: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(gone, "manifest.json")); err != nil {
 		t.Errorf("the sweep did not write its folder again: %v", err)
