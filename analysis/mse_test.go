@@ -327,6 +327,49 @@ func TestMSECoverageIndependentLists(t *testing.T) {
 	}
 }
 
+// TestMSECoverageTenSeeds repeats TestMSECoverageIndependentLists on ten
+// further seeds (4000 replicates) for the figures docs/mse.md quotes: the
+// main-effects coverage, checked within 3 sd of 0.95 (sd
+// sqrt(0.95*0.05/4000) = 0.0034, so [0.940, 0.960]), and the coverage of
+// the intervals after stepwise selection by BIC and AIC, logged: choosing
+// the model from the same data is expected to cost coverage, not checked.
+func TestMSECoverageTenSeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("statistical test")
+	}
+	const N, reps = 2000, 400
+	main, bic, aic, total := 0, 0, 0, 0
+	for seed := uint64(1); seed <= 10; seed++ {
+		rng := rand.New(rand.NewPCG(20240601+seed, 1))
+		for rep := 0; rep < reps; rep++ {
+			tb := population(rng, []string{"a", "b", "c"}, N, independent(0.1, 0.15, 0.2))
+			total++
+			for _, fit := range []struct {
+				n   *int
+				fit func() (*MSEResult, error)
+			}{
+				{&main, func() (*MSEResult, error) { return FitMSE(tb, MSEModel{}) }},
+				{&bic, func() (*MSEResult, error) { return SelectMSE(tb, BIC) }},
+				{&aic, func() (*MSEResult, error) { return SelectMSE(tb, AIC) }},
+			} {
+				r, err := fit.fit()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Lower <= N && N <= r.Upper {
+					*fit.n++
+				}
+			}
+		}
+	}
+	cov := float64(main) / float64(total)
+	t.Logf("coverage of %d replicates: main effects %.4f, stepwise BIC %.4f, stepwise AIC %.4f",
+		total, cov, float64(bic)/float64(total), float64(aic)/float64(total))
+	if sd := math.Sqrt(0.95 * 0.05 / float64(total)); math.Abs(cov-0.95) > 3*sd {
+		t.Errorf("main-effects coverage %.4f outside 0.95 ± %.4f", cov, 3*sd)
+	}
+}
+
 // TestMSEDependenceBiasesDown: when the state shelter only takes victims the
 // police registered (shelter ⊂ police), the two lists are positively
 // dependent: a victim on one is more likely on the other, their overlap is too
