@@ -97,6 +97,7 @@ func TestBaselinePlausible(t *testing.T) {
 		{"NGO-assisted victims a year (70-180)", median(func(s stats) float64 { return s.ngo }), 70, 180},
 		{"foreign government-identified victims a year (at most 15, often 2-6)", median(func(s stats) float64 { return s.identified - s.idDomestic }), 0, 15},
 		{"share of identified victims sexually exploited (about 70-95%)", median(func(s stats) float64 { return s.idSexual / s.identified }), 0.7, 0.95},
+		{"NGO-assisted citizens a year (domestic and abroad; data/official.csv 21-65 in 2014-2019)", median(func(s stats) float64 { return s.ngo - s.ngoForeign }), 21, 65},
 		{"share of NGO-assisted victims who are foreign (60-80%)", median(func(s stats) float64 { return s.ngoForeign / s.ngo }), 0.6, 0.8},
 		{"share of NGO-assisted victims in forced labour (about 70-90%)", median(func(s stats) float64 { return s.ngoLabour / s.ngo }), 0.7, 0.9},
 		{"share of NGO-assisted victims who are men (65-80%)", median(func(s stats) float64 { return s.ngoMale / s.ngo }), 0.65, 0.8},
