@@ -108,11 +108,15 @@ func (r *replicate) fork(cfg *Config, scratch *Scratch) (*replicate, bool) {
 	c.stockDelta = append([][CellsPerYear]int32(nil), r.stockDelta...)
 	c.silentExits = append([][CellsPerYear]int32(nil), r.silentExits...)
 	c.counts = append(Counts(nil), r.counts...)
+	if r.monthly != nil {
+		c.monthly = append(Counts(nil), r.monthly...)
+	}
 	return &c, true
 }
 
 func (r *replicate) result(cfg *Config) *Result {
-	res := &Result{Scenario: cfg.Scenario.Name, Replicate: r.rep, FirstYear: r.firstYear, Counts: r.counts, Values: r.values}
+	res := &Result{Scenario: cfg.Scenario.Name, Replicate: r.rep, FirstYear: r.firstYear, Counts: r.counts, Values: r.values,
+		FirstMonth: r.from, Monthly: r.monthly}
 	if cfg.KeepVictims {
 		res.Victims = r.records()
 	}

@@ -221,6 +221,10 @@ type replicate struct {
 	// investigated under (kase true, id a case). Last, so that the fields
 	// above keep their offsets.
 	lawUsed func(kase bool, id int32, law *model.Law)
+
+	// monthly is the monthly table (Config.Monthly): as counts, with a row
+	// per month of the horizon instead of a year; nil when not asked for.
+	monthly Counts
 }
 
 // WarmupMonths is how long the engine runs before the recorded horizon, so
@@ -229,12 +233,16 @@ const WarmupMonths = 24
 
 func (r *replicate) year(t int32) int { return model.Month(t).Year() }
 
-// count adds n to a measure in month t's year, if t is within the horizon.
+// count adds n to a measure in month t's year (and month, with
+// Config.Monthly), if t is within the horizon.
 func (r *replicate) count(t int32, cell int, m Measure, n int64) {
 	if model.Month(t) < r.from || model.Month(t) > r.to {
 		return
 	}
 	r.counts[(r.year(t)-r.firstYear)*CellsPerYear+cell][m] += n
+	if r.monthly != nil {
+		r.monthly[(int(t)-int(r.from))*CellsPerYear+cell][m] += n
+	}
 }
 
 func (r *replicate) vcell(v *victim) int { return stratumCell[v.stratum] }
@@ -427,6 +435,10 @@ func (r *replicate) init() {
 	r.beyond = r.beyond[:0]
 	r.keepBeyond = delayChanges(r.params)
 	r.counts = make(Counts, (r.to.Year()-r.firstYear+1)*CellsPerYear)
+	r.monthly = nil
+	if r.cfg.Monthly {
+		r.monthly = make(Counts, (int(r.to-r.from)+1)*CellsPerYear)
+	}
 	for i := range r.recruiting {
 		for j := range r.recruiting[i] {
 			r.recruiting[i][j] = -1
@@ -498,6 +510,14 @@ func (r *replicate) advance(to int32) {
 		if model.Month(t).MonthNumber() == 12 || model.Month(t) == r.to {
 			for c := 0; c < CellsPerYear; c++ {
 				r.count(t, c, TrueVictimsStock, stock[c])
+			}
+		}
+		if r.monthly != nil && model.Month(t) >= r.from {
+			// Every month's stock, the year's last month included (set, not
+			// added: count added the year-end stock above).
+			row := r.monthly[(int(t)-int(r.from))*CellsPerYear:]
+			for c := 0; c < CellsPerYear; c++ {
+				row[c][TrueVictimsStock] = stock[c]
 			}
 		}
 	}

@@ -16,6 +16,7 @@ type Config struct {
 	From, To    model.Month // recorded horizon
 	Seed        uint64
 	KeepVictims bool // return one record per victim spell
+	Monthly     bool // return the counts of every month too (Result.Monthly)
 }
 
 // Result is one replicate's output.
@@ -26,6 +27,12 @@ type Result struct {
 	Counts    Counts      // yearly counts, see Counts
 	Values    [][]float64 // drawn parameter values: [phase][scenarios.Schema leaf]
 	Victims   []VictimRecord
+	// Monthly holds, with Config.Monthly, the counts of each month of the
+	// horizon from FirstMonth: Monthly[(month-FirstMonth)*CellsPerYear+cell].
+	// The flows of a year's months add up to its yearly counts; the stock is
+	// each month's end-of-month stock.
+	Monthly    Counts
+	FirstMonth model.Month
 }
 
 // VictimRecord is one victim spell as the victims table shows it.
@@ -93,11 +100,7 @@ func RunReplicate(cfg *Config, rep int, scratch *Scratch) (res *Result, err erro
 	scratch.lend(r)
 	defer scratch.keep(r)
 	r.run()
-	res = &Result{Scenario: cfg.Scenario.Name, Replicate: rep, FirstYear: r.firstYear, Counts: r.counts, Values: r.values}
-	if cfg.KeepVictims {
-		res.Victims = r.records()
-	}
-	return res, nil
+	return r.result(cfg), nil
 }
 
 func newReplicate(cfg *Config, rep int) *replicate {

@@ -328,7 +328,7 @@ func TestBinomialMatchesPerPerson(t *testing.T) {
 func TestForkEqualsStandalone(t *testing.T) {
 	var cfgs []*Config
 	add := func(sc *scenarios.Scenario) {
-		cfgs = append(cfgs, &Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2028, 12), Seed: 9, KeepVictims: true})
+		cfgs = append(cfgs, &Config{Scenario: sc, From: model.MonthOf(2020, 1), To: model.MonthOf(2028, 12), Seed: 9, KeepVictims: true, Monthly: true})
 	}
 	// Every built-in scenario (baseline first), and one policy from July,
 	// whose fork falls in the middle of a year (shelter quota pro rata).
@@ -376,6 +376,9 @@ func TestForkEqualsStandalone(t *testing.T) {
 			if alone.Counts[j] != g.Counts[j] {
 				t.Fatalf("%s replicate %d: forked counts differ from the standalone run in row %d", g.Scenario, rep, j)
 			}
+		}
+		if len(g.Monthly) != 108*CellsPerYear || !reflect.DeepEqual(alone.Monthly, g.Monthly) {
+			t.Fatalf("%s replicate %d: forked monthly counts (%d rows) differ from the standalone run's (%d)", g.Scenario, rep, len(g.Monthly), len(alone.Monthly))
 		}
 		if len(alone.Victims) != len(g.Victims) {
 			t.Fatalf("%s replicate %d: %d victims forked, %d alone", g.Scenario, rep, len(g.Victims), len(alone.Victims))
@@ -697,6 +700,61 @@ func TestVictimsTableHoldsEveryVerdict(t *testing.T) {
 		}
 		if returned == 0 {
 			t.Errorf("replicate %d: no victim returned to the exploiter and still exploited; the check above checked nothing", rep)
+		}
+	}
+}
+
+// TestMonthlyAddsUpToYearly: with Config.Monthly, every flow of a year's
+// months adds up to the yearly count, and the stock of the year's last month
+// in the horizon is the yearly stock, over a horizon that starts and ends
+// mid-year; and asking for the monthly table changes nothing else.
+func TestMonthlyAddsUpToYearly(t *testing.T) {
+	from, to := model.MonthOf(2015, 3), model.MonthOf(2017, 8)
+	cfg := &Config{Scenario: baseline(t), From: from, To: to, Seed: 5}
+	yearlyOnly, err := RunReplicate(cfg, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Monthly = true
+	res, err := RunReplicate(cfg, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(yearlyOnly.Counts, res.Counts) || yearlyOnly.Monthly != nil {
+		t.Fatal("the monthly table changed the yearly counts, or came without being asked for")
+	}
+	months := int(to-from) + 1
+	if len(res.Monthly) != months*CellsPerYear || res.FirstMonth != from {
+		t.Fatalf("monthly table of %d rows from %v, want %d from %v", len(res.Monthly), res.FirstMonth, months*CellsPerYear, from)
+	}
+	sum := make(Counts, len(res.Counts))
+	var stockRows, flows int64
+	for i := 0; i < months; i++ {
+		m := from + model.Month(i)
+		y := m.Year() - res.FirstYear
+		for c := 0; c < CellsPerYear; c++ {
+			row := res.Monthly[i*CellsPerYear+c]
+			for k := range row {
+				if Measure(k) != TrueVictimsStock {
+					sum[y*CellsPerYear+c][k] += row[k]
+					flows += row[k]
+				}
+			}
+			if row[TrueVictimsStock] < 0 {
+				t.Fatalf("%v cell %d: negative stock", m, c)
+			}
+			if m.MonthNumber() == 12 || m == to {
+				sum[y*CellsPerYear+c][TrueVictimsStock] = row[TrueVictimsStock]
+				stockRows += row[TrueVictimsStock]
+			}
+		}
+	}
+	if flows == 0 || stockRows == 0 {
+		t.Fatal("empty monthly table")
+	}
+	for j := range sum {
+		if sum[j] != res.Counts[j] {
+			t.Fatalf("year %d cell %d: months add up to %v, the year holds %v", res.FirstYear+j/CellsPerYear, j%CellsPerYear, sum[j], res.Counts[j])
 		}
 	}
 }

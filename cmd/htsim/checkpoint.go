@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"htsim/internal/output"
+	"htsim/model"
 	"htsim/sim"
 )
 
@@ -189,6 +190,7 @@ func manifestDiff(was, now *output.Manifest) string {
 	add("replicates", was.Replicates, now.Replicates)
 	add("horizon", was.From+" to "+was.To, now.From+" to "+now.To)
 	add("--victims", was.Victims, now.Victims)
+	add("--monthly", was.Monthly, now.Monthly)
 	add("code", was.Revision+map[bool]string{true: " (modified)"}[was.Modified]+" "+was.BuildTags, now.Revision+map[bool]string{true: " (modified)"}[now.Modified]+" "+now.BuildTags)
 	names := func(m *output.Manifest) []string {
 		var n []string
@@ -226,38 +228,69 @@ type keptResult struct {
 	Counts               []int64
 	Values               [][]float64
 	Victims              []sim.VictimRecord
+	// The monthly counts (run --monthly), stored as the yearly ones.
+	FirstMonth    int32
+	Months        int
+	MonthlyGaps   []uint32
+	MonthlyCounts []int64
 }
 
 func keep(res *sim.Result) keptResult {
 	k := keptResult{Scenario: res.Scenario, Replicate: res.Replicate, FirstYear: res.FirstYear, Years: len(res.Counts),
 		Values: res.Values, Victims: res.Victims}
-	last := -1
-	for y := range res.Counts {
-		for m, v := range res.Counts[y] {
-			if v != 0 {
-				i := y*int(sim.NumMeasures) + m
-				k.Gaps = append(k.Gaps, uint32(i-last))
-				k.Counts = append(k.Counts, v)
-				last = i
-			}
-		}
+	k.Gaps, k.Counts = sparse(res.Counts)
+	if res.Monthly != nil {
+		k.FirstMonth, k.Months = int32(res.FirstMonth), len(res.Monthly)
+		k.MonthlyGaps, k.MonthlyCounts = sparse(res.Monthly)
 	}
 	return k
 }
 
-func (k *keptResult) result() (*sim.Result, error) {
-	res := &sim.Result{Scenario: k.Scenario, Replicate: k.Replicate, FirstYear: k.FirstYear,
-		Counts: make(sim.Counts, k.Years), Values: k.Values, Victims: k.Victims}
-	if len(k.Gaps) != len(k.Counts) {
+// sparse returns the non-zero entries of c as gaps between their positions
+// in the flattened counts, and their values.
+func sparse(c sim.Counts) (gaps []uint32, values []int64) {
+	last := -1
+	for y := range c {
+		for m, v := range c[y] {
+			if v != 0 {
+				i := y*int(sim.NumMeasures) + m
+				gaps = append(gaps, uint32(i-last))
+				values = append(values, v)
+				last = i
+			}
+		}
+	}
+	return gaps, values
+}
+
+// dense is the inverse of sparse, for counts of n rows.
+func dense(n int, gaps []uint32, values []int64) (sim.Counts, error) {
+	c := make(sim.Counts, n)
+	if len(gaps) != len(values) {
 		return nil, errors.New("malformed counts")
 	}
 	i := -1
-	for j, g := range k.Gaps {
+	for j, g := range gaps {
 		i += int(g)
-		if g == 0 || i >= k.Years*int(sim.NumMeasures) {
+		if g == 0 || i >= n*int(sim.NumMeasures) {
 			return nil, errors.New("malformed counts")
 		}
-		res.Counts[i/int(sim.NumMeasures)][i%int(sim.NumMeasures)] = k.Counts[j]
+		c[i/int(sim.NumMeasures)][i%int(sim.NumMeasures)] = values[j]
+	}
+	return c, nil
+}
+
+func (k *keptResult) result() (*sim.Result, error) {
+	res := &sim.Result{Scenario: k.Scenario, Replicate: k.Replicate, FirstYear: k.FirstYear, Values: k.Values, Victims: k.Victims}
+	var err error
+	if res.Counts, err = dense(k.Years, k.Gaps, k.Counts); err != nil {
+		return nil, err
+	}
+	if k.Months > 0 {
+		res.FirstMonth = model.Month(k.FirstMonth)
+		if res.Monthly, err = dense(k.Months, k.MonthlyGaps, k.MonthlyCounts); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }

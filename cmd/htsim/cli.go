@@ -171,6 +171,7 @@ Simulates each scenario's replicates and writes, under --out:
   yearly/scenario=NAME/part-00000.parquet      true and recorded counts by year and cell
   parameters/scenario=NAME/part-00000.parquet  the parameter values each replicate drew
   victims/scenario=NAME/part-00000.parquet     one row per victim spell (with --victims)
+  monthly/scenario=NAME/part-00000.parquet     counts by month and cell (with --monthly)
   summary.parquet                              means and quantiles across replicates (as summarize)
   compare.parquet                              paired differences (with --compare, as compare)
   manifest.json                                code version, scenario files, parameters, seed
@@ -190,6 +191,7 @@ type runOptions struct {
 	out        string
 	from, to   string
 	victims    bool
+	monthly    bool
 	quiet      bool
 	force      bool
 	resume     bool
@@ -210,6 +212,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&o.from, "from", "", "first month recorded, YYYY-MM (default: the scenario's, 2010-01)")
 	fs.StringVar(&o.to, "to", "", "last month recorded, YYYY-MM (default: the scenario's, 2030-12)")
 	fs.BoolVar(&o.victims, "victims", false, "also write one row per victim spell (large: use few replicates)")
+	fs.BoolVar(&o.monthly, "monthly", false, "also write the counts of every month (OUT/monthly: 12 times the yearly table's rows)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress and no table")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out, once the new run is complete")
 	fs.BoolVar(&o.resume, "resume", false, "finish an interrupted run in --out (the same command, with --resume)")
@@ -305,9 +308,13 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	}
 	manifest := output.NewManifest(command, scs)
 	manifest.Seed, manifest.Replicates, manifest.From, manifest.To, manifest.Victims = o.seed, o.replicates, from.String(), to.String(), o.victims
+	manifest.Monthly = o.monthly
 	manifest.Tables = []string{"yearly", "parameters"}
 	if o.victims {
 		manifest.Tables = append(manifest.Tables, "victims")
+	}
+	if o.monthly {
+		manifest.Tables = append(manifest.Tables, "monthly")
 	}
 
 	reps := make([]int, o.replicates)
@@ -345,8 +352,8 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 		}
 	}
 	for _, sc := range scs {
-		cfgs = append(cfgs, &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims})
-		w, err := output.NewScenarioWriter(dest, sc, o.victims)
+		cfgs = append(cfgs, &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims, Monthly: o.monthly})
+		w, err := output.NewScenarioWriter(dest, sc, output.Tables{Victims: o.victims, Monthly: o.monthly})
 		if err != nil {
 			abort()
 			return fmt.Errorf("opening output for %s: %w", sc.Name, err)
@@ -664,7 +671,7 @@ func lockOnly(dir string) bool {
 
 // runOutputs are the files and folders of htsim output that a new run in the
 // same folder replaces (a sweep's too, so that none is left beside the run).
-var runOutputs = []string{"yearly", "parameters", "victims", "manifest.json", "compare.parquet", "summary.parquet",
+var runOutputs = []string{"yearly", "parameters", "victims", "monthly", "manifest.json", "compare.parquet", "summary.parquet",
 	"report", "design.parquet", "sensitivity.parquet", partialDir}
 
 // replaceRun moves the complete run in staged into out, in place of the

@@ -265,7 +265,8 @@ func TestRunForceInterrupted(t *testing.T) {
 // another number of workers finishes it, simulating again a damaged kept
 // replicate (named in a warning) and those after it,
 // and every Parquet file is byte-identical to an uninterrupted run's, the
-// checkpoint gone. A SIGKILL (no chance to clean up) resumes as well.
+// checkpoint gone (the victims and monthly tables included). A SIGKILL (no
+// chance to clean up) resumes as well.
 func TestRunInterruptAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs htsim several times")
@@ -273,9 +274,12 @@ func TestRunInterruptAndResume(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	ref, out := filepath.Join(root, "ref"), filepath.Join(root, "out")
-	args := []string{"run", "-q", "-n", "24", "--from", "2024-01", "--to", "2026-12", "--victims", "baseline", "palermo"}
+	args := []string{"run", "-q", "-n", "24", "--from", "2024-01", "--to", "2026-12", "--victims", "--monthly", "baseline", "palermo"}
 	with := func(extra ...string) []string { return append(append([]string(nil), args...), extra...) }
 	htsimOK(t, nil, with("--out", ref)...)
+	if _, err := os.Stat(filepath.Join(ref, "monthly", "scenario=palermo", "part-00000.parquet")); err != nil {
+		t.Fatalf("no monthly table: %v", err)
+	}
 
 	interrupt := func(sig os.Signal) int {
 		p := startHtsim(t, with("--out", out, "--workers", "1")...)

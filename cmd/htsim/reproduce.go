@@ -390,7 +390,7 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		return usagef("reproduce: %s/manifest.json records no scenario or no replicate", out)
 	}
 	// Not quiet: a progress bar on a terminal (the run's table goes nowhere).
-	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims, rerun: true}
+	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims, monthly: m.Monthly, rerun: true}
 	from, to, err := horizon(o, scs)
 	if err != nil {
 		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %v", out, err)

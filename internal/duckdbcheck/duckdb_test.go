@@ -6,7 +6,7 @@
 // The tests read the output folder named by HTSIM_OUT. Without it they make
 // one by running, from the htsim module root,
 //
-//	go run ./cmd/htsim run baseline --replicates 3 --victims --quiet --force --out TMP
+//	go run ./cmd/htsim run baseline --replicates 3 --victims --monthly --quiet --force --out TMP
 package duckdbcheck
 
 import (
@@ -90,6 +90,14 @@ func yearlySchema() []column {
 	for _, c := range yearlyCounts {
 		s = append(s, column{c, "BIGINT"})
 	}
+	return s
+}
+
+// monthlySchema is MonthlyRow's: the yearly columns with the month (a DATE,
+// the month's first day) in place of the year.
+func monthlySchema() []column {
+	s := yearlySchema()
+	s[2] = column{"month", "DATE"}
 	return s
 }
 
@@ -189,7 +197,7 @@ func generate() (string, error) {
 	out := filepath.Join(tmpDir, "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	args := []string{"run", "./cmd/htsim", "run", "baseline", "--replicates", "3", "--victims", "--quiet", "--force", "--out", out}
+	args := []string{"run", "./cmd/htsim", "run", "baseline", "--replicates", "3", "--victims", "--monthly", "--quiet", "--force", "--out", out}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -262,7 +270,7 @@ func requireTable(t *testing.T, out, table string) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(out, table, "scenario=*", "*.parquet"))
 	if len(files) == 0 {
-		t.Fatalf("no %s/scenario=*/*.parquet under %s (the victims table needs htsim run --victims)", table, out)
+		t.Fatalf("no %s/scenario=*/*.parquet under %s (the victims table needs htsim run --victims, the monthly table --monthly)", table, out)
 	}
 }
 
@@ -433,6 +441,51 @@ func TestYearlyContent(t *testing.T) {
 	}
 }
 
+func TestMonthlyTypes(t *testing.T) {
+	out := outDir(t)
+	requireTable(t, out, "monthly")
+	db := openDB(t)
+	checkSchema(t, describe(t, db, source(out, "monthly")), monthlySchema())
+}
+
+// TestMonthlyContent: one row per scenario, replicate, month and cell; the
+// flows of a year's months add up to the yearly table's, and December's
+// stock is the year's (what an analyst checks before trusting either).
+func TestMonthlyContent(t *testing.T) {
+	out := outDir(t)
+	requireTable(t, out, "monthly")
+	m := readManifest(t, out)
+	db := openDB(t)
+	mon, yr := source(out, "monthly"), source(out, "yearly")
+	months := int64(m.years(t) * 12) // the default horizon holds whole years
+	want := int64(len(m.Scenarios)*m.Replicates) * months * cellsPerYear
+	if n := queryInt(t, db, "SELECT count(*) FROM "+mon); n != want {
+		t.Errorf("%d rows, want %d = %d scenarios x %d replicates x %d months x %d cells", n, want, len(m.Scenarios), m.Replicates, months, cellsPerYear)
+	}
+	if n := queryInt(t, db, "SELECT count(DISTINCT month) FROM "+mon+" WHERE day(month) = 1"); n != months {
+		t.Errorf("%d distinct first-of-month dates, want %d", n, months)
+	}
+	q := `WITH m AS (
+		SELECT scenario, replicate, year(month) AS year, origin, form, sex, age,
+		       sum(true_new_victims) AS tnv, sum(identified_official) AS ident, sum(registered_art128) AS reg,
+		       sum(ngo_assisted) AS ngo, sum(true_victims_stock) FILTER (month(month) = 12) AS stock
+		FROM ` + mon + ` GROUP BY ALL)
+	SELECT count(*) FROM m JOIN ` + yr + ` y USING (scenario, replicate, year, origin, form, sex, age)
+	WHERE m.tnv <> y.true_new_victims OR m.ident <> y.identified_official OR m.reg <> y.registered_art128
+	   OR m.ngo <> y.ngo_assisted OR m.stock <> y.true_victims_stock`
+	if n := queryInt(t, db, q); n != 0 {
+		t.Errorf("%d (scenario, replicate, year, cell) rows whose months do not add up to the yearly table", n)
+	}
+	// The comparison above holds every yearly row, not a join that matched none.
+	joined := q[:strings.Index(q, "WHERE m.tnv")]
+	if n, rows := queryInt(t, db, joined), queryInt(t, db, "SELECT count(*) FROM "+yr); n != rows || n == 0 {
+		t.Errorf("the months of %d yearly rows were compared, of %d", n, rows)
+	}
+	if n := queryInt(t, db, "SELECT sum(true_new_victims) FROM "+mon); n <= 0 {
+		t.Errorf("no new victims in the monthly table (%d)", n)
+	}
+}
+
 func TestVictimsTypes(t *testing.T) {
 	out := outDir(t)
 	requireTable(t, out, "victims")
@@ -488,8 +541,8 @@ func TestParametersTypes(t *testing.T) {
 func TestScenarioColumnMatchesPartition(t *testing.T) {
 	out := outDir(t)
 	db := openDB(t)
-	for _, table := range []string{"yearly", "parameters", "victims"} {
-		if table == "victims" {
+	for _, table := range []string{"yearly", "parameters", "victims", "monthly"} {
+		if table == "victims" || table == "monthly" {
 			if files, _ := filepath.Glob(filepath.Join(out, table, "scenario=*", "*.parquet")); len(files) == 0 {
 				continue
 			}
@@ -509,9 +562,10 @@ func TestScenarioColumnMatchesPartition(t *testing.T) {
 func TestSchemaListsMatchOutputStructs(t *testing.T) {
 	structs := parseRowStructs(t, filepath.Join("..", "output"))
 	for name, want := range map[string][]column{
-		"YearlyRow": yearlySchema(),
-		"VictimRow": victimsSchema,
-		"ParamRow":  parametersSchema,
+		"YearlyRow":  yearlySchema(),
+		"MonthlyRow": monthlySchema(),
+		"VictimRow":  victimsSchema,
+		"ParamRow":   parametersSchema,
 	} {
 		got, ok := structs[name]
 		if !ok {

@@ -1,6 +1,6 @@
 //go:build ignore
 
-// gen_yearly_row writes yearly_row.go from sim.MeasureNames: run `go generate
+// gen_yearly_row writes yearly_row.go (the yearly and monthly rows) from sim.MeasureNames: run `go generate
 // ./internal/output` after adding, removing or reordering a measure.
 package main
 
@@ -23,33 +23,13 @@ func main() {
 package output
 
 import "htsim/sim"
-
-// YearlyRow is one row of OUT/yearly: one scenario, replicate, year and
-// (origin, form, sex, age) cell, with every measure as an int64 count.
-// docs/outputs.md gives the exact meaning of each column.
-type YearlyRow struct {
-	Scenario  string ` + "`parquet:\"scenario,dict\"`" + `
-	Replicate int32  ` + "`parquet:\"replicate\"`" + `
-	Year      int32  ` + "`parquet:\"year\"`" + `
-	Origin    string ` + "`parquet:\"origin,dict\"`" + `
-	Form      string ` + "`parquet:\"form,dict\"`" + `
-	Sex       string ` + "`parquet:\"sex,dict\"`" + `
-	Age       string ` + "`parquet:\"age,dict\"`" + `
 `)
-	fields := make([]string, sim.NumMeasures)
-	for m, name := range sim.MeasureNames {
-		fields[m] = goName(name)
-		fmt.Fprintf(&b, "\t%s int64 `parquet:%q`\n", fields[m], name)
-	}
-	b.WriteString("}\n\n// setCounts copies a cell's counts into the row.\nfunc (r *YearlyRow) setCounts(c *[sim.NumMeasures]int64) {\n")
-	for m, f := range fields {
-		fmt.Fprintf(&b, "\tr.%s = c[sim.Measure(%d)]\n", f, m)
-	}
-	b.WriteString("}\n\n// Counts returns the row's counts indexed by sim.Measure.\nfunc (r *YearlyRow) Counts() (c [sim.NumMeasures]int64) {\n")
-	for m, f := range fields {
-		fmt.Fprintf(&b, "\tc[%d] = r.%s\n", m, f)
-	}
-	b.WriteString("\treturn c\n}\n")
+	row(&b, "YearlyRow", `// YearlyRow is one row of OUT/yearly: one scenario, replicate, year and
+// (origin, form, sex, age) cell, with every measure as an int64 count.
+// docs/outputs.md gives the exact meaning of each column.`, "Year      int32  "+tag("year"))
+	row(&b, "MonthlyRow", `// MonthlyRow is one row of OUT/monthly (run --monthly): as YearlyRow, for
+// one month (its first day, a Parquet DATE) instead of a year; the stock is
+// the month's end-of-month stock.`, "Month     int32  "+tag("month,date"))
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		log.Fatal(err)
@@ -58,6 +38,32 @@ type YearlyRow struct {
 		log.Fatal(err)
 	}
 }
+
+// row writes the row type name, with its time column, and its two methods.
+func row(b *bytes.Buffer, name, doc, timeField string) {
+	fmt.Fprintf(b, "\n%s\ntype %s struct {\n", doc, name)
+	for _, f := range []string{"Scenario  string " + tag("scenario,dict"), "Replicate int32  " + tag("replicate"), timeField,
+		"Origin    string " + tag("origin,dict"), "Form      string " + tag("form,dict"), "Sex       string " + tag("sex,dict"), "Age       string " + tag("age,dict")} {
+		fmt.Fprintf(b, "\t%s\n", f)
+	}
+	fields := make([]string, sim.NumMeasures)
+	for m, column := range sim.MeasureNames {
+		fields[m] = goName(column)
+		fmt.Fprintf(b, "\t%s int64 `parquet:%q`\n", fields[m], column)
+	}
+	fmt.Fprintf(b, "}\n\n// setCounts copies a cell's counts into the row.\nfunc (r *%s) setCounts(c *[sim.NumMeasures]int64) {\n", name)
+	for m, f := range fields {
+		fmt.Fprintf(b, "\tr.%s = c[sim.Measure(%d)]\n", f, m)
+	}
+	fmt.Fprintf(b, "}\n\n// Counts returns the row's counts indexed by sim.Measure.\nfunc (r *%s) Counts() (c [sim.NumMeasures]int64) {\n", name)
+	for m, f := range fields {
+		fmt.Fprintf(b, "\tc[%d] = r.%s\n", m, f)
+	}
+	b.WriteString("\treturn c\n}\n")
+}
+
+// tag is a Parquet struct tag.
+func tag(s string) string { return "`parquet:\"" + s + "\"`" }
 
 // goName turns a column name into an exported Go name: ngo_assisted is
 // NGOAssisted, registered_art128 RegisteredArt128.

@@ -21,17 +21,19 @@ type Manifest struct {
 	Modified  bool   `json:"vcs_modified,omitempty"`
 	GoVersion string `json:"go_version"`
 	// BuildTags and PortableEncoding: see Portable.
-	BuildTags        string             `json:"build_tags,omitempty"`
-	PortableEncoding bool               `json:"portable_encoding"`
-	Command          []string           `json:"command"`
-	Seed             uint64             `json:"seed"`
-	Replicates       int                `json:"replicates"`
-	From             string             `json:"from"`
-	To               string             `json:"to"`
-	Victims          bool               `json:"victims_table"`
-	Created          string             `json:"created"`
-	Scenarios        []ScenarioManifest `json:"scenarios"`
-	Tables           []string           `json:"tables"`
+	BuildTags        string   `json:"build_tags,omitempty"`
+	PortableEncoding bool     `json:"portable_encoding"`
+	Command          []string `json:"command"`
+	Seed             uint64   `json:"seed"`
+	Replicates       int      `json:"replicates"`
+	From             string   `json:"from"`
+	To               string   `json:"to"`
+	Victims          bool     `json:"victims_table"`
+	// Monthly: the run wrote the monthly table (run --monthly).
+	Monthly   bool               `json:"monthly_table,omitempty"`
+	Created   string             `json:"created"`
+	Scenarios []ScenarioManifest `json:"scenarios"`
+	Tables    []string           `json:"tables"`
 	// YearlySHA256 records the SHA-256 of each scenario's yearly table
 	// (yearly/scenario=NAME/part-00000.parquet) of a run, by scenario name, so
 	// that the commands

@@ -12,30 +12,33 @@ import (
 	"htsim/sim"
 )
 
-// TestYearlyColumns: the yearly table's count columns are sim.MeasureNames, in order, all INT64.
+// TestYearlyColumns: the count columns of the yearly and monthly tables are
+// sim.MeasureNames, in order, and setCounts copies measure m into column m.
 func TestYearlyColumns(t *testing.T) {
-	typ := reflect.TypeOf(YearlyRow{})
-	const keys = yearlyMeasureField
-	if typ.NumField() != keys+int(sim.NumMeasures) {
-		t.Fatalf("YearlyRow has %d fields, want %d", typ.NumField(), keys+int(sim.NumMeasures))
-	}
-	for m := 0; m < int(sim.NumMeasures); m++ {
-		f := typ.Field(keys + m)
-		if got := f.Tag.Get("parquet"); got != sim.MeasureNames[m] {
-			t.Errorf("column %d is %q, want %q", keys+m, got, sim.MeasureNames[m])
+	for _, row := range []interface {
+		setCounts(*[sim.NumMeasures]int64)
+	}{&YearlyRow{}, &MonthlyRow{}} {
+		typ := reflect.TypeOf(row).Elem()
+		const keys = yearlyMeasureField
+		if typ.NumField() != keys+int(sim.NumMeasures) {
+			t.Fatalf("%s has %d fields, want %d", typ.Name(), typ.NumField(), keys+int(sim.NumMeasures))
 		}
-	}
-	// setCounts copies measure m into column m.
-	var c [sim.NumMeasures]int64
-	for m := range c {
-		c[m] = int64(m + 1)
-	}
-	var row YearlyRow
-	row.setCounts(&c)
-	v := reflect.ValueOf(row)
-	for m := range c {
-		if got := v.Field(keys + m).Int(); got != int64(m+1) {
-			t.Errorf("column %s holds %d, want %d", sim.MeasureNames[m], got, m+1)
+		for m := 0; m < int(sim.NumMeasures); m++ {
+			f := typ.Field(keys + m)
+			if got := f.Tag.Get("parquet"); got != sim.MeasureNames[m] {
+				t.Errorf("%s: column %d is %q, want %q", typ.Name(), keys+m, got, sim.MeasureNames[m])
+			}
+		}
+		var c [sim.NumMeasures]int64
+		for m := range c {
+			c[m] = int64(m + 1)
+		}
+		row.setCounts(&c)
+		v := reflect.ValueOf(row).Elem()
+		for m := range c {
+			if got := v.Field(keys + m).Int(); got != int64(m+1) {
+				t.Errorf("%s: column %s holds %d, want %d", typ.Name(), sim.MeasureNames[m], got, m+1)
+			}
 		}
 	}
 }
@@ -61,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	w, err := NewScenarioWriter(out, sc, true)
+	w, err := NewScenarioWriter(out, sc, Tables{Victims: true})
 	if err != nil {
 		t.Fatal(err)
 	}

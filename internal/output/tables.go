@@ -111,11 +111,20 @@ type ScenarioWriter struct {
 	yearly   *table[YearlyRow]
 	params   *table[ParamRow]
 	victims  *table[VictimRow]
+	monthly  *table[MonthlyRow]
 	rows     []YearlyRow
+	mrows    []MonthlyRow
 }
 
-// NewScenarioWriter opens the scenario's tables under out. withVictims adds the victims table.
-func NewScenarioWriter(out string, sc *scenarios.Scenario, withVictims bool) (*ScenarioWriter, error) {
+// Tables says which optional tables a ScenarioWriter writes beside the
+// yearly and parameters tables.
+type Tables struct {
+	Victims bool // OUT/victims: one row per victim spell (sim.Config.KeepVictims)
+	Monthly bool // OUT/monthly: the counts of every month (sim.Config.Monthly)
+}
+
+// NewScenarioWriter opens the scenario's tables under out.
+func NewScenarioWriter(out string, sc *scenarios.Scenario, with Tables) (*ScenarioWriter, error) {
 	w := &ScenarioWriter{scenario: sc}
 	var err error
 	if w.yearly, err = newTable[YearlyRow](TablePath(out, "yearly", sc.Name)); err != nil {
@@ -125,8 +134,14 @@ func NewScenarioWriter(out string, sc *scenarios.Scenario, withVictims bool) (*S
 		w.Abort()
 		return nil, err
 	}
-	if withVictims {
+	if with.Victims {
 		if w.victims, err = newTable[VictimRow](TablePath(out, "victims", sc.Name)); err != nil {
+			w.Abort()
+			return nil, err
+		}
+	}
+	if with.Monthly {
+		if w.monthly, err = newTable[MonthlyRow](TablePath(out, "monthly", sc.Name)); err != nil {
 			w.Abort()
 			return nil, err
 		}
@@ -167,6 +182,25 @@ func (w *ScenarioWriter) Write(res *sim.Result) error {
 	}
 	if err := w.params.write(prows); err != nil {
 		return fmt.Errorf("writing parameters table of %s: %w", name, err)
+	}
+	if w.monthly != nil {
+		if res.Monthly == nil {
+			return fmt.Errorf("writing monthly table of %s: replicate %d has no monthly counts", name, res.Replicate)
+		}
+		w.mrows = w.mrows[:0]
+		for i := 0; i < len(res.Monthly)/sim.CellsPerYear; i++ {
+			month := days(res.FirstMonth + model.Month(i))
+			for c := 0; c < sim.CellsPerYear; c++ {
+				cell := sim.CellAt(c)
+				row := MonthlyRow{Scenario: name, Replicate: int32(res.Replicate), Month: month,
+					Origin: cell.Origin.String(), Form: cell.Form.String(), Sex: cell.Sex.String(), Age: cell.Age.String()}
+				row.setCounts(&res.Monthly[i*sim.CellsPerYear+c])
+				w.mrows = append(w.mrows, row)
+			}
+		}
+		if err := w.monthly.write(w.mrows); err != nil {
+			return fmt.Errorf("writing monthly table of %s: %w", name, err)
+		}
 	}
 	if w.victims != nil {
 		rows := make([]VictimRow, 0, len(res.Victims))
@@ -213,17 +247,26 @@ func (w *ScenarioWriter) Close() error {
 			return err
 		}
 	}
-	if w.victims != nil {
-		if err := w.victims.commit(); err != nil {
+	for _, t := range []interface{ commitOrNil() error }{w.victims, w.monthly} {
+		if err := t.commitOrNil(); err != nil {
+			w.Abort()
 			return err
 		}
 	}
 	return nil
 }
 
+// commitOrNil commits t, if the writer has it.
+func (t *table[T]) commitOrNil() error {
+	if t == nil {
+		return nil
+	}
+	return t.commit()
+}
+
 // Abort removes every temporary file; nothing of the scenario becomes visible.
 func (w *ScenarioWriter) Abort() {
-	for _, f := range []*AtomicFile{w.yearly.fileOrNil(), w.params.fileOrNil(), w.victims.fileOrNil()} {
+	for _, f := range []*AtomicFile{w.yearly.fileOrNil(), w.params.fileOrNil(), w.victims.fileOrNil(), w.monthly.fileOrNil()} {
 		if f != nil {
 			f.Abort()
 			removeEmptyDirs(filepath.Dir(f.final), 2) // scenario=NAME and its table folder, if nothing else is there
