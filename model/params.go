@@ -279,6 +279,10 @@ type Law struct {
 	TemporaryResidence bool `yaml:"temporary_residence" kind:"bool"`
 	// ProsecuteComplicit: complicit officials are prosecuted under article 128, not only fired.
 	ProsecuteComplicit bool `yaml:"prosecute_complicit" kind:"bool"`
+	// ReconciliationBarred: a statute excludes release on reconciliation of parties for
+	// trafficking cases whatever their gravity (the 2019 amendments, in force from 2020,
+	// per the U.S. TIP report 2020); otherwise gravity decides (ReconciliationAllowed).
+	ReconciliationBarred bool `yaml:"reconciliation_barred" kind:"bool"`
 }
 
 // Qualification holds the evidence probabilities the investigator's qualification rule uses.

@@ -11,8 +11,14 @@ import (
 	"htsim/scenarios"
 )
 
-// policyMonth is the month every built-in policy scenario starts (`from: 2025-01`).
-var policyMonth = model.MonthOf(2025, 1)
+// policyMonth is the month each built-in scenario's own phase starts: 2025-01
+// for every policy; the law's history (amended-2020) from its amendment.
+func policyMonth(name string) model.Month {
+	if name == "amended-2020" {
+		return model.MonthOf(2020, 1)
+	}
+	return model.MonthOf(2025, 1)
+}
 
 func leafIndex(path string) int {
 	for i, l := range scenarios.Schema {
@@ -31,8 +37,8 @@ func sameParam(a, b *scenarios.Param) bool {
 }
 
 // TestPolicyScenariosInherit: each built-in policy scenario is baseline until
-// 2025-01 (phase 0, every leaf the baseline's), then baseline with the
-// policy's own keys (phase 1).
+// its month (policyMonth: phase 0, every leaf the baseline's), then baseline
+// with the policy's own keys (phase 1).
 func TestPolicyScenariosInherit(t *testing.T) {
 	base, err := scenarios.Load("baseline")
 	if err != nil {
@@ -44,6 +50,7 @@ func TestPolicyScenariosInherit(t *testing.T) {
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
+			policyMonth := policyMonth(name)
 			s, err := scenarios.Load(name)
 			if err != nil {
 				t.Fatal(err)
@@ -127,7 +134,7 @@ func TestGrandchildPhases(t *testing.T) {
 	}
 	base, _ := scenarios.Load("baseline")
 	pal, _ := scenarios.Load("palermo")
-	if len(s.Phases) != 3 || s.Phases[1].From != policyMonth || s.Phases[2].From != model.MonthOf(2027, 1) {
+	if len(s.Phases) != 3 || s.Phases[1].From != policyMonth("palermo") || s.Phases[2].From != model.MonthOf(2027, 1) {
 		var starts []string
 		for _, ph := range s.Phases {
 			starts = append(starts, ph.From.String())

@@ -1,8 +1,12 @@
 package scenarios
 
 import (
+	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"htsim/model"
@@ -50,5 +54,40 @@ func TestDistRounded(t *testing.T) {
 	}
 	if got := d.String(); got != "uniform(0.30000000000000004, 1.0499999999999998)" {
 		t.Errorf("String() = %q, want every digit", got)
+	}
+}
+
+// TestModelDocListsEveryParameter: docs/model.md section 3 has one row per
+// parameter of the schema, no more, and says how many there are (its count
+// had gone stale: 192 for 195).
+func TestModelDocListsEveryParameter(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "model.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	start := strings.Index(text, "## 3. Parameters of the baseline")
+	end := strings.Index(text, "## 4.")
+	if start < 0 || end < start {
+		t.Fatal("docs/model.md has no section 3 before section 4")
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(text[start:end], "\n") {
+		if key, ok := strings.CutPrefix(line, "| `"); ok {
+			key, _, _ = strings.Cut(key, "`")
+			rows[key] = true
+		}
+	}
+	for _, l := range Schema {
+		if !rows[l.Path] {
+			t.Errorf("docs/model.md section 3 has no row for %s", l.Path)
+		}
+		delete(rows, l.Path)
+	}
+	for key := range rows {
+		t.Errorf("docs/model.md section 3 lists %s, which is not a parameter", key)
+	}
+	if want := fmt.Sprintf("All %d values of `scenarios/baseline.yaml`", len(Schema)); !strings.Contains(text[start:end], want) {
+		t.Errorf("docs/model.md section 3 does not say %q", want)
 	}
 }

@@ -1807,8 +1807,12 @@ func (r *replicate) lawAllowsReconciliation(minor bool) bool {
 }
 
 // allowsReconciliation reports whether law allows reconciliation in a case
-// under article 128 (article 135 for a minor).
+// under article 128 (article 135 for a minor): not where a statute bars it,
+// otherwise by the article's gravity.
 func allowsReconciliation(law *model.Law, minor bool) bool {
+	if law.ReconciliationBarred {
+		return false
+	}
 	maxYears := law.Art128MaxYears
 	if minor {
 		maxYears = law.Art135MaxYears
