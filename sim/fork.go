@@ -23,7 +23,7 @@ import (
 func forkPoint(base, cfg *Config) (model.Month, bool) {
 	b, c := base.Scenario, cfg.Scenario
 	if len(b.Phases) != 1 || len(c.Phases) < 2 || base.From != cfg.From || base.To != cfg.To ||
-		base.Seed != cfg.Seed || base.KeepVictims != cfg.KeepVictims {
+		base.Seed != cfg.Seed || base.KeepVictims != cfg.KeepVictims || base.Monthly != cfg.Monthly {
 		return 0, false
 	}
 	for i := range scenarios.Schema {

@@ -758,3 +758,23 @@ func TestMonthlyAddsUpToYearly(t *testing.T) {
 		}
 	}
 }
+
+// TestForkKeepsEachConfigsTables: a policy that asks for the monthly table
+// gets it, equal to its standalone run's, when its base does not ask for it
+// (a fork copied the base's missing table: found by review).
+func TestForkKeepsEachConfigsTables(t *testing.T) {
+	from, to := model.MonthOf(2024, 1), model.MonthOf(2026, 12)
+	base := &Config{Scenario: baseline(t), From: from, To: to, Seed: 3}
+	pol := &Config{Scenario: loadScenario(t, "palermo"), From: from, To: to, Seed: 3, Monthly: true}
+	var got []*Result
+	if err := RunScenarios(context.Background(), []*Config{base, pol}, []int{0}, 1, func(r *Result) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	alone, err := RunReplicate(pol, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Monthly != nil || len(alone.Monthly) == 0 || !reflect.DeepEqual(got[1].Monthly, alone.Monthly) {
+		t.Fatalf("monthly rows: base %d (want 0), policy %d, policy alone %d", len(got[0].Monthly), len(got[1].Monthly), len(alone.Monthly))
+	}
+}

@@ -91,23 +91,25 @@ func compareOut(ctx context.Context, out string, o compareOptions, stdout io.Wri
 	if err1 != nil || err2 != nil {
 		return fmt.Errorf("compare: manifest horizon %q to %q is not valid", m.From, m.To)
 	}
-	policyYear := map[string]int{}
-	for _, s := range m.Scenarios {
-		if len(s.Phases) > 1 {
-			if pm, err := model.ParseMonth(s.Phases[1].From); err == nil {
-				policyYear[s.Name] = pm.Year()
+	byName := map[string]*output.ScenarioManifest{}
+	for i := range m.Scenarios {
+		byName[m.Scenarios[i].Name] = &m.Scenarios[i]
+	}
+	// A pair's policy period runs from the first year in which their
+	// parameters differ: a policy's own month against the scenario it
+	// extends (not its parent's phase, for a policy on amended-2020), the
+	// earlier of two policies' months against each other.
+	pairYear := func(n string) int {
+		a, b := byName[n], byName[o.against]
+		if a == nil || b == nil {
+			return 0
+		}
+		if d, ok := a.FirstDifference(b); ok {
+			if pm, err := model.ParseMonth(d); err == nil {
+				return pm.Year()
 			}
 		}
-	}
-	// A policy's period runs from its first year; a pair of a policy and a
-	// scenario compared against another policy differs from the earlier of
-	// the two policies' first years.
-	pairYear := func(n string) int {
-		y, ok := policyYear[n]
-		if ya, oka := policyYear[o.against]; oka && (!ok || ya < y) {
-			return ya
-		}
-		return y
+		return 0
 	}
 	load := func(name string) (analysis.Totals, error) {
 		if t, ok := known[name]; ok {

@@ -696,3 +696,46 @@ func TestReportKeepsUserFiles(t *testing.T) {
 		t.Error("the file named report was changed")
 	}
 }
+
+// TestPolicyOnAmendedLaw: a policy on amended-2020 (itself a phase from
+// 2020-01 on the baseline) is compared with amended-2020 from its own month,
+// 2025, not from its parent's phase (which gave 2020-2030, five years of no
+// difference diluting the effect), and the report counts each parameter it
+// changes once and lists both phase months (found by review). A run from
+// 2024, after amended-2020's month, is allowed: the law is in force throughout.
+func TestPolicyOnAmendedLaw(t *testing.T) {
+	dir := t.TempDir()
+	child := filepath.Join(dir, "child.yaml")
+	os.WriteFile(child, []byte(`name: child
+description: the six-year minimum on the law since 2020
+extends: amended-2020
+from: 2025-01
+parameters:
+  law:
+    art128_min_years: {value: 6, source: test}
+    art128_max_years: {value: 10, source: test}
+`), 0o644)
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "2", "--from", "2024-01", "--to", "2026-12", "--out", out, "amended-2020", child); code != 0 {
+		t.Fatalf("run from 2024: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "compare", out, "--against", "amended-2020", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("compare: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "child,amended-2020,to_court,2025-2026,") {
+		t.Errorf("compare against amended-2020 has no 2025-2026 policy period:\n%s", stdout)
+	}
+	if code, _, stderr := runCLI(t, "report", "-q", out); code != 0 {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	html, err := os.ReadFile(filepath.Join(out, "report", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"child: 3 parameters changed by the policy", "2020-01, 2025-01"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report has no %q", want)
+		}
+	}
+}

@@ -162,9 +162,9 @@ one is killed.
     (htsim sensitivity) is then recomputed from OUT's part files with the
     output, years and resamples its rows record, and compared.
   - a run (htsim run): every scenario, replicate and table, with the recorded
-    seed, replicates, horizon and --victims; the yearly, parameters and
-    victims tables and summary.parquet are compared (compare.parquet, which
-    htsim compare derives from them, is not).
+    seed, replicates, horizon, --victims and --monthly; the yearly,
+    parameters, victims and monthly tables and summary.parquet are compared
+    (compare.parquet, which htsim compare derives from them, is not).
   - a calibration (htsim calibrate): every draw, with the recorded
     parameters, priors, targets, hold-out years, --breakdowns, seed and
     horizon; calibrated.yaml, posterior.csv and fit.csv are compared.

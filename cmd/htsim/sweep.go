@@ -173,8 +173,8 @@ func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
 		p.to = *sw.To
 	}
 	for _, sc := range sw.Scenarios {
-		if pf, ok := sc.PolicyFrom(); ok && (pf < p.from || pf > p.to) {
-			return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenario %s starts its policy in %s, outside the sweep's horizon", sc.Name, pf)}
+		if pf, ok := sc.PolicyFrom(); ok && pf > p.to {
+			return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenario %s starts its policy in %s, after the sweep's horizon: it would change nothing recorded", sc.Name, pf)}
 		}
 	}
 	jobs := len(p.matrix) * sw.Replicates

@@ -449,15 +449,22 @@ func TestMonthlyTypes(t *testing.T) {
 }
 
 // TestMonthlyContent: one row per scenario, replicate, month and cell; the
-// flows of a year's months add up to the yearly table's, and December's
-// stock is the year's (what an analyst checks before trusting either).
+// flows of a year's months add up to the yearly table's, and the stock of
+// the year's last month in the horizon is the year's (what an analyst checks
+// before trusting either), whatever months the horizon starts and ends in.
 func TestMonthlyContent(t *testing.T) {
 	out := outDir(t)
 	requireTable(t, out, "monthly")
 	m := readManifest(t, out)
 	db := openDB(t)
 	mon, yr := source(out, "monthly"), source(out, "yearly")
-	months := int64(m.years(t) * 12) // the default horizon holds whole years
+	from, err1 := time.Parse("2006-01", m.From)
+	to, err2 := time.Parse("2006-01", m.To)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("manifest.json: bad horizon %q to %q", m.From, m.To)
+	}
+	months := int64((to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month()) + 1)
+	last := to.Format("2006-01-02") // a year's stock is its last month's in the horizon: December, or the horizon's end
 	want := int64(len(m.Scenarios)*m.Replicates) * months * cellsPerYear
 	if n := queryInt(t, db, "SELECT count(*) FROM "+mon); n != want {
 		t.Errorf("%d rows, want %d = %d scenarios x %d replicates x %d months x %d cells", n, want, len(m.Scenarios), m.Replicates, months, cellsPerYear)
@@ -468,7 +475,8 @@ func TestMonthlyContent(t *testing.T) {
 	q := `WITH m AS (
 		SELECT scenario, replicate, year(month) AS year, origin, form, sex, age,
 		       sum(true_new_victims) AS tnv, sum(identified_official) AS ident, sum(registered_art128) AS reg,
-		       sum(ngo_assisted) AS ngo, sum(true_victims_stock) FILTER (month(month) = 12) AS stock
+		       sum(ngo_assisted) AS ngo,
+		       sum(true_victims_stock) FILTER (month(month) = 12 OR month = DATE '` + last + `') AS stock
 		FROM ` + mon + ` GROUP BY ALL)
 	SELECT count(*) FROM m JOIN ` + yr + ` y USING (scenario, replicate, year, origin, form, sex, age)
 	WHERE m.tnv <> y.true_new_victims OR m.ident <> y.identified_official OR m.reg <> y.registered_art128

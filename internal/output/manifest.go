@@ -3,8 +3,10 @@ package output
 import (
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"time"
 
@@ -69,6 +71,44 @@ type ScenarioManifest struct {
 	Description string          `json:"description"`
 	Files       []FileManifest  `json:"files"`
 	Phases      []PhaseManifest `json:"phases"`
+}
+
+// FirstDifference returns the first month (YYYY-MM: a phase start of either
+// scenario) from which the parameters in force in s and o differ, and false
+// when they never do. A scenario differs from the one it extends from its own
+// policy month, and two policies on one parent from the earlier of theirs;
+// compare's policy period and the report's policy marker start there (the
+// second phase of a scenario that extends a scenario with phases is its
+// parent's, not its own).
+func (s *ScenarioManifest) FirstDifference(o *ScenarioManifest) (string, bool) {
+	var starts []string
+	for _, ph := range append(append([]PhaseManifest(nil), s.Phases...), o.Phases...) {
+		starts = append(starts, ph.From)
+	}
+	sort.Strings(starts)
+	for _, m := range starts {
+		a, b := s.paramsAt(m), o.paramsAt(m)
+		if len(a) != len(b) {
+			return m, true
+		}
+		for i := range a {
+			if a[i].Path != b[i].Path || !reflect.DeepEqual(a[i].Dist, b[i].Dist) {
+				return m, true
+			}
+		}
+	}
+	return "", false
+}
+
+// paramsAt returns the parameters of s in force in month m (YYYY-MM).
+func (s *ScenarioManifest) paramsAt(m string) []scenarios.Param {
+	var ps []scenarios.Param
+	for _, ph := range s.Phases {
+		if ph.From <= m {
+			ps = ph.Parameters
+		}
+	}
+	return ps
 }
 
 // FileManifest records one scenario file (the scenario's own, then its parents).

@@ -2,6 +2,7 @@ package output
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -178,6 +179,51 @@ func TestChunkRoundTrip(t *testing.T) {
 		}
 		if extra[i] != (design{7, 0.55, 1.25}) {
 			t.Fatalf("row %d: design columns %+v", i, extra[i])
+		}
+	}
+}
+
+// TestFirstDifference: the month from which two scenarios' parameters differ,
+// which compare's policy period and the report's marker start from. A policy
+// on amended-2020 differs from amended-2020 from its own 2025-01, not from its
+// parent's 2020-01 (its second phase), and from the baseline from 2020-01.
+func TestFirstDifference(t *testing.T) {
+	child := filepath.Join(t.TempDir(), "child.yaml")
+	os.WriteFile(child, []byte(`name: child
+description: a policy on the law since 2020
+extends: amended-2020
+from: 2025-01
+parameters:
+  law:
+    art128_max_years: {value: 10, source: test}
+`), 0o644)
+	var scs []*scenarios.Scenario
+	for _, name := range []string{"baseline", "amended-2020", "min-sentence-6y", "palermo", child} {
+		sc, err := scenarios.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scs = append(scs, sc)
+	}
+	m := NewManifest(nil, scs)
+	by := map[string]*ScenarioManifest{}
+	for i := range m.Scenarios {
+		by[m.Scenarios[i].Name] = &m.Scenarios[i]
+	}
+	for _, c := range []struct {
+		a, b, want string
+	}{
+		{"child", "amended-2020", "2025-01"},
+		{"amended-2020", "child", "2025-01"},
+		{"child", "baseline", "2020-01"},
+		{"amended-2020", "baseline", "2020-01"},
+		{"min-sentence-6y", "palermo", "2025-01"},
+		{"min-sentence-6y", "amended-2020", "2020-01"},
+		{"baseline", "baseline", ""},
+	} {
+		got, ok := by[c.a].FirstDifference(by[c.b])
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("%s against %s: first difference %q (%v), want %q", c.a, c.b, got, ok, c.want)
 		}
 	}
 }

@@ -60,9 +60,24 @@ func Build(in *Inputs) (*Report, error) {
 		}
 	}
 	if in.Manifest != nil {
-		for _, s := range in.Manifest.Scenarios {
-			if len(s.Phases) > 1 {
-				r.Policy[s.Name] = s.Phases[1].From
+		// The policy marker: the month the scenario starts to differ from the
+		// one it is compared against (its own policy month against the
+		// scenario it extends), or its first later phase without one.
+		var against *output.ScenarioManifest
+		for i, s := range in.Manifest.Scenarios {
+			if s.Name == r.Against {
+				against = &in.Manifest.Scenarios[i]
+			}
+		}
+		for i, s := range in.Manifest.Scenarios {
+			if len(s.Phases) < 2 || s.Name == r.Against {
+				continue
+			}
+			r.Policy[s.Name] = s.Phases[1].From
+			if against != nil {
+				if d, ok := in.Manifest.Scenarios[i].FirstDifference(against); ok {
+					r.Policy[s.Name] = d
+				}
 			}
 		}
 	}

@@ -201,7 +201,11 @@ func (r *Report) manifestView(v *pageView) error {
 	for _, s := range m.Scenarios {
 		policy := "-"
 		if len(s.Phases) > 1 {
-			policy = s.Phases[1].From
+			var starts []string
+			for _, ph := range s.Phases[1:] {
+				starts = append(starts, ph.From)
+			}
+			policy = strings.Join(starts, ", ")
 		}
 		for i, f := range s.Files {
 			row := Row{Group: i == 0}
@@ -231,6 +235,8 @@ func (r *Report) manifestView(v *pageView) error {
 			t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(p.Dist.String()), txt(p.Source)}})
 		}
 		if len(s.Phases) > 1 {
+			// Each change once, at the phase that makes it: against the
+			// phase before (a parameter a parent's phase set stays set).
 			before := map[string]string{}
 			for _, p := range s.Phases[0].Parameters {
 				before[p.Path] = p.Dist.String()
@@ -245,6 +251,7 @@ func (r *Report) manifestView(v *pageView) error {
 					}
 					n++
 					t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(before[p.Path]), txt(ph.From), txt(p.Dist.String()), txt(p.Source)}})
+					before[p.Path] = p.Dist.String()
 				}
 			}
 			summary = fmt.Sprintf("%s: %d parameter%s changed by the policy (the rest as in the scenario it extends)", s.Name, n, map[bool]string{true: "s"}[n != 1])
