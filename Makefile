@@ -19,7 +19,7 @@ all: build
 build:
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/htsim
 
-## run: the default study: every built-in scenario (baseline, the policies, amended-2020), $(REPLICATES) replicates,
+## run: the default study: every built-in scenario (baseline, the policies, the amended laws), $(REPLICATES) replicates,
 ## into $(OUT)/, then true against recorded counts and the paired comparison with baseline, the
 ## study's hypotheses ($(OUT)/hypotheses.json), and the report ($(OUT)/report/index.html).
 run: build

@@ -14,8 +14,11 @@ import (
 // policyMonth is the month each built-in scenario's own phase starts: 2025-01
 // for every policy; the law's history (amended-2020) from its amendment.
 func policyMonth(name string) model.Month {
-	if name == "amended-2020" {
+	switch name {
+	case "amended-2020":
 		return model.MonthOf(2020, 1)
+	case "amended-2023":
+		return model.MonthOf(2023, 1)
 	}
 	return model.MonthOf(2025, 1)
 }
@@ -36,9 +39,10 @@ func sameParam(a, b *scenarios.Param) bool {
 		a.Note == b.Note && a.File == b.File && a.Line == b.Line
 }
 
-// TestPolicyScenariosInherit: each built-in policy scenario is baseline until
-// its month (policyMonth: phase 0, every leaf the baseline's), then baseline
-// with the policy's own keys (phase 1).
+// TestPolicyScenariosInherit: each built-in scenario but baseline is the
+// scenario it extends (baseline, or amended-2020 for amended-2023) until its
+// month (policyMonth: every phase before it the parent's, every leaf the
+// parent's), then the parent's last phase with the file's own keys.
 func TestPolicyScenariosInherit(t *testing.T) {
 	base, err := scenarios.Load("baseline")
 	if err != nil {
@@ -55,11 +59,29 @@ func TestPolicyScenariosInherit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.Phases) != 2 {
-				t.Fatalf("%d phases, want 2", len(s.Phases))
+			if len(s.Files) < 2 || s.Files[0].Name != "baseline" || s.Files[len(s.Files)-1].Name != name {
+				t.Fatalf("files %d, want baseline first and %s last", len(s.Files), name)
 			}
-			if s.Phases[1].From != policyMonth {
-				t.Errorf("phase 1 starts %s, want %s", s.Phases[1].From, policyMonth)
+			parent, err := scenarios.Load(s.Files[len(s.Files)-2].Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Phases) != len(parent.Phases)+1 {
+				t.Fatalf("%d phases, want %d (the parent's and one)", len(s.Phases), len(parent.Phases)+1)
+			}
+			for i, ph := range parent.Phases {
+				if s.Phases[i].From != ph.From {
+					t.Errorf("phase %d starts %s, the parent's %s", i, s.Phases[i].From, ph.From)
+				}
+				for j := range scenarios.Schema {
+					if !sameParam(s.Phases[i].Params[j], ph.Params[j]) {
+						t.Errorf("phase %d %s differs from the parent's", i, scenarios.Schema[j].Path)
+					}
+				}
+			}
+			last := len(s.Phases) - 1
+			if s.Phases[last].From != policyMonth {
+				t.Errorf("the last phase starts %s, want %s", s.Phases[last].From, policyMonth)
 			}
 			if pf, ok := s.PolicyFrom(); !ok || pf != policyMonth {
 				t.Errorf("PolicyFrom() = %s, %v; want %s, true", pf, ok, policyMonth)
@@ -67,10 +89,14 @@ func TestPolicyScenariosInherit(t *testing.T) {
 			if s.From != base.From || s.To != base.To {
 				t.Errorf("horizon %s to %s, want baseline's %s to %s", s.From, s.To, base.From, base.To)
 			}
-			if len(s.Files) != 2 || s.Files[0].Name != "baseline" || s.Files[1].Name != name {
-				t.Fatalf("files %d, want baseline then %s", len(s.Files), name)
-			}
-			own := s.Files[1].Params
+			// What follows compares the own phase with the parent's last.
+			parentLast := *parent
+			parentLast.Phases = parent.Phases[len(parent.Phases)-1:]
+			base := &parentLast
+			tail := *s
+			tail.Phases = s.Phases[last-1:]
+			s = &tail
+			own := s.Files[len(s.Files)-1].Params
 			if len(own) == 0 {
 				t.Fatal("the policy file sets no parameter")
 			}
