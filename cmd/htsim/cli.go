@@ -265,11 +265,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	// A policy that starts after the horizon changes nothing recorded. One
-	// that starts before it is in force throughout (the law since 2020,
-	// amended-2020, in a run from 2024): its comparisons span the horizon.
+	// A scenario whose every later phase starts after the horizon changes
+	// nothing recorded. One that starts before it is in force throughout
+	// (the law since 2020, amended-2020, in a run from 2024): its comparisons
+	// span the horizon. (Its own policy month may come after the horizon
+	// while a parent's phase does not: amended-2023 to 2022.)
 	for _, sc := range scs {
-		if pf, ok := sc.PolicyFrom(); ok && pf > to {
+		if pf, ok := sc.PolicyFrom(); ok && len(sc.Phases) > 1 && sc.Phases[1].From > to {
 			return usagef("run: scenario %s starts its policy in %s, after the horizon %s to %s: it would change nothing recorded", sc.Name, pf, from, to)
 		}
 	}
@@ -356,7 +358,7 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	}
 	for _, sc := range scs {
 		cfgs = append(cfgs, &sim.Config{Scenario: sc, From: from, To: to, Seed: o.seed, KeepVictims: o.victims, Monthly: o.monthly})
-		w, err := output.NewScenarioWriter(dest, sc, output.Tables{Victims: o.victims, Monthly: o.monthly})
+		w, err := output.NewScenarioWriter(dest, sc, output.Run{From: from, To: to, Victims: o.victims, Monthly: o.monthly})
 		if err != nil {
 			abort()
 			return fmt.Errorf("opening output for %s: %w", sc.Name, err)

@@ -16,8 +16,10 @@ const compareUsage = `Usage: htsim compare [flags] OUT
 Compares every scenario in the run folder OUT with baseline (or --against NAME),
 replicate r against replicate r: both use the same random streams, so the
 differences are paired. For each measure, year, the whole horizon and the
-years from the policy's first year on (against another policy: from the
-earlier of the two policies' first years): the paired difference (mean, 5% and
+years from the first in which the two scenarios' parameters differ (a
+policy's own month against the scenario it extends, the earlier of two
+policies' months against each other; none when they differ from the start):
+the paired difference (mean, 5% and
 95% quantiles across replicates), the relative change, and the change in the
 recording rate (measure / true new victims). The policy period holds all of
 its first year: for a policy from July, the six months before it dilute the
@@ -104,12 +106,12 @@ func compareOut(ctx context.Context, out string, o compareOptions, stdout io.Wri
 		if a == nil || b == nil {
 			return 0
 		}
-		if d, ok := a.FirstDifference(b); ok {
+		if d, ok := a.FirstDifference(b); ok && d != "" {
 			if pm, err := model.ParseMonth(d); err == nil {
 				return pm.Year()
 			}
 		}
-		return 0
+		return 0 // the same, or different from the start: the horizon only
 	}
 	load := func(name string) (analysis.Totals, error) {
 		if t, ok := known[name]; ok {

@@ -733,7 +733,7 @@ parameters:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"child: 3 parameters changed by the policy", "2020-01, 2025-01"} {
+	for _, want := range []string{"child: 3 parameters changed from 2020-01 and 2025-01", "2020-01, 2025-01"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report has no %q", want)
 		}

@@ -173,7 +173,7 @@ func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
 		p.to = *sw.To
 	}
 	for _, sc := range sw.Scenarios {
-		if pf, ok := sc.PolicyFrom(); ok && pf > p.to {
+		if pf, ok := sc.PolicyFrom(); ok && len(sc.Phases) > 1 && sc.Phases[1].From > p.to {
 			return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenario %s starts its policy in %s, after the sweep's horizon: it would change nothing recorded", sc.Name, pf)}
 		}
 	}

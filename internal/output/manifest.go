@@ -73,13 +73,14 @@ type ScenarioManifest struct {
 	Phases      []PhaseManifest `json:"phases"`
 }
 
-// FirstDifference returns the first month (YYYY-MM: a phase start of either
-// scenario) from which the parameters in force in s and o differ, and false
-// when they never do. A scenario differs from the one it extends from its own
-// policy month, and two policies on one parent from the earlier of theirs;
-// compare's policy period and the report's policy marker start there (the
-// second phase of a scenario that extends a scenario with phases is its
-// parent's, not its own).
+// FirstDifference reports whether the parameters in force in s and o ever
+// differ and the first month (YYYY-MM: a phase start of either scenario)
+// from which they do, or "" when they differ from the start (in their first
+// phases, as a counterfactual changed from the start does). A scenario
+// differs from the one it extends from its own policy month, and two
+// policies on one parent from the earlier of theirs; compare's policy period
+// and the report's marker start there (the second phase of a scenario that
+// extends a scenario with phases is its parent's, not its own).
 func (s *ScenarioManifest) FirstDifference(o *ScenarioManifest) (string, bool) {
 	var starts []string
 	for _, ph := range append(append([]PhaseManifest(nil), s.Phases...), o.Phases...) {
@@ -87,17 +88,27 @@ func (s *ScenarioManifest) FirstDifference(o *ScenarioManifest) (string, bool) {
 	}
 	sort.Strings(starts)
 	for _, m := range starts {
-		a, b := s.paramsAt(m), o.paramsAt(m)
-		if len(a) != len(b) {
-			return m, true
-		}
-		for i := range a {
-			if a[i].Path != b[i].Path || !reflect.DeepEqual(a[i].Dist, b[i].Dist) {
-				return m, true
+		if !sameParams(s.paramsAt(m), o.paramsAt(m)) {
+			if m == starts[0] {
+				return "", true
 			}
+			return m, true
 		}
 	}
 	return "", false
+}
+
+// sameParams reports whether two phases set every parameter alike.
+func sameParams(a, b []scenarios.Param) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Path != b[i].Path || !reflect.DeepEqual(a[i].Dist, b[i].Dist) {
+			return false
+		}
+	}
+	return true
 }
 
 // paramsAt returns the parameters of s in force in month m (YYYY-MM).

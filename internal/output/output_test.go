@@ -65,7 +65,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	w, err := NewScenarioWriter(out, sc, Tables{Victims: true})
+	w, err := NewScenarioWriter(out, sc, Run{From: cfg.From, To: cfg.To, Victims: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ parameters:
     art128_max_years: {value: 10, source: test}
 `), 0o644)
 	var scs []*scenarios.Scenario
-	for _, name := range []string{"baseline", "amended-2020", "min-sentence-6y", "palermo", child} {
+	for _, name := range []string{"baseline", "amended-2020", "min-sentence-6y", "palermo", child, "../../scenarios/hypotheses/h1-migration-overlap.yaml"} {
 		sc, err := scenarios.Load(name)
 		if err != nil {
 			t.Fatal(err)
@@ -220,10 +220,74 @@ parameters:
 		{"min-sentence-6y", "palermo", "2025-01"},
 		{"min-sentence-6y", "amended-2020", "2020-01"},
 		{"baseline", "baseline", ""},
+		{"h1-migration-overlap", "baseline", "from the start"},
 	} {
 		got, ok := by[c.a].FirstDifference(by[c.b])
+		if c.want == "from the start" {
+			if got != "" || !ok {
+				t.Errorf("%s against %s: first difference %q (%v), want from the start", c.a, c.b, got, ok)
+			}
+			continue
+		}
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("%s against %s: first difference %q (%v), want %q", c.a, c.b, got, ok, c.want)
+		}
+	}
+}
+
+// TestParameterPhasesInHorizon: the parameters table lists the phases in
+// force in the recorded horizon, the first from January of its first year,
+// with the values in force then. amended-2023 has phases from 2020-01 and
+// 2023-01; a run from 2024 saw the study's law labelled 2024-01 and the
+// later laws after it, out of order (found by review).
+func TestParameterPhasesInHorizon(t *testing.T) {
+	sc, err := scenarios.Load("amended-2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		from, to model.Month
+		phases   []model.Month // phase_from, in order
+		barred   []float64     // law.reconciliation_barred in each
+	}{
+		{model.MonthOf(2024, 1), model.MonthOf(2025, 12), []model.Month{model.MonthOf(2024, 1)}, []float64{1}},
+		{model.MonthOf(2021, 6), model.MonthOf(2023, 12), []model.Month{model.MonthOf(2021, 1), model.MonthOf(2023, 1)}, []float64{1, 1}},
+		{model.MonthOf(2018, 1), model.MonthOf(2020, 12), []model.Month{model.MonthOf(2018, 1), model.MonthOf(2020, 1)}, []float64{0, 1}},
+	} {
+		cfg := &sim.Config{Scenario: sc, From: c.from, To: c.to, Seed: 1}
+		res, err := sim.RunReplicate(cfg, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		w, err := NewScenarioWriter(out, sc, Run{From: c.from, To: c.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(res); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := parquet.ReadFile[ParamRow](TablePath(out, "parameters", sc.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var phases []model.Month
+		var barred []float64
+		for _, r := range rows {
+			if r.Parameter == "law.reconciliation_barred" {
+				barred = append(barred, r.Value)
+				for _, m := range c.phases {
+					if days(m) == r.PhaseFrom {
+						phases = append(phases, m)
+					}
+				}
+			}
+		}
+		if !reflect.DeepEqual(phases, c.phases) || !reflect.DeepEqual(barred, c.barred) {
+			t.Errorf("horizon %s to %s: phases %v with reconciliation_barred %v, want %v with %v", c.from, c.to, phases, barred, c.phases, c.barred)
 		}
 	}
 }

@@ -114,18 +114,21 @@ type ScenarioWriter struct {
 	monthly  *table[MonthlyRow]
 	rows     []YearlyRow
 	mrows    []MonthlyRow
+	run      Run
 }
 
-// Tables says which optional tables a ScenarioWriter writes beside the
-// yearly and parameters tables.
-type Tables struct {
-	Victims bool // OUT/victims: one row per victim spell (sim.Config.KeepVictims)
-	Monthly bool // OUT/monthly: the counts of every month (sim.Config.Monthly)
+// Run is what a ScenarioWriter needs to know of the run: its recorded
+// horizon, and which optional tables it writes beside the yearly and
+// parameters tables.
+type Run struct {
+	From, To model.Month // the recorded horizon (sim.Config.From, To)
+	Victims  bool        // OUT/victims: one row per victim spell (sim.Config.KeepVictims)
+	Monthly  bool        // OUT/monthly: the counts of every month (sim.Config.Monthly)
 }
 
 // NewScenarioWriter opens the scenario's tables under out.
-func NewScenarioWriter(out string, sc *scenarios.Scenario, with Tables) (*ScenarioWriter, error) {
-	w := &ScenarioWriter{scenario: sc}
+func NewScenarioWriter(out string, sc *scenarios.Scenario, with Run) (*ScenarioWriter, error) {
+	w := &ScenarioWriter{scenario: sc, run: with}
 	var err error
 	if w.yearly, err = newTable[YearlyRow](TablePath(out, "yearly", sc.Name)); err != nil {
 		return nil, err
@@ -167,12 +170,21 @@ func (w *ScenarioWriter) Write(res *sim.Result) error {
 	if err := w.yearly.write(w.rows); err != nil {
 		return fmt.Errorf("writing yearly table of %s: %w", name, err)
 	}
+	// The phases in force in the recorded horizon, the first of them from
+	// January of the first recorded year (it also governs the months of the
+	// warm-up after any earlier phase); a phase that ended before the
+	// horizon (a law amended before a run that starts later) is left out.
 	var prows []ParamRow
+	jan := model.Month(res.FirstYear * 12)
 	for ph, vals := range res.Values {
-		from := w.scenario.Phases[ph].From
-		if ph == 0 {
-			from = model.Month(res.FirstYear * 12)
+		start, end := w.scenario.Phases[ph].From, w.run.To+1
+		if ph+1 < len(w.scenario.Phases) {
+			end = w.scenario.Phases[ph+1].From
 		}
+		if end <= w.run.From || start > w.run.To {
+			continue
+		}
+		from := max(start, jan)
 		for i, l := range scenarios.Schema {
 			if l.Kind == scenarios.KindSeries {
 				continue

@@ -21,8 +21,11 @@ type Report struct {
 	In        *Inputs
 	Scenarios []string // in the order shown: the scenario compared against first
 	Against   string   // the scenario compare.parquet compares against ("" without it)
-	Policy    map[string]string
-	Charts    []*Chart
+	// Policy is, per scenario, the month (YYYY-MM) from which it differs
+	// from Against, and PolicyNote says so ("differs from baseline"); with
+	// nothing to compare against, the month its first later phase starts.
+	Policy, PolicyNote map[string]string
+	Charts             []*Chart
 	// Chart groups, in page order (pointers into Charts).
 	Trends, Funnels map[string]*Chart
 	Effects, Sobol  []*Chart
@@ -37,7 +40,7 @@ type Report struct {
 
 // Build makes the charts and tables of a report from the inputs as read.
 func Build(in *Inputs) (*Report, error) {
-	r := &Report{In: in, Policy: map[string]string{}, Trends: map[string]*Chart{}, Funnels: map[string]*Chart{}}
+	r := &Report{In: in, Policy: map[string]string{}, PolicyNote: map[string]string{}, Trends: map[string]*Chart{}, Funnels: map[string]*Chart{}}
 	seen := map[string]bool{}
 	var names []string
 	for _, s := range in.Summary {
@@ -70,14 +73,15 @@ func Build(in *Inputs) (*Report, error) {
 			}
 		}
 		for i, s := range in.Manifest.Scenarios {
-			if len(s.Phases) < 2 || s.Name == r.Against {
-				continue
-			}
-			r.Policy[s.Name] = s.Phases[1].From
-			if against != nil {
-				if d, ok := in.Manifest.Scenarios[i].FirstDifference(against); ok {
-					r.Policy[s.Name] = d
+			switch {
+			case s.Name == r.Against:
+			case against != nil:
+				// Nothing when the two never differ, or differ from the start.
+				if d, ok := in.Manifest.Scenarios[i].FirstDifference(against); ok && d != "" {
+					r.Policy[s.Name], r.PolicyNote[s.Name] = d, "differs from "+r.Against
 				}
+			case len(s.Phases) > 1:
+				r.Policy[s.Name], r.PolicyNote[s.Name] = s.Phases[1].From, "enters its first later phase"
 			}
 		}
 	}
@@ -86,7 +90,7 @@ func Build(in *Inputs) (*Report, error) {
 		byScen[s.Scenario] = append(byScen[s.Scenario], s)
 	}
 	for _, scen := range r.Scenarios {
-		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen])
+		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen])
 		if err != nil {
 			return nil, err
 		}
@@ -119,13 +123,13 @@ func Build(in *Inputs) (*Report, error) {
 		r.Effects = append(r.Effects, c)
 		r.Charts = append(r.Charts, r.Effects...)
 		r.Compare = CompareTable(in.Compare, EffectMeasures, "compare",
-			fmt.Sprintf("Each scenario against %s, replicate r against replicate r (the same random numbers), over the years from its policy on: "+
+			fmt.Sprintf("Each scenario against %s, replicate r against replicate r (the same random numbers), over the years from the first in which they differ: "+
 				"mean of each, the paired difference with its 5%% and 95%% quantiles across replicates (a 90%% interval), and the relative change of the means. "+
 				"Recording rate in %% and its difference in percentage points.", r.Against))
 		order, byCmp := analysis.GroupBy(in.Compare, func(c output.CompareRow) string { return c.Scenario })
 		for _, scen := range order {
 			t := CompareTable(byCmp[scen], analysis.KeyMeasures, "compare-"+scen,
-				fmt.Sprintf("%s against %s: every key measure over the years from its policy on.", scen, r.Against))
+				fmt.Sprintf("%s against %s: every key measure over the years from the first in which they differ.", scen, r.Against))
 			r.CompareAll = append(r.CompareAll, t)
 		}
 	} else {

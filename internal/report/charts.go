@@ -119,8 +119,9 @@ func policyX(policy string) (float64, bool) {
 // identified (official) by year, in two panels (the counts differ by orders
 // of magnitude), each with the mean across replicates and the band between
 // the 5% and 95% quantiles. rows are rows of summary.parquet (those of other
-// scenarios are left out); policy is the month its policy starts ("" for none).
-func TrendChart(scenario string, rows []analysis.Summary, policy string) (*Chart, error) {
+// scenarios are left out); policy is a month to mark ("" for none) and note
+// what happens then ("differs from baseline").
+func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (*Chart, error) {
 	tn, id := yearRows(rows, scenario, sim.TrueNewVictims), yearRows(rows, scenario, sim.IdentifiedOfficial)
 	if len(tn) == 0 || len(id) == 0 {
 		return nil, fmt.Errorf("summary.parquet has no yearly rows of true_new_victims and identified_official for %s", scenario)
@@ -133,12 +134,15 @@ func TrendChart(scenario string, rows []analysis.Summary, policy string) (*Chart
 	ch.Caption = fmt.Sprintf("Scenario %s, %s to %s. Upper panel: true new victims (simulated); lower panel: victims identified by the state (the official record). "+
 		"Lines: mean across %d replicates; grey bands: 5%% to 95%% of replicates.", scenario, tn[0].Period.Label, tn[len(tn)-1].Period.Label, tn[0].Replicates)
 	px, hasPolicy := policyX(policy)
-	if hasPolicy {
-		ch.Caption += " Dotted line: the policy starts (" + policy + ")."
-	}
 	xmin, xmax := float64(tn[0].Period.From), float64(tn[len(tn)-1].Period.From)
 	if xmin == xmax {
 		xmin, xmax = xmin-0.5, xmax+0.5
+	}
+	switch {
+	case hasPolicy && px > xmin && px < xmax:
+		ch.Caption += fmt.Sprintf(" Dotted line: %s, when it %s.", policy, note)
+	case hasPolicy:
+		ch.Caption += fmt.Sprintf(" It %s from %s, outside the years shown (no line).", note, policy)
 	}
 	panel := func(title, ylabel string, ss []analysis.Summary, line draw.LineStyle, glyph draw.GlyphDrawer) *plot.Plot {
 		p := newPlot(title)
@@ -172,7 +176,7 @@ func TrendChart(scenario string, rows []analysis.Summary, policy string) (*Chart
 		p.Add(poly, l, sc)
 		if hasPolicy && px > xmin && px < xmax {
 			p.Add(&vline{X: px, Style: draw.LineStyle{Color: darkGrey, Width: 1, Dashes: []vg.Length{1.5, 2.5}}},
-				&vlabel{X: px, Text: "policy from " + policy})
+				&vlabel{X: px, Text: "from " + policy})
 		}
 		p.Y.Min = 0
 		if hi <= 0 {

@@ -94,7 +94,10 @@ func (r *Report) HTML(charts map[string]rendered) ([]byte, error) {
 		return nil, err
 	}
 	for _, scen := range r.Scenarios {
-		sv := scenarioView{Name: scen, Description: desc[scen], Policy: r.Policy[scen]}
+		sv := scenarioView{Name: scen, Description: desc[scen]}
+		if m := r.Policy[scen]; m != "" {
+			sv.Policy = r.PolicyNote[scen] + " from " + m
+		}
 		if sv.Trend, err = fig(r.Trends[scen]); err != nil {
 			return nil, err
 		}
@@ -197,7 +200,7 @@ func (r *Report) manifestView(v *pageView) error {
 		{"note", m.Note},
 	}
 	files := &Table{ID: "scenario-files", Class: "meta", Caption: "Scenario files: each scenario's own file, then the files it extends.",
-		Head: []string{"scenario", "policy from", "file", "SHA-256"}}
+		Head: []string{"scenario", "later phases from", "file", "SHA-256"}}
 	for _, s := range m.Scenarios {
 		policy := "-"
 		if len(s.Phases) > 1 {
@@ -254,7 +257,12 @@ func (r *Report) manifestView(v *pageView) error {
 					before[p.Path] = p.Dist.String()
 				}
 			}
-			summary = fmt.Sprintf("%s: %d parameter%s changed by the policy (the rest as in the scenario it extends)", s.Name, n, map[bool]string{true: "s"}[n != 1])
+			var starts []string
+			for _, ph := range s.Phases[1:] {
+				starts = append(starts, ph.From)
+			}
+			summary = fmt.Sprintf("%s: %d parameter%s changed from %s (by it and the scenarios it extends; the rest as in its first phase)",
+				s.Name, n, map[bool]string{true: "s"}[n != 1], strings.Join(starts, " and "))
 		}
 		h, err := renderTable(t)
 		if err != nil {

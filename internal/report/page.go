@@ -112,7 +112,7 @@ is read from the run folder's files (summary.parquet, compare.parquet, hypothese
 <p>For each scenario: the true new victims and the victims identified by the state each year (left), and the attrition
 from the true number to convictions over the whole horizon (right).</p>
 {{range .Scenarios}}
-<h3 id="scenario-{{.Name}}">{{.Name}}{{if .Policy}} (policy from {{.Policy}}){{end}}</h3>
+<h3 id="scenario-{{.Name}}">{{.Name}}{{if .Policy}} ({{.Policy}}){{end}}</h3>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <div class="grid">
 {{template "figure" .Trend}}

@@ -97,9 +97,22 @@ func TestChartsFromRows(t *testing.T) {
 	for _, s := range rows {
 		byKey[SummaryKey(s)] = s
 	}
-	tc, err := TrendChart("baseline", rows, "2021-07")
+	tc, err := TrendChart("baseline", rows, "2021-07", "differs from palermo")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The marker is drawn and announced only inside the years shown; a month
+	// before them is said to be outside (a caption promised a line that a
+	// law amended before the horizon did not get: found by review).
+	if want := "Dotted line: 2021-07, when it differs from palermo."; !strings.Contains(tc.Caption, want) {
+		t.Errorf("caption %q lacks %q", tc.Caption, want)
+	}
+	before, err := TrendChart("baseline", rows, "2018-01", "differs from palermo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "It differs from palermo from 2018-01, outside the years shown (no line)."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
+		t.Errorf("caption %q lacks %q, or promises a line", before.Caption, want)
 	}
 	fc, err := FunnelChart("baseline", rows)
 	if err != nil {
@@ -144,7 +157,7 @@ func TestChartsFromRows(t *testing.T) {
 			t.Errorf("funnel SVG lacks %q", want)
 		}
 	}
-	if _, err := TrendChart("nosuch", rows, ""); err == nil {
+	if _, err := TrendChart("nosuch", rows, "", ""); err == nil {
 		t.Error("a trend chart of a scenario without rows did not fail")
 	}
 }
