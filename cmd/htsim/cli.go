@@ -271,8 +271,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// span the horizon. (Its own policy month may come after the horizon
 	// while a parent's phase does not: amended-2023 to 2022.)
 	for _, sc := range scs {
-		if pf, ok := sc.PolicyFrom(); ok && len(sc.Phases) > 1 && sc.Phases[1].From > to {
-			return usagef("run: scenario %s starts its policy in %s, after the horizon %s to %s: it would change nothing recorded", sc.Name, pf, from, to)
+		if _, ok := sc.PolicyFrom(); ok && len(sc.Phases) > 1 && sc.Phases[1].From > to {
+			return usagef("run: scenario %s changes nothing before %s, after the horizon %s to %s: it would change nothing recorded", sc.Name, sc.Phases[1].From, from, to)
 		}
 	}
 	if o.compare {

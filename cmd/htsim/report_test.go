@@ -719,6 +719,15 @@ parameters:
 	if code, _, stderr := runCLI(t, "run", "-q", "-n", "2", "--from", "2024-01", "--to", "2026-12", "--out", out, "amended-2020", child); code != 0 {
 		t.Fatalf("run from 2024: exit %d\n%s", code, stderr)
 	}
+	// A run that ends before a scenario's own month is refused only when
+	// none of its phases starts within the horizon: amended-2023 (2023-01)
+	// to 2022 still differs from the baseline from 2020-01.
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--from", "2019-01", "--to", "2022-12", "--out", filepath.Join(dir, "to2022"), "baseline", "amended-2023"); code != 0 {
+		t.Errorf("amended-2023 to 2022: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--from", "2017-01", "--to", "2019-12", "--out", filepath.Join(dir, "to2019"), "baseline", "amended-2023"); code != 2 || !strings.Contains(stderr, "changes nothing before 2020-01") {
+		t.Errorf("amended-2023 to 2019: exit %d, want 2 naming 2020-01\n%s", code, stderr)
+	}
 	code, stdout, stderr := runCLI(t, "compare", out, "--against", "amended-2020", "--format", "csv")
 	if code != 0 {
 		t.Fatalf("compare: exit %d\n%s", code, stderr)
@@ -733,7 +742,7 @@ parameters:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"child: 3 parameters changed from 2020-01 and 2025-01", "2020-01, 2025-01"} {
+	for _, want := range []string{"child: 3 parameters changed from 2020-01, 2025-01 (by it and the scenarios it extends", "2020-01, 2025-01"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report has no %q", want)
 		}

@@ -173,8 +173,8 @@ func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
 		p.to = *sw.To
 	}
 	for _, sc := range sw.Scenarios {
-		if pf, ok := sc.PolicyFrom(); ok && len(sc.Phases) > 1 && sc.Phases[1].From > p.to {
-			return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenario %s starts its policy in %s, after the sweep's horizon: it would change nothing recorded", sc.Name, pf)}
+		if _, ok := sc.PolicyFrom(); ok && len(sc.Phases) > 1 && sc.Phases[1].From > p.to {
+			return nil, &scenarios.Error{File: sw.File, Key: "horizon", Msg: fmt.Sprintf("scenario %s changes nothing before %s, after the sweep's horizon: it would change nothing recorded", sc.Name, sc.Phases[1].From)}
 		}
 	}
 	jobs := len(p.matrix) * sw.Replicates

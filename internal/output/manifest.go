@@ -111,10 +111,15 @@ func sameParams(a, b []scenarios.Param) bool {
 	return true
 }
 
-// paramsAt returns the parameters of s in force in month m (YYYY-MM).
+// paramsAt returns the parameters of s in force in month m (YYYY-MM): its
+// first phase's before any later phase starts, whatever month the first is
+// labelled with (a scenario's own horizon start, which another's may precede).
 func (s *ScenarioManifest) paramsAt(m string) []scenarios.Param {
-	var ps []scenarios.Param
-	for _, ph := range s.Phases {
+	if len(s.Phases) == 0 {
+		return nil
+	}
+	ps := s.Phases[0].Parameters
+	for _, ph := range s.Phases[1:] {
 		if ph.From <= m {
 			ps = ph.Parameters
 		}

@@ -197,8 +197,21 @@ parameters:
   law:
     art128_max_years: {value: 10, source: test}
 `), 0o644)
+	// A policy file with its own horizon: its first phase is labelled 2015-01.
+	own := filepath.Join(filepath.Dir(child), "own.yaml")
+	os.WriteFile(own, []byte(`name: own
+description: a policy with its own horizon
+extends: baseline
+horizon:
+  from: 2015-01
+  to: 2030-12
+from: 2025-01
+parameters:
+  law:
+    art128_max_years: {value: 10, source: test}
+`), 0o644)
 	var scs []*scenarios.Scenario
-	for _, name := range []string{"baseline", "amended-2020", "min-sentence-6y", "palermo", child, "../../scenarios/hypotheses/h1-migration-overlap.yaml"} {
+	for _, name := range []string{"baseline", "amended-2020", "min-sentence-6y", "palermo", child, own, "../../scenarios/hypotheses/h1-migration-overlap.yaml"} {
 		sc, err := scenarios.Load(name)
 		if err != nil {
 			t.Fatal(err)
@@ -221,6 +234,8 @@ parameters:
 		{"min-sentence-6y", "amended-2020", "2020-01"},
 		{"baseline", "baseline", ""},
 		{"h1-migration-overlap", "baseline", "from the start"},
+		{"own", "baseline", "2025-01"},
+		{"baseline", "own", "2025-01"},
 	} {
 		got, ok := by[c.a].FirstDifference(by[c.b])
 		if c.want == "from the start" {
@@ -241,19 +256,33 @@ parameters:
 // 2023-01; a run from 2024 saw the study's law labelled 2024-01 and the
 // later laws after it, out of order (found by review).
 func TestParameterPhasesInHorizon(t *testing.T) {
-	sc, err := scenarios.Load("amended-2023")
-	if err != nil {
-		t.Fatal(err)
-	}
+	march := filepath.Join(t.TempDir(), "march.yaml")
+	os.WriteFile(march, []byte(`name: march
+description: reconciliation barred from March 2024
+extends: baseline
+from: 2024-03
+parameters:
+  law:
+    reconciliation_barred: {value: true, source: test}
+`), 0o644)
 	for _, c := range []struct {
+		scenario string
 		from, to model.Month
 		phases   []model.Month // phase_from, in order
 		barred   []float64     // law.reconciliation_barred in each
 	}{
-		{model.MonthOf(2024, 1), model.MonthOf(2025, 12), []model.Month{model.MonthOf(2024, 1)}, []float64{1}},
-		{model.MonthOf(2021, 6), model.MonthOf(2023, 12), []model.Month{model.MonthOf(2021, 1), model.MonthOf(2023, 1)}, []float64{1, 1}},
-		{model.MonthOf(2018, 1), model.MonthOf(2020, 12), []model.Month{model.MonthOf(2018, 1), model.MonthOf(2020, 1)}, []float64{0, 1}},
+		{"amended-2023", model.MonthOf(2024, 1), model.MonthOf(2025, 12), []model.Month{model.MonthOf(2024, 1)}, []float64{1}},
+		{"amended-2023", model.MonthOf(2021, 6), model.MonthOf(2023, 12), []model.Month{model.MonthOf(2021, 1), model.MonthOf(2023, 1)}, []float64{1, 1}},
+		{"amended-2023", model.MonthOf(2018, 1), model.MonthOf(2020, 12), []model.Month{model.MonthOf(2018, 1), model.MonthOf(2020, 1)}, []float64{0, 1}},
+		// A change in the first recorded year before --from: the phase
+		// before it is still listed, from January, so that every month of
+		// the first year finds its phase.
+		{march, model.MonthOf(2024, 6), model.MonthOf(2025, 12), []model.Month{model.MonthOf(2024, 1), model.MonthOf(2024, 3)}, []float64{0, 1}},
 	} {
+		sc, err := scenarios.Load(c.scenario)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cfg := &sim.Config{Scenario: sc, From: c.from, To: c.to, Seed: 1}
 		res, err := sim.RunReplicate(cfg, 0, nil)
 		if err != nil {

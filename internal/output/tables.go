@@ -170,10 +170,12 @@ func (w *ScenarioWriter) Write(res *sim.Result) error {
 	if err := w.yearly.write(w.rows); err != nil {
 		return fmt.Errorf("writing yearly table of %s: %w", name, err)
 	}
-	// The phases in force in the recorded horizon, the first of them from
-	// January of the first recorded year (it also governs the months of the
-	// warm-up after any earlier phase); a phase that ended before the
-	// horizon (a law amended before a run that starts later) is left out.
+	// The phases in force from January of the first recorded year to the
+	// horizon's end, the first of them labelled that January (it also
+	// governs the months of the warm-up after any earlier phase): looking up
+	// the latest phase_from on or before a month gives the phase in force. A
+	// phase that ended before that January (a law amended before a run that
+	// starts later) is left out.
 	var prows []ParamRow
 	jan := model.Month(res.FirstYear * 12)
 	for ph, vals := range res.Values {
@@ -181,10 +183,13 @@ func (w *ScenarioWriter) Write(res *sim.Result) error {
 		if ph+1 < len(w.scenario.Phases) {
 			end = w.scenario.Phases[ph+1].From
 		}
-		if end <= w.run.From || start > w.run.To {
+		if end <= jan || start > w.run.To {
 			continue
 		}
 		from := max(start, jan)
+		if len(prows) == 0 {
+			from = jan
+		}
 		for i, l := range scenarios.Schema {
 			if l.Kind == scenarios.KindSeries {
 				continue

@@ -81,7 +81,7 @@ func Build(in *Inputs) (*Report, error) {
 					r.Policy[s.Name], r.PolicyNote[s.Name] = d, "differs from "+r.Against
 				}
 			case len(s.Phases) > 1:
-				r.Policy[s.Name], r.PolicyNote[s.Name] = s.Phases[1].From, "enters its first later phase"
+				r.Policy[s.Name], r.PolicyNote[s.Name] = s.Phases[1].From, "changes"
 			}
 		}
 	}

@@ -134,15 +134,25 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (
 	ch.Caption = fmt.Sprintf("Scenario %s, %s to %s. Upper panel: true new victims (simulated); lower panel: victims identified by the state (the official record). "+
 		"Lines: mean across %d replicates; grey bands: 5%% to 95%% of replicates.", scenario, tn[0].Period.Label, tn[len(tn)-1].Period.Label, tn[0].Replicates)
 	px, hasPolicy := policyX(policy)
-	xmin, xmax := float64(tn[0].Period.From), float64(tn[len(tn)-1].Period.From)
+	first, last := tn[0].Period.From, tn[len(tn)-1].Period.From
+	xmin, xmax := float64(first), float64(last)
 	if xmin == xmax {
 		xmin, xmax = xmin-0.5, xmax+0.5
 	}
-	switch {
-	case hasPolicy && px > xmin && px < xmax:
-		ch.Caption += fmt.Sprintf(" Dotted line: %s, when it %s.", policy, note)
-	case hasPolicy:
-		ch.Caption += fmt.Sprintf(" It %s from %s, outside the years shown (no line).", note, policy)
+	// The marker is decided by year: a month of a year shown gets its line
+	// (kept on the axis when it falls in the first half of the first year or
+	// the second half of the last), a month before or after them a sentence.
+	marker := false
+	if hasPolicy {
+		switch y := int(math.Floor(px + 0.5)); {
+		case y < first:
+			ch.Caption += fmt.Sprintf(" It %s from %s, before the years shown: in force throughout.", note, policy)
+		case y > last:
+			ch.Caption += fmt.Sprintf(" It %s from %s, after the years shown.", note, policy)
+		default:
+			marker, px = true, math.Min(math.Max(px, xmin), xmax)
+			ch.Caption += fmt.Sprintf(" Dotted line: %s, when it %s.", policy, note)
+		}
 	}
 	panel := func(title, ylabel string, ss []analysis.Summary, line draw.LineStyle, glyph draw.GlyphDrawer) *plot.Plot {
 		p := newPlot(title)
@@ -174,7 +184,7 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (
 		sc, _ := plotter.NewScatter(mean)
 		sc.GlyphStyle = draw.GlyphStyle{Color: line.Color, Radius: 2.6, Shape: glyph}
 		p.Add(poly, l, sc)
-		if hasPolicy && px > xmin && px < xmax {
+		if marker {
 			p.Add(&vline{X: px, Style: draw.LineStyle{Color: darkGrey, Width: 1, Dashes: []vg.Length{1.5, 2.5}}},
 				&vlabel{X: px, Text: "from " + policy})
 		}
@@ -416,7 +426,7 @@ func EffectChart(measure string, rows []output.CompareRow, rate bool) (*Chart, e
 	}
 	over := "over " + commonPeriod
 	if commonPeriod == "" {
-		over = "over each scenario's policy years"
+		over = "over the years from the first in which each differs from " + against
 	}
 	xlabel := fmt.Sprintf("difference from %s, %s %s", against, unit, over)
 	ch.Caption = fmt.Sprintf("Paired difference scenario minus %s (replicate r against replicate r, the same random numbers) in %s, %s: "+

@@ -261,8 +261,11 @@ func (r *Report) manifestView(v *pageView) error {
 			for _, ph := range s.Phases[1:] {
 				starts = append(starts, ph.From)
 			}
-			summary = fmt.Sprintf("%s: %d parameter%s changed from %s (by it and the scenarios it extends; the rest as in its first phase)",
-				s.Name, n, map[bool]string{true: "s"}[n != 1], strings.Join(starts, " and "))
+			by := "(the rest as in the scenario it extends)"
+			if len(s.Files) > 2 {
+				by = "(by it and the scenarios it extends; the rest as in its first phase)"
+			}
+			summary = fmt.Sprintf("%s: %d parameter%s changed from %s %s", s.Name, n, map[bool]string{true: "s"}[n != 1], strings.Join(starts, ", "), by)
 		}
 		h, err := renderTable(t)
 		if err != nil {

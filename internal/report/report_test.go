@@ -111,8 +111,17 @@ func TestChartsFromRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "It differs from palermo from 2018-01, outside the years shown (no line)."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
+	if want := "It differs from palermo from 2018-01, before the years shown: in force throughout."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
 		t.Errorf("caption %q lacks %q, or promises a line", before.Caption, want)
+	}
+	// January of the first year shown falls half a year left of the axis's
+	// first tick: it is one of the years shown, and gets its line there.
+	jan, err := TrendChart("baseline", rows, "2020-01", "differs from palermo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Dotted line: 2020-01, when it differs from palermo."; !strings.Contains(jan.Caption, want) {
+		t.Errorf("caption %q lacks %q", jan.Caption, want)
 	}
 	fc, err := FunnelChart("baseline", rows)
 	if err != nil {
