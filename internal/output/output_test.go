@@ -60,21 +60,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := &sim.Config{Scenario: sc, From: model.MonthOf(2010, 1), To: model.MonthOf(2011, 12), Seed: 1, KeepVictims: true}
-	res, err := sim.RunReplicate(cfg, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	w, err := NewScenarioWriter(out, sc, Run{From: cfg.From, To: cfg.To, Victims: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(res); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	out, res := writeReplicate(t, cfg)
 	rows, err := parquet.ReadFile[YearlyRow](TablePath(out, "yearly", "baseline"))
 	if err != nil {
 		t.Fatal(err)
@@ -283,22 +269,7 @@ parameters:
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := &sim.Config{Scenario: sc, From: c.from, To: c.to, Seed: 1}
-		res, err := sim.RunReplicate(cfg, 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := t.TempDir()
-		w, err := NewScenarioWriter(out, sc, Run{From: c.from, To: c.to})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(res); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
+		out, _ := writeReplicate(t, &sim.Config{Scenario: sc, From: c.from, To: c.to, Seed: 1})
 		rows, err := parquet.ReadFile[ParamRow](TablePath(out, "parameters", sc.Name))
 		if err != nil {
 			t.Fatal(err)
@@ -319,4 +290,26 @@ parameters:
 			t.Errorf("horizon %s to %s: phases %v with reconciliation_barred %v, want %v with %v", c.from, c.to, phases, barred, c.phases, c.barred)
 		}
 	}
+}
+
+// writeReplicate simulates replicate 0 of cfg and writes it with a
+// ScenarioWriter into a new folder, which it returns with the result.
+func writeReplicate(t *testing.T, cfg *sim.Config) (string, *sim.Result) {
+	t.Helper()
+	res, err := sim.RunReplicate(cfg, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	w, err := NewScenarioWriter(out, cfg.Scenario, Run{From: cfg.From, To: cfg.To, Victims: cfg.KeepVictims, Monthly: cfg.Monthly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(res); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out, res
 }
