@@ -742,7 +742,7 @@ parameters:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"child: 3 parameters changed from 2020-01, 2025-01 (by it and the scenarios it extends", "2020-01, 2025-01"} {
+	for _, want := range []string{"child: 3 parameters changed from 2020-01, 2025-01 (by it and the scenarios it extends", "child (differs from amended-2020 from 2025-01)"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report has no %q", want)
 		}

@@ -62,6 +62,11 @@ func Build(in *Inputs) (*Report, error) {
 			r.Scenarios = append(r.Scenarios, n)
 		}
 	}
+	// The first month recorded, and January of its year (YYYY-MM).
+	var recorded, firstJan string
+	if in.Manifest != nil && len(in.Manifest.From) >= 4 {
+		recorded, firstJan = in.Manifest.From, in.Manifest.From[:4]+"-01"
+	}
 	if in.Manifest != nil {
 		// The policy marker: the month the scenario starts to differ from the
 		// one it is compared against (its own policy month against the
@@ -81,7 +86,16 @@ func Build(in *Inputs) (*Report, error) {
 					r.Policy[s.Name], r.PolicyNote[s.Name] = d, "differs from "+r.Against
 				}
 			case len(s.Phases) > 1:
-				r.Policy[s.Name], r.PolicyNote[s.Name] = s.Phases[1].From, "changes"
+				// Its first change within the years recorded, or its last
+				// before them (in force throughout).
+				m := s.Phases[len(s.Phases)-1].From
+				for _, ph := range s.Phases[1:] {
+					if ph.From >= firstJan {
+						m = ph.From
+						break
+					}
+				}
+				r.Policy[s.Name], r.PolicyNote[s.Name] = m, "changes"
 			}
 		}
 	}
@@ -90,7 +104,7 @@ func Build(in *Inputs) (*Report, error) {
 		byScen[s.Scenario] = append(byScen[s.Scenario], s)
 	}
 	for _, scen := range r.Scenarios {
-		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen])
+		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen], recorded)
 		if err != nil {
 			return nil, err
 		}

@@ -119,9 +119,10 @@ func policyX(policy string) (float64, bool) {
 // identified (official) by year, in two panels (the counts differ by orders
 // of magnitude), each with the mean across replicates and the band between
 // the 5% and 95% quantiles. rows are rows of summary.parquet (those of other
-// scenarios are left out); policy is a month to mark ("" for none) and note
-// what happens then ("differs from baseline").
-func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (*Chart, error) {
+// scenarios are left out); policy is a month to mark ("" for none), note
+// what happens then ("differs from baseline"), and recorded the first month
+// recorded ("" if unknown): a month before it is in force throughout.
+func TrendChart(scenario string, rows []analysis.Summary, policy, note, recorded string) (*Chart, error) {
 	tn, id := yearRows(rows, scenario, sim.TrueNewVictims), yearRows(rows, scenario, sim.IdentifiedOfficial)
 	if len(tn) == 0 || len(id) == 0 {
 		return nil, fmt.Errorf("summary.parquet has no yearly rows of true_new_victims and identified_official for %s", scenario)
@@ -145,8 +146,8 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (
 	marker := false
 	if hasPolicy {
 		switch y := int(math.Floor(px + 0.5)); {
-		case y < first:
-			ch.Caption += fmt.Sprintf(" It %s from %s, before the years shown: in force throughout.", note, policy)
+		case y < first || recorded != "" && policy < recorded:
+			ch.Caption += fmt.Sprintf(" It %s from %s, before the months recorded: in force throughout.", note, policy)
 		case y > last:
 			ch.Caption += fmt.Sprintf(" It %s from %s, after the years shown.", note, policy)
 		default:
@@ -185,8 +186,10 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (
 		sc.GlyphStyle = draw.GlyphStyle{Color: line.Color, Radius: 2.6, Shape: glyph}
 		p.Add(poly, l, sc)
 		if marker {
+			// The label at the foot of the line, away from the legend at the
+			// top, on the side of the line with more room.
 			p.Add(&vline{X: px, Style: draw.LineStyle{Color: darkGrey, Width: 1, Dashes: []vg.Length{1.5, 2.5}}},
-				&vlabel{X: px, Text: "from " + policy})
+				&vlabel{X: px, Text: "from " + policy, Left: px > (xmin+xmax)/2})
 		}
 		p.Y.Min = 0
 		if hi <= 0 {
@@ -197,6 +200,10 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note string) (
 		p.Legend.Add("5% to 95% of replicates", poly)
 		p.Legend.Top, p.Legend.Left = true, true
 		p.Legend.XOffs, p.Legend.YOffs = 4, -2
+		if marker && px < xmin+0.4*(xmax-xmin) {
+			// The line would cross the legend: put it on the right.
+			p.Legend.Left, p.Legend.XOffs = false, -4
+		}
 		return p
 	}
 	solid := draw.LineStyle{Color: ink, Width: 1.6}
@@ -425,10 +432,11 @@ func EffectChart(measure string, rows []output.CompareRow, rate bool) (*Chart, e
 		}
 	}
 	over := "over " + commonPeriod
-	if commonPeriod == "" {
-		over = "over the years from the first in which each differs from " + against
-	}
 	xlabel := fmt.Sprintf("difference from %s, %s %s", against, unit, over)
+	if commonPeriod == "" {
+		over = "over the years shown from the first in which each differs from " + against + " (beside each name)"
+		xlabel = fmt.Sprintf("difference from %s, %s (period beside each name)", against, unit)
+	}
 	ch.Caption = fmt.Sprintf("Paired difference scenario minus %s (replicate r against replicate r, the same random numbers) in %s, %s: "+
 		"dot the mean, whisker the 5%% to 95%% range across %d replicates (a 90%% interval). Right: mean [5%%, 95%%].", against, what, over, sel[0].Replicates)
 	ch.W, ch.H = 14*vg.Centimeter, vg.Length(78+19*n)

@@ -111,16 +111,22 @@ func (v *vline) Plot(c draw.Canvas, p *plot.Plot) {
 	c.StrokeLine2(v.Style, x, c.Min.Y, x, c.Max.Y)
 }
 
-// vlabel writes a text at the top of the data area, beside X.
+// vlabel writes a text at the foot of the data area, beside X: to its right,
+// or to its left with Left (for a line near the right edge).
 type vlabel struct {
 	X    float64
 	Text string
+	Left bool
 }
 
 func (v *vlabel) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, _ := p.Transforms(&c)
-	st := textStyle(8, false, draw.XLeft)
+	x, align := trX(v.X)+3, draw.XLeft
+	if v.Left {
+		x, align = trX(v.X)-3, draw.XRight
+	}
+	st := textStyle(8, false, align)
 	st.Color = darkGrey
-	st.YAlign = draw.YTop
-	c.FillText(st, vg.Point{X: trX(v.X) + 3, Y: c.Max.Y - 2}, v.Text)
+	st.YAlign = draw.YBottom
+	c.FillText(st, vg.Point{X: x, Y: c.Min.Y + 2}, v.Text)
 }

@@ -97,7 +97,7 @@ func TestChartsFromRows(t *testing.T) {
 	for _, s := range rows {
 		byKey[SummaryKey(s)] = s
 	}
-	tc, err := TrendChart("baseline", rows, "2021-07", "differs from palermo")
+	tc, err := TrendChart("baseline", rows, "2021-07", "differs from palermo", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,21 +107,35 @@ func TestChartsFromRows(t *testing.T) {
 	if want := "Dotted line: 2021-07, when it differs from palermo."; !strings.Contains(tc.Caption, want) {
 		t.Errorf("caption %q lacks %q", tc.Caption, want)
 	}
-	before, err := TrendChart("baseline", rows, "2018-01", "differs from palermo")
+	before, err := TrendChart("baseline", rows, "2018-01", "differs from palermo", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "It differs from palermo from 2018-01, before the years shown: in force throughout."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
+	if want := "It differs from palermo from 2018-01, before the months recorded: in force throughout."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
 		t.Errorf("caption %q lacks %q, or promises a line", before.Caption, want)
 	}
 	// January of the first year shown falls half a year left of the axis's
 	// first tick: it is one of the years shown, and gets its line there.
-	jan, err := TrendChart("baseline", rows, "2020-01", "differs from palermo")
+	jan, err := TrendChart("baseline", rows, "2020-01", "differs from palermo", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "Dotted line: 2020-01, when it differs from palermo."; !strings.Contains(jan.Caption, want) {
 		t.Errorf("caption %q lacks %q", jan.Caption, want)
+	}
+	// A month of the first year shown but before the first month recorded
+	// is in force throughout; one after the years shown is said to be.
+	for _, c := range []struct{ policy, recorded, want string }{
+		{"2020-01", "2020-06", "It differs from palermo from 2020-01, before the months recorded: in force throughout."},
+		{"2023-03", "2020-01", "It differs from palermo from 2023-03, after the years shown."},
+	} {
+		ch, err := TrendChart("baseline", rows, c.policy, "differs from palermo", c.recorded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ch.Caption, c.want) || strings.Contains(ch.Caption, "Dotted line") {
+			t.Errorf("caption %q lacks %q, or promises a line", ch.Caption, c.want)
+		}
 	}
 	fc, err := FunnelChart("baseline", rows)
 	if err != nil {
@@ -166,7 +180,7 @@ func TestChartsFromRows(t *testing.T) {
 			t.Errorf("funnel SVG lacks %q", want)
 		}
 	}
-	if _, err := TrendChart("nosuch", rows, "", ""); err == nil {
+	if _, err := TrendChart("nosuch", rows, "", "", ""); err == nil {
 		t.Error("a trend chart of a scenario without rows did not fail")
 	}
 }
