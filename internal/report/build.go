@@ -62,10 +62,10 @@ func Build(in *Inputs) (*Report, error) {
 			r.Scenarios = append(r.Scenarios, n)
 		}
 	}
-	// The first month recorded, and January of its year (YYYY-MM).
-	var recorded, firstJan string
-	if in.Manifest != nil && len(in.Manifest.From) >= 4 {
-		recorded, firstJan = in.Manifest.From, in.Manifest.From[:4]+"-01"
+	// The first and last months recorded (YYYY-MM).
+	var recorded, last string
+	if in.Manifest != nil {
+		recorded, last = in.Manifest.From, in.Manifest.To
 	}
 	if in.Manifest != nil {
 		// The policy marker: the month the scenario starts to differ from the
@@ -86,11 +86,11 @@ func Build(in *Inputs) (*Report, error) {
 					r.Policy[s.Name], r.PolicyNote[s.Name] = d, "differs from "+r.Against
 				}
 			case len(s.Phases) > 1:
-				// Its first change within the years recorded, or its last
-				// before them (in force throughout).
+				// Its first change after the first month recorded, or its
+				// last before (in force throughout).
 				m := s.Phases[len(s.Phases)-1].From
 				for _, ph := range s.Phases[1:] {
-					if ph.From >= firstJan {
+					if ph.From > recorded {
 						m = ph.From
 						break
 					}
@@ -104,7 +104,7 @@ func Build(in *Inputs) (*Report, error) {
 		byScen[s.Scenario] = append(byScen[s.Scenario], s)
 	}
 	for _, scen := range r.Scenarios {
-		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen], recorded)
+		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen], recorded, last)
 		if err != nil {
 			return nil, err
 		}

@@ -120,9 +120,10 @@ func policyX(policy string) (float64, bool) {
 // of magnitude), each with the mean across replicates and the band between
 // the 5% and 95% quantiles. rows are rows of summary.parquet (those of other
 // scenarios are left out); policy is a month to mark ("" for none), note
-// what happens then ("differs from baseline"), and recorded the first month
-// recorded ("" if unknown): a month before it is in force throughout.
-func TrendChart(scenario string, rows []analysis.Summary, policy, note, recorded string) (*Chart, error) {
+// what happens then ("differs from baseline"), and from and to the first and
+// last months recorded ("" if unknown): a month no later than the first is
+// in force throughout, one after the last is never recorded.
+func TrendChart(scenario string, rows []analysis.Summary, policy, note, from, to string) (*Chart, error) {
 	tn, id := yearRows(rows, scenario, sim.TrueNewVictims), yearRows(rows, scenario, sim.IdentifiedOfficial)
 	if len(tn) == 0 || len(id) == 0 {
 		return nil, fmt.Errorf("summary.parquet has no yearly rows of true_new_victims and identified_official for %s", scenario)
@@ -146,10 +147,10 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note, recorded
 	marker := false
 	if hasPolicy {
 		switch y := int(math.Floor(px + 0.5)); {
-		case y < first || recorded != "" && policy < recorded:
-			ch.Caption += fmt.Sprintf(" It %s from %s, before the months recorded: in force throughout.", note, policy)
-		case y > last:
-			ch.Caption += fmt.Sprintf(" It %s from %s, after the years shown.", note, policy)
+		case y < first || from != "" && policy <= from:
+			ch.Caption += fmt.Sprintf(" It %s from %s, no later than the first month recorded: in force throughout.", note, policy)
+		case y > last || to != "" && policy > to:
+			ch.Caption += fmt.Sprintf(" It %s from %s, after the months recorded.", note, policy)
 		default:
 			marker, px = true, math.Min(math.Max(px, xmin), xmax)
 			ch.Caption += fmt.Sprintf(" Dotted line: %s, when it %s.", policy, note)
@@ -200,8 +201,9 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note, recorded
 		p.Legend.Add("5% to 95% of replicates", poly)
 		p.Legend.Top, p.Legend.Left = true, true
 		p.Legend.XOffs, p.Legend.YOffs = 4, -2
-		if marker && px < xmin+0.4*(xmax-xmin) {
-			// The line would cross the legend: put it on the right.
+		if marker && px < (xmin+xmax)/2 {
+			// A line in the left half would cross the legend: put it on the
+			// right (the line's label is at its foot, on its right).
 			p.Legend.Left, p.Legend.XOffs = false, -4
 		}
 		return p
@@ -434,8 +436,10 @@ func EffectChart(measure string, rows []output.CompareRow, rate bool) (*Chart, e
 	over := "over " + commonPeriod
 	xlabel := fmt.Sprintf("difference from %s, %s %s", against, unit, over)
 	if commonPeriod == "" {
+		// A short axis label: gonum centres it on the plot and shrinks the
+		// plot to fit it between the names and the values.
 		over = "over the years shown from the first in which each differs from " + against + " (beside each name)"
-		xlabel = fmt.Sprintf("difference from %s, %s (period beside each name)", against, unit)
+		xlabel = "difference, " + unit
 	}
 	ch.Caption = fmt.Sprintf("Paired difference scenario minus %s (replicate r against replicate r, the same random numbers) in %s, %s: "+
 		"dot the mean, whisker the 5%% to 95%% range across %d replicates (a 90%% interval). Right: mean [5%%, 95%%].", against, what, over, sel[0].Replicates)

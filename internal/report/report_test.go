@@ -97,7 +97,7 @@ func TestChartsFromRows(t *testing.T) {
 	for _, s := range rows {
 		byKey[SummaryKey(s)] = s
 	}
-	tc, err := TrendChart("baseline", rows, "2021-07", "differs from palermo", "")
+	tc, err := TrendChart("baseline", rows, "2021-07", "differs from palermo", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,16 +107,16 @@ func TestChartsFromRows(t *testing.T) {
 	if want := "Dotted line: 2021-07, when it differs from palermo."; !strings.Contains(tc.Caption, want) {
 		t.Errorf("caption %q lacks %q", tc.Caption, want)
 	}
-	before, err := TrendChart("baseline", rows, "2018-01", "differs from palermo", "")
+	before, err := TrendChart("baseline", rows, "2018-01", "differs from palermo", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "It differs from palermo from 2018-01, before the months recorded: in force throughout."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
+	if want := "It differs from palermo from 2018-01, no later than the first month recorded: in force throughout."; !strings.Contains(before.Caption, want) || strings.Contains(before.Caption, "Dotted line") {
 		t.Errorf("caption %q lacks %q, or promises a line", before.Caption, want)
 	}
 	// January of the first year shown falls half a year left of the axis's
 	// first tick: it is one of the years shown, and gets its line there.
-	jan, err := TrendChart("baseline", rows, "2020-01", "differs from palermo", "")
+	jan, err := TrendChart("baseline", rows, "2020-01", "differs from palermo", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +125,13 @@ func TestChartsFromRows(t *testing.T) {
 	}
 	// A month of the first year shown but before the first month recorded
 	// is in force throughout; one after the years shown is said to be.
-	for _, c := range []struct{ policy, recorded, want string }{
-		{"2020-01", "2020-06", "It differs from palermo from 2020-01, before the months recorded: in force throughout."},
-		{"2023-03", "2020-01", "It differs from palermo from 2023-03, after the years shown."},
+	for _, c := range []struct{ policy, from, to, want string }{
+		{"2020-01", "2020-06", "", "It differs from palermo from 2020-01, no later than the first month recorded: in force throughout."},
+		{"2020-06", "2020-06", "", "It differs from palermo from 2020-06, no later than the first month recorded: in force throughout."},
+		{"2023-03", "2020-01", "", "It differs from palermo from 2023-03, after the months recorded."},
+		{"2022-10", "2020-01", "2022-06", "It differs from palermo from 2022-10, after the months recorded."},
 	} {
-		ch, err := TrendChart("baseline", rows, c.policy, "differs from palermo", c.recorded)
+		ch, err := TrendChart("baseline", rows, c.policy, "differs from palermo", c.from, c.to)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +182,7 @@ func TestChartsFromRows(t *testing.T) {
 			t.Errorf("funnel SVG lacks %q", want)
 		}
 	}
-	if _, err := TrendChart("nosuch", rows, "", "", ""); err == nil {
+	if _, err := TrendChart("nosuch", rows, "", "", "", ""); err == nil {
 		t.Error("a trend chart of a scenario without rows did not fail")
 	}
 }
@@ -303,6 +305,36 @@ func TestLayoutCheck(t *testing.T) {
 		ps := measure(page)
 		if !strings.Contains(strings.Join(ps, "\n"), c.want) {
 			t.Errorf("%s: problems %q, want one with %q", c.name, ps, c.want)
+		}
+	}
+}
+
+// TestBuildMarkerWithoutComparison: with no scenario to compare against, the
+// trend chart marks the scenario's first change after the first month
+// recorded, and a scenario whose every change came before it is in force
+// throughout (a change within the years shown got no line: found by review).
+func TestBuildMarkerWithoutComparison(t *testing.T) {
+	phases := func(starts ...string) (ps []output.PhaseManifest) {
+		for _, s := range starts {
+			ps = append(ps, output.PhaseManifest{From: s})
+		}
+		return ps
+	}
+	for _, c := range []struct {
+		starts      []string
+		marker, cap string
+	}{
+		{[]string{"2010-01", "2020-01", "2021-03"}, "2021-03", "Dotted line: 2021-03, when it changes."},
+		{[]string{"2010-01", "2020-01"}, "2020-01", "It changes from 2020-01, no later than the first month recorded: in force throughout."},
+	} {
+		in := &Inputs{Summary: synthSummary("s"), Manifest: &output.Manifest{From: "2020-06", To: "2022-12",
+			Scenarios: []output.ScenarioManifest{{Name: "s", Phases: phases(c.starts...)}}}}
+		r, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Policy["s"] != c.marker || !strings.Contains(r.Trends["s"].Caption, c.cap) {
+			t.Errorf("phases %v: marker %q, caption %q; want %q and %q", c.starts, r.Policy["s"], r.Trends["s"].Caption, c.marker, c.cap)
 		}
 	}
 }
