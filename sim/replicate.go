@@ -676,25 +676,25 @@ func delayChanges(params []*model.Params) bool {
 // scanned.
 func (r *replicate) redrawPendingRetrafficking(t int32) {
 	var pending []int32
-	collect := func(events []event) {
-		for _, e := range events {
-			if e.kind != evRetraffick {
-				continue
-			}
-			r.exploitedAt(e.id, t-1) // applies a silent exit that came due
-			if v := &r.victims[e.id]; uint32(v.gen) == e.gen && v.state == Free {
-				pending = append(pending, e.id)
-			}
+	collect := func(e event) {
+		if e.kind != evRetraffick {
+			return
+		}
+		r.exploitedAt(e.id, t-1) // applies a silent exit that came due
+		if v := &r.victims[e.id]; uint32(v.gen) == e.gen && v.state == Free {
+			pending = append(pending, e.id)
 		}
 	}
 	for i := int(t) - int(r.start); i >= 0 && i < len(r.calendar); i++ {
-		collect(r.calendar[i])
+		for _, e := range r.calendar[i] {
+			collect(e)
+		}
 	}
 	// In month order, as in the calendar of a longer horizon, so that what
 	// happens before the horizon's end does not depend on where it ends.
 	slices.SortStableFunc(r.beyond, func(a, b dated) int { return cmp.Compare(a.t, b.t) })
 	for _, d := range r.beyond {
-		collect([]event{d.e})
+		collect(d.e)
 	}
 	// The events left there are stale, or of victims still exploited, which
 	// refreshHazards plans again.

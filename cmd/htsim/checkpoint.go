@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,18 +153,16 @@ func openCheckpoint(out string, m *output.Manifest, scenarios int) (*checkpoint,
 	}
 	// A killed run (SIGKILL, a lost node) leaves the temporary files it was
 	// writing; they are this run's and would otherwise stay beside its files.
-	for _, pattern := range []string{
-		filepath.Join(out, "*", "scenario=*", ".part-*.tmp-*"),
-		filepath.Join(out, ".*.tmp-*"),
-		filepath.Join(c.dir, ".*.tmp-*"),
-	} {
-		stale, _ := filepath.Glob(pattern)
-		for _, f := range stale {
-			if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				c.release()
-				return nil, 0, err
-			}
+	// (Listed without glob patterns: out's name may hold *, ? or [.)
+	stale := append(output.Named(out, ".", ".tmp-"), output.Named(c.dir, ".", ".tmp-")...)
+	for _, table := range output.Named(out, "", "") {
+		for _, dir := range output.Named(table, "scenario=", "") {
+			stale = append(stale, output.Named(dir, ".part-", ".tmp-")...)
 		}
+	}
+	if err := output.RemoveAll(stale); err != nil {
+		c.release()
+		return nil, 0, err
 	}
 	done := 0
 	for {

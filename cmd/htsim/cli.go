@@ -613,7 +613,7 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	// and the two mixed their files: review).
 	unlockOut, busy, err := lockDir(out, false, false)
 	if busy || errors.Is(err, errDirGone) {
-		return "", release, usagef("run: --out %s is being written by another htsim command now; wait for it to finish or choose another folder", out)
+		return "", release, errOutBusy("run", out)
 	}
 	if err != nil && !errors.Is(err, errNoLock) {
 		return "", release, err
@@ -656,8 +656,9 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	}
 	clean := filepath.Clean(out)
 	// A forced run killed outright (SIGKILL) leaves its staging folder.
-	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-*"))
-	for _, d := range stale {
+	// (Listed without a glob pattern: out's name may hold *, ? or [, and
+	// another folder's staging folder matched by one would be removed.)
+	for _, d := range output.Named(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-", "") {
 		os.RemoveAll(d)
 	}
 	staged, err := os.MkdirTemp(filepath.Dir(clean), "."+filepath.Base(clean)+".htsim-new-")

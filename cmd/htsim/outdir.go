@@ -40,6 +40,12 @@ func makeOut(dir string) (undo func(), err error) {
 	}, nil
 }
 
+// errOutBusy is the refusal of command what into a folder another htsim
+// command holds locked.
+func errOutBusy(what, out string) error {
+	return usagef("%s: --out %s is being written by another htsim command now; wait for it to finish or choose another folder", what, out)
+}
+
 // claimOut makes the output folder out if needed and locks it for this
 // command (what), so that a second command writing there at the same time is
 // refused instead of mixing or replacing its files. release unlocks it; with
@@ -61,7 +67,7 @@ func claimOut(out, what string) (release func(failed bool), err error) {
 	}
 	if busy {
 		// (Not removed: its owner may have just made it.)
-		return nil, usagef("%s: --out %s is being written by another htsim command now; wait for it to finish or choose another folder", what, out)
+		return nil, errOutBusy(what, out)
 	}
 	if err != nil {
 		undo()

@@ -86,13 +86,13 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ok := false
 	defer func() { release(!ok) }()
 	staging := filepath.Join(*dest, mergeStaging)
-	if entries, err := os.ReadDir(*dest); err != nil {
+	entries, err := os.ReadDir(*dest)
+	if err != nil {
 		return err
-	} else {
-		for _, e := range entries {
-			if e.Name() != mergeStaging {
-				return usagef("merge: --out %s is not empty", *dest)
-			}
+	}
+	for _, e := range entries {
+		if e.Name() != mergeStaging {
+			return usagef("merge: --out %s is not empty", *dest)
 		}
 	}
 	defer func() {
@@ -129,7 +129,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(staging)
+	entries, err = os.ReadDir(staging)
 	if err != nil {
 		return err
 	}

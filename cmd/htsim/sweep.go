@@ -53,6 +53,12 @@ type shardSpec struct{ index, count int }
 
 func (s shardSpec) String() string { return fmt.Sprintf("%d/%d", s.index, s.count) }
 
+// owns reports whether chunk k of scenario s of plan is this shard's:
+// chunks are dealt round-robin over the scenarios' chunks in order.
+func (s shardSpec) owns(plan *sweepPlan, scen, k int) bool {
+	return (scen*plan.perScen+k)%s.count == s.index
+}
+
 // resolveShard decides the shard from the flag or the environment.
 func resolveShard(flag string, shards int, getenv func(string) string) (shardSpec, error) {
 	slurmID, slurmCount := getenv("SLURM_ARRAY_TASK_ID"), getenv("SLURM_ARRAY_TASK_COUNT")
@@ -321,10 +327,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer hold()
-	global := func(s, k int) int { return s*plan.perScen + k }
 	mine, skipped := 0, 0
 	jobs := plan.jobs(func(s, k int) bool {
-		if global(s, k)%shard.count != shard.index {
+		if !shard.owns(plan, s, k) {
 			return false
 		}
 		mine++
@@ -443,7 +448,7 @@ func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan,
 			// chunks' temporary files can be a killed run's of it.
 			for s, sc := range plan.sw.Scenarios {
 				for k := 0; k < plan.perScen; k++ {
-					if (s*plan.perScen+k)%shard.count == shard.index {
+					if shard.owns(plan, s, k) {
 						if err := output.RemoveChunkTemps(o.out, sc.Name, k); err != nil {
 							return nil, err
 						}
@@ -470,7 +475,7 @@ func startSweep(o sweepOptions, manifest *output.SweepManifest, plan *sweepPlan,
 		present, total := 0, 0
 		for s, sc := range sw.Scenarios {
 			for k := 0; k < plan.perScen; k++ {
-				if (s*plan.perScen+k)%shard.count == shard.index {
+				if shard.owns(plan, s, k) {
 					total++
 					if _, err := os.Stat(output.ChunkPath(o.out, sc.Name, k)); err == nil {
 						present++

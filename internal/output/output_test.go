@@ -313,3 +313,35 @@ func writeReplicate(t *testing.T, cfg *sim.Config) (string, *sim.Result) {
 	}
 	return out, res
 }
+
+// TestChunkTempsOfOddFolderNames: the temporary part files of a killed sweep
+// are found by name, not by a glob pattern built from --out: a folder named
+// "a[1]*" had its own files left and another folder's ("a1x") removed.
+func TestChunkTempsOfOddFolderNames(t *testing.T) {
+	root := t.TempDir()
+	own, other := filepath.Join(root, "a[1]*"), filepath.Join(root, "a1x")
+	var temps []string
+	for _, out := range []string{own, other} {
+		tmp := filepath.Join(filepath.Dir(ChunkPath(out, "s", 0)), "."+filepath.Base(ChunkPath(out, "s", 0))+".tmp-123")
+		if err := os.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(tmp, []byte("x"), 0o644)
+		temps = append(temps, tmp)
+	}
+	if err := RemoveChunkTemps(own, "s", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(temps[0]); err == nil {
+		t.Error("the folder's own temporary file is left")
+	}
+	if _, err := os.Stat(temps[1]); err != nil {
+		t.Error("another folder's temporary file was removed")
+	}
+	if err := RemoveAllChunkTemps(other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(temps[1]); err == nil {
+		t.Error("RemoveAllChunkTemps left a temporary file")
+	}
+}

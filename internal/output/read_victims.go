@@ -37,9 +37,7 @@ func (r *VictimListsRow) Lists() model.List {
 }
 
 // StartYear returns the calendar year of the spell's start month.
-func (r *VictimListsRow) StartYear() int {
-	return time.Unix(int64(r.StartMonth)*86400, 0).UTC().Year()
-}
+func (r *VictimListsRow) StartYear() int { return r.Start().Year() }
 
 // Start returns the month the spell began.
 func (r *VictimListsRow) Start() model.Month {

@@ -204,43 +204,46 @@ func (s *SweepRows) WriteDesign(out string, matrix [][]float64) error {
 	return f.Commit()
 }
 
-// RemoveChunkTemps deletes the temporary files a killed run left for one chunk.
-func RemoveChunkTemps(out, scenario string, k int) error {
-	final := ChunkPath(out, scenario, k)
-	matches, err := filepath.Glob(filepath.Join(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*"))
+// Named returns the paths of the entries of dir whose names start with
+// prefix and contain infix after it, sorted; none when dir cannot be read.
+// It stands in for filepath.Glob where dir is the user's --out, whose name
+// may hold *, ? or [, which a glob pattern would read as wildcards.
+func Named(dir, prefix, infix string) []string {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return err
+		return nil
 	}
-	for _, m := range matches {
-		if err := os.Remove(m); err != nil && !errors.Is(err, os.ErrNotExist) {
+	var out []string
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, prefix) && strings.Contains(n[len(prefix):], infix) {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	return out
+}
+
+// RemoveAll removes the files at paths, those already gone included.
+func RemoveAll(paths []string) error {
+	for _, p := range paths {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
 	return nil
 }
 
+// RemoveChunkTemps deletes the temporary files a killed run left for one chunk.
+func RemoveChunkTemps(out, scenario string, k int) error {
+	final := ChunkPath(out, scenario, k)
+	return RemoveAll(Named(filepath.Dir(final), "."+filepath.Base(final)+".tmp-", ""))
+}
+
 // RemoveAllChunkTemps removes the temporary part files a killed sweep left in
 // out, of every scenario and chunk, reading each scenario's folder once.
 func RemoveAllChunkTemps(out string) error {
-	scens, err := os.ReadDir(filepath.Join(out, "yearly"))
-	if err != nil {
-		return nil // no yearly folder, no temporary files
-	}
-	for _, sc := range scens {
-		if !strings.HasPrefix(sc.Name(), "scenario=") {
-			continue
-		}
-		dir := filepath.Join(out, "yearly", sc.Name())
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue // not a folder
-		}
-		for _, e := range entries {
-			if n := e.Name(); strings.HasPrefix(n, ".part-c") && strings.Contains(n, ".parquet.tmp-") {
-				if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return err
-				}
-			}
+	for _, dir := range Named(filepath.Join(out, "yearly"), "scenario=", "") {
+		if err := RemoveAll(Named(dir, ".part-c", ".parquet.tmp-")); err != nil {
+			return err
 		}
 	}
 	return nil
