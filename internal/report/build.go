@@ -66,8 +66,6 @@ func Build(in *Inputs) (*Report, error) {
 	var recorded, last string
 	if in.Manifest != nil {
 		recorded, last = in.Manifest.From, in.Manifest.To
-	}
-	if in.Manifest != nil {
 		// The policy marker: the month the scenario starts to differ from the
 		// one it is compared against (its own policy month against the
 		// scenario it extends), or its first later phase without one.

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"htsim/internal/output"
 )
 
 // figureView is a chart as the page shows it.
@@ -204,11 +206,7 @@ func (r *Report) manifestView(v *pageView) error {
 	for _, s := range m.Scenarios {
 		policy := "-"
 		if len(s.Phases) > 1 {
-			var starts []string
-			for _, ph := range s.Phases[1:] {
-				starts = append(starts, ph.From)
-			}
-			policy = strings.Join(starts, ", ")
+			policy = strings.Join(laterStarts(&s), ", ")
 		}
 		for i, f := range s.Files {
 			row := Row{Group: i == 0}
@@ -257,15 +255,11 @@ func (r *Report) manifestView(v *pageView) error {
 					before[p.Path] = p.Dist.String()
 				}
 			}
-			var starts []string
-			for _, ph := range s.Phases[1:] {
-				starts = append(starts, ph.From)
-			}
 			by := "(the rest as in the scenario it extends)"
 			if len(s.Files) > 2 {
 				by = "(by it and the scenarios it extends; the rest as in its first phase)"
 			}
-			summary = fmt.Sprintf("%s: %d parameter%s changed from %s %s", s.Name, n, map[bool]string{true: "s"}[n != 1], strings.Join(starts, ", "), by)
+			summary = fmt.Sprintf("%s: %d parameter%s changed from %s %s", s.Name, n, map[bool]string{true: "s"}[n != 1], strings.Join(laterStarts(&s), ", "), by)
 		}
 		h, err := renderTable(t)
 		if err != nil {
@@ -380,4 +374,14 @@ func renderTable(t *Table) (template.HTML, error) {
 	}
 	b.WriteString("</tbody></table></div>")
 	return template.HTML(b.String()), nil
+}
+
+// laterStarts lists the months (YYYY-MM) at which a scenario's phases after
+// its first begin.
+func laterStarts(s *output.ScenarioManifest) []string {
+	var starts []string
+	for _, ph := range s.Phases[1:] {
+		starts = append(starts, ph.From)
+	}
+	return starts
 }
