@@ -57,9 +57,12 @@ type Layout struct {
 	ScrollWidth float64       `json:"scrollWidth"`
 	Expected    int           `json:"expected"` // body's data-charts: the charts the report built
 	Charts      []ChartLayout `json:"charts"`
-	Clipped     []string      `json:"clipped"`  // chart texts outside their chart
-	Overlaps    []string      `json:"overlaps"` // pairs of charts that overlap
-	Overflow    []string      `json:"overflow"` // elements reaching beyond the page width
+	Clipped     []string      `json:"clipped"` // chart texts outside their chart
+	// Collisions are texts of one chart that overlap, or that a dashed
+	// vertical line (a policy marker) crosses.
+	Collisions []string `json:"collisions"`
+	Overlaps   []string `json:"overlaps"` // pairs of charts that overlap
+	Overflow   []string `json:"overflow"` // elements reaching beyond the page width
 }
 
 var dataLayoutRE = regexp.MustCompile(`<body[^>]*\sdata-layout="([^"]*)"`)
@@ -122,7 +125,7 @@ func Screenshot(ctx context.Context, chromium, page, png string, width, height i
 }
 
 // Problems lists what is wrong with a layout: a chart missing, not drawn
-// or of no size, texts outside their chart, charts that overlap, and
+// or of no size, texts outside their chart or colliding in it, charts that overlap, and
 // elements wider than the page. want is the number of charts expected.
 func (l *Layout) Problems(want int) []string {
 	var ps []string
@@ -147,6 +150,9 @@ func (l *Layout) Problems(want int) []string {
 	}
 	for _, s := range l.Clipped {
 		ps = append(ps, "text outside its chart: "+s)
+	}
+	for _, s := range l.Collisions {
+		ps = append(ps, "texts collide: "+s)
 	}
 	for _, s := range l.Overlaps {
 		ps = append(ps, "charts overlap: "+s)

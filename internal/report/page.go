@@ -45,13 +45,17 @@ summary{cursor:pointer;font-weight:bold}
 
 // layoutScript measures the page once it is laid out and writes the result
 // into body's data-layout attribute (JSON): the page width, every chart's
-// rendered size, chart texts that fall outside their chart, charts that
-// overlap, and elements that reach beyond the page width (the contents of
-// a table's scrolling box excepted). The tests read it with headless
-// Chromium's --dump-dom; it changes nothing on the page.
+// rendered size, chart texts that fall outside their chart, texts of a chart
+// that overlap each other or that a dashed vertical line (a policy marker)
+// crosses (a text's box is its line box cut to the font size, about the
+// height of its glyphs: line boxes of stacked legend rows overlap by design),
+// charts that overlap, and elements that reach beyond the page
+// width (the contents of a table's scrolling box excepted). The tests read
+// it with headless Chromium's --dump-dom; it changes nothing on the page.
 const layoutScript = `
 (function(){
-var doc=document.documentElement,W=doc.clientWidth,charts=[],clipped=[],overlaps=[],overflow=[];
+var doc=document.documentElement,W=doc.clientWidth,charts=[],clipped=[],collisions=[],overlaps=[],overflow=[];
+function cross(a,b){return Math.min(a.right,b.right)-Math.max(a.left,b.left)>1&&Math.min(a.bottom,b.bottom)-Math.max(a.top,b.top)>1;}
 var figs=document.querySelectorAll('figure.chart');
 for(var i=0;i<figs.length;i++){
  var f=figs[i],svg=f.querySelector('svg'),r=svg?svg.getBoundingClientRect():null;
@@ -59,7 +63,13 @@ for(var i=0;i<figs.length;i++){
   left:r?Math.round(r.left):0,right:r?Math.round(r.right):0,marks:svg?svg.querySelectorAll('path,text').length:0,
   texts:svg?svg.querySelectorAll('text').length:0});
  if(svg){var ts=svg.querySelectorAll('text');for(var j=0;j<ts.length;j++){var t=ts[j].getBoundingClientRect();
-  if(t.width>0&&(t.left<r.left-1||t.right>r.right+1||t.top<r.top-1||t.bottom>r.bottom+1))clipped.push(f.id+': '+ts[j].textContent);}}
+  if(t.width>0&&(t.left<r.left-1||t.right>r.right+1||t.top<r.top-1||t.bottom>r.bottom+1))clipped.push(f.id+': '+ts[j].textContent);}
+  var boxes=[];for(j=0;j<ts.length;j++){var b=ts[j].getBoundingClientRect(),fs=parseFloat(getComputedStyle(ts[j]).fontSize)||b.height,d=Math.max(0,(b.height-fs)/2);
+   if(b.width>0&&ts[j].textContent.trim())boxes.push([ts[j].textContent,{left:b.left,right:b.right,top:b.top+d,bottom:b.bottom-d}]);}
+  for(j=0;j<boxes.length;j++)for(var m=j+1;m<boxes.length;m++)if(cross(boxes[j][1],boxes[m][1]))collisions.push(f.id+': "'+boxes[j][0]+'" and "'+boxes[m][0]+'"');
+  var ps=svg.querySelectorAll('path');for(j=0;j<ps.length;j++){var st=ps[j].getAttribute('style')||'',q=ps[j].getBoundingClientRect();
+   if(st.indexOf('dasharray')<0||q.width>1||q.height<20)continue;var line={left:q.left-1,right:q.right+1,top:q.top,bottom:q.bottom};
+   for(m=0;m<boxes.length;m++)if(cross(line,boxes[m][1]))collisions.push(f.id+': a dashed line crosses "'+boxes[m][0]+'"');}}
 }
 for(i=0;i<figs.length;i++){var a=figs[i].getBoundingClientRect();for(var k=i+1;k<figs.length;k++){var b=figs[k].getBoundingClientRect();
  if(Math.min(a.right,b.right)-Math.max(a.left,b.left)>1&&Math.min(a.bottom,b.bottom)-Math.max(a.top,b.top)>1)overlaps.push(figs[i].id+' / '+figs[k].id);}}
@@ -69,7 +79,7 @@ for(i=0;i<all.length;i++){var e=all[i],p=e.parentElement;
  var q=e.getBoundingClientRect();
  if(q.width>0&&(q.right>W+1||q.left<-1))overflow.push(e.tagName.toLowerCase()+(e.id?'#'+e.id:'')+(e.className&&e.className.baseVal===undefined?'.'+e.className:'')+' '+Math.round(q.left)+'..'+Math.round(q.right));}
 document.body.setAttribute('data-layout',JSON.stringify({width:W,scrollWidth:doc.scrollWidth,
- expected:+document.body.getAttribute('data-charts'),charts:charts,clipped:clipped.slice(0,50),overlaps:overlaps,overflow:overflow.slice(0,50)}));
+ expected:+document.body.getAttribute('data-charts'),charts:charts,clipped:clipped.slice(0,50),collisions:collisions.slice(0,50),overlaps:overlaps,overflow:overflow.slice(0,50)}));
 })();
 `
 

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -73,8 +74,11 @@ func TestNiceTicks(t *testing.T) {
 
 // synthSummary makes summary rows of one scenario over 2020-2022 and the
 // horizon, with distinct values per measure and period.
-func synthSummary(scen string) []analysis.Summary {
-	periods := analysis.SummaryPeriods(2020, 2022)
+func synthSummary(scen string) []analysis.Summary { return synthSummaryYears(scen, 2020, 2022) }
+
+// synthSummaryYears is synthSummary over the years from first to last.
+func synthSummaryYears(scen string, first, last int) []analysis.Summary {
+	periods := analysis.SummaryPeriods(first, last)
 	var out []analysis.Summary
 	for pi, p := range periods {
 		for m := sim.Measure(0); m < sim.NumMeasures; m++ {
@@ -306,6 +310,70 @@ func TestLayoutCheck(t *testing.T) {
 		if !strings.Contains(strings.Join(ps, "\n"), c.want) {
 			t.Errorf("%s: problems %q, want one with %q", c.name, ps, c.want)
 		}
+	}
+}
+
+// TestMarkerLayout draws the trend chart's policy marker at months across
+// the default horizon, at its ends and on either side of its middle, and
+// checks in headless Chromium that no text of a chart overlaps another and
+// that the dotted line crosses none: the legend moves to the side away from
+// the line, and the line's label sits at its foot on the side with more room
+// (they were placed by eye until session 9).
+func TestMarkerLayout(t *testing.T) {
+	chromium, err := Chromium()
+	if err != nil {
+		if testing.Short() {
+			t.Skipf("-short: %v", err)
+		}
+		t.Fatalf("this test needs headless Chromium: %v\n(as root: bash scripts/ensure-chromium.sh, or make test)", err)
+	}
+	markers := []string{"2010-02", "2010-07", "2011-01", "2014-06", "2019-12", "2020-01", "2020-07", "2024-05", "2029-12", "2030-06", "2030-12"}
+	in := &Inputs{Out: "synthetic", Manifest: &output.Manifest{From: "2010-01", To: "2030-12"}}
+	for i, m := range markers {
+		name := fmt.Sprintf("s%02d", i)
+		in.Summary = append(in.Summary, synthSummaryYears(name, 2010, 2030)...)
+		in.Manifest.Scenarios = append(in.Manifest.Scenarios, output.ScenarioManifest{Name: name,
+			Phases: []output.PhaseManifest{{From: "2008-01"}, {From: m}}})
+	}
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range markers {
+		name := fmt.Sprintf("s%02d", i)
+		if r.Policy[name] != m || !strings.Contains(r.Trends[name].Caption, "Dotted line: "+m) {
+			t.Fatalf("%s: marker %q, caption %q; want a line at %s", name, r.Policy[name], r.Trends[name].Caption, m)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := r.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	index := filepath.Join(dir, IndexName)
+	good, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	measure := func(page string) []string {
+		t.Helper()
+		if err := os.WriteFile(index, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		l, _, err := MeasureLayout(ctx, chromium, index, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Problems(2 * len(markers))
+	}
+	if ps := measure(string(good)); len(ps) != 0 {
+		t.Fatalf("markers at %v: layout problems:\n%s", markers, strings.Join(ps, "\n"))
+	}
+	// The check can fail: larger type makes the legend's rows overlap.
+	ps := measure(strings.Replace(string(good), "</style>", "#trend-s03 text{font-size:20px!important}</style>", 1))
+	if !strings.Contains(strings.Join(ps, "\n"), "texts collide: trend-s03") {
+		t.Errorf("larger type in trend-s03: problems %q, want a collision there", ps)
 	}
 }
 
