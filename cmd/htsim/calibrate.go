@@ -132,6 +132,12 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		targetsFile = output.FileManifest{Name: o.data, Path: o.data, Content: string(raw)}
 	}
+	// The inputs are checked before --out is touched: a bad --data or
+	// --params is reported as such, whatever the folder holds.
+	plan, err := planCalibration(o, sc, targetsFile, from, to, stderr)
+	if err != nil {
+		return err
+	}
 	release, err := claimOut(o.out, "calibrate")
 	if err != nil {
 		return err
@@ -140,21 +146,30 @@ func cmdCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		release(true)
 		return err
 	}
-	err = executeCalibration(ctx, o, sc, targetsFile, from, to, append([]string{"htsim", "calibrate"}, args...), stdout, stderr)
+	err = executeCalibration(ctx, o, sc, plan, append([]string{"htsim", "calibrate"}, args...), stdout)
 	release(err != nil)
 	return err
 }
 
-// executeCalibration fits sc's parameters to the targets in data and writes
-// the calibration folder o.out, manifest included. It is what calibrate runs
-// once its flags are checked, and what reproduce reruns from a manifest.
-func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.Scenario, data output.FileManifest, from, to model.Month, command []string, stdout, stderr io.Writer) error {
+// calibrationPlan is what a calibration fits: the priors of its parameters
+// and the target figures, read and checked before anything runs.
+type calibrationPlan struct {
+	priors   []prior
+	targets  []analysis.Target
+	data     output.FileManifest
+	from, to model.Month
+}
+
+// planCalibration checks sc, the calibrated parameters and the targets in
+// data, and notes on stderr what of the horizon is fitted and which held-out
+// years hold nothing.
+func planCalibration(o calibrateOptions, sc *scenarios.Scenario, data output.FileManifest, from, to model.Month, stderr io.Writer) (*calibrationPlan, error) {
 	if len(sc.Phases) != 1 {
-		return usagef("calibrate: %s has a policy phase; calibrate a scenario without one (baseline)", sc.Name)
+		return nil, usagef("calibrate: %s has a policy phase; calibrate a scenario without one (baseline)", sc.Name)
 	}
 	priors, err := makePriors(sc, o.params, o.priors)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	name := data.Name
 	// The figures are yearly: only the years simulated whole are fitted.
@@ -166,7 +181,7 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 		last--
 	}
 	if first > last {
-		return usagef("calibrate: %s to %s holds no whole year; the figures are yearly (simulate January to December)", from, to)
+		return nil, usagef("calibrate: %s to %s holds no whole year; the figures are yearly (simulate January to December)", from, to)
 	}
 	if first != from.Year() || last != to.Year() {
 		years := fmt.Sprintf("the whole years %d-%d are", first, last)
@@ -177,7 +192,7 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 	}
 	targets, err := analysis.ReadTargets(strings.NewReader(data.Content), name, first, last, o.breakdowns)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	fitted := 0
 	heldOut := map[int]bool{}
@@ -202,8 +217,16 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 		if !o.breakdowns {
 			hint = " (rows of subgroups, such as form=sexual, are fitted only with --breakdowns)"
 		}
-		return usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years%s", name, first, last, hint)
+		return nil, usagef("calibrate: no target figures to fit in %s between %d and %d outside the held-out years%s", name, first, last, hint)
 	}
+	return &calibrationPlan{priors: priors, targets: targets, data: data, from: from, to: to}, nil
+}
+
+// executeCalibration fits sc's parameters to the targets of plan and writes
+// the calibration folder o.out, manifest included. It is what calibrate runs
+// once its flags are checked, and what reproduce reruns from a manifest.
+func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.Scenario, plan *calibrationPlan, command []string, stdout io.Writer) error {
+	priors, targets, data, from, to := plan.priors, plan.targets, plan.data, plan.from, plan.to
 	draws, err := runCalibration(ctx, sc, priors, targets, o, from, to)
 	if err != nil {
 		return err
@@ -219,7 +242,7 @@ func executeCalibration(ctx context.Context, o calibrateOptions, sc *scenarios.S
 	if err := os.Remove(filepath.Join(o.out, "manifest.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := writeCalibration(o, sc, priors, post, accepted, fit, name, len(draws)); err != nil {
+	if err := writeCalibration(o, sc, priors, post, accepted, fit, data.Name, len(draws)); err != nil {
 		return err
 	}
 	m := output.NewManifest(command, []*scenarios.Scenario{sc})

@@ -275,6 +275,11 @@ func TestCalibrateBadFlags(t *testing.T) {
 		{[]string{"calibrate", "--scenario", "palermo"}, "policy phase"},
 		{[]string{"calibrate", "--data", "/nonexistent.csv"}, "--data"},
 		{[]string{"calibrate", "--out", earlier}, "holds an earlier calibration; choose another folder or add --force"},
+		// The inputs are checked before the folder: a bad parameter or
+		// targets file is reported as such (it was "holds an earlier
+		// calibration" until session 9).
+		{[]string{"calibrate", "--out", earlier, "--params", "law.labour_explicit"}, "not a numeric parameter"},
+		{[]string{"calibrate", "--out", earlier, "--data", filepath.Join(earlier, "fit.csv")}, "year,quantity,breakdown,value,source"},
 		{[]string{"calibrate", "--from", "2019-01", "--to", "2019-06"}, "holds no whole year"},
 	} {
 		// A fresh --out first; a case's own --out comes later and wins.

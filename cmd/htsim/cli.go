@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -160,6 +161,11 @@ func parse(fs *pflag.FlagSet, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
+		// Every unsigned flag is a 64-bit seed: pflag's "non-negative"
+		// hides the upper bound from a seed of 2^64.
+		if msg := err.Error(); strings.HasSuffix(msg, "must be a non-negative integer") {
+			return usagef("%s from 0 to %d", strings.TrimSuffix(msg, "a non-negative integer")+"an integer", uint64(math.MaxUint64))
+		}
 		return usageError{err}
 	}
 	return nil
@@ -206,7 +212,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var o runOptions
 	fs := newFlags("run", runUsage, stdout)
 	fs.IntVarP(&o.replicates, "replicates", "n", 100, "replicates per scenario (Monte Carlo draws of parameters and events)")
-	fs.Uint64VarP(&o.seed, "seed", "s", 1, "master seed (a non-negative integer)")
+	fs.Uint64VarP(&o.seed, "seed", "s", 1, "master seed (an integer from 0 to 18446744073709551615)")
 	fs.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "replicates simulated in parallel")
 	fs.StringVarP(&o.out, "out", "o", "results", "output folder")
 	fs.StringVar(&o.from, "from", "", "first month recorded, YYYY-MM (default: the scenario's, 2010-01)")
@@ -251,6 +257,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var scs []*scenarios.Scenario
 	seen := map[string]string{}
 	for _, arg := range fs.Args() {
+		if isSweepFile(arg) {
+			return usagef("run: %s is a sweep file (it has a top-level design: or scenarios: key); run it with htsim sweep %s", arg, arg)
+		}
 		sc, err := scenarios.Load(arg)
 		if err != nil {
 			return err
@@ -551,8 +560,8 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		}
 		return out, release, nil
 	}
-	if err != nil {
-		return "", release, err
+	if err != nil { // a parent that is a file, a folder it may not read
+		return "", release, usagef("run: --out %s: %v", out, err)
 	}
 	if !info.IsDir() {
 		return "", release, usagef("run: --out %s exists and is not a folder", out)
@@ -676,9 +685,10 @@ func lockOnly(dir string) bool {
 }
 
 // runOutputs are the files and folders of htsim output that a new run in the
-// same folder replaces (a sweep's too, so that none is left beside the run).
-var runOutputs = []string{"yearly", "parameters", "victims", "monthly", "manifest.json", "compare.parquet", "summary.parquet",
-	"report", "design.parquet", "sensitivity.parquet", partialDir}
+// same folder replaces (a sweep's and a calibration's too, so that none is
+// left beside the run, which reproduce would then take for part of it).
+var runOutputs = append([]string{"yearly", "parameters", "victims", "monthly", "manifest.json", "compare.parquet", "summary.parquet",
+	"report", "design.parquet", "sensitivity.parquet", partialDir}, calibrationFiles...)
 
 // replaceRun moves the complete run in staged into out, in place of the
 // earlier run's outputs; other files in out stay.
@@ -803,7 +813,8 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// isSweepFile reports whether a file is a sweep file (it has a top-level design: key).
+// isSweepFile reports whether a file is a sweep file: it has a top-level
+// design: or scenarios: key, which no scenario file has.
 func isSweepFile(path string) bool {
 	if !scenarios.IsPath(path) {
 		return false
@@ -815,10 +826,10 @@ func isSweepFile(path string) bool {
 	return sweepKeyRE.Match(data)
 }
 
-var sweepKeyRE = regexp.MustCompile(`(?m)^design:`)
+var sweepKeyRE = regexp.MustCompile(`(?m)^(design|scenarios):`)
 
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("validate", "Usage: htsim validate FILE...\n\nChecks scenario files (or built-in names) without running them.\nPrints OK or every problem found; exits 2 if any file is invalid.\n", stdout)
+	fs := newFlags("validate", "Usage: htsim validate FILE...\n\nChecks scenario files (or built-in names) and sweep files (those with a\ntop-level design: or scenarios: key) without running them.\nPrints OK or every problem found; exits 2 if any file is invalid.\n", stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"htsim/internal/output"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -59,6 +61,10 @@ func TestBadInvocations(t *testing.T) {
 		{"resume nothing", []string{"run", "--resume", "--out", filepath.Join(dir, "never-run"), "baseline"}, "there is no interrupted run to finish"},
 		{"seed not a number", []string{"run", "--seed", "abc", "baseline"}, `invalid argument "abc" for "-s, --seed"`},
 		{"negative seed", []string{"run", "--seed=-5", "baseline"}, `invalid argument "-5"`},
+		{"seed beyond 64 bits", []string{"run", "--seed", "18446744073709551616", "baseline"}, "must be an integer from 0 to 18446744073709551615"},
+		{"out under a file", []string{"run", "--out", filepath.Join(binary, "sub"), "baseline"}, "run: --out " + filepath.Join(binary, "sub") + ": "},
+		{"a sweep file to run", []string{"run", "../../scenarios/sweeps/example.yaml"}, "is a sweep file (it has a top-level design: or scenarios: key); run it with htsim sweep"},
+		{"a scenario file to sweep", []string{"sweep", "../../scenarios/baseline.yaml"}, "not a sweep file (a scenario file? run it with htsim run"},
 		{"from after to", []string{"run", "--from", "2020-01", "--to", "2015-12", "baseline"}, "--from 2020-01 is after --to 2015-12"},
 		{"bad month", []string{"run", "--from", "2020-13", "baseline"}, "month 01-12"},
 		{"unknown flag", []string{"run", "--frobnicate", "baseline"}, "unknown flag: --frobnicate"},
@@ -161,6 +167,28 @@ func TestRefusesNonEmptyOut(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "notes.txt")); string(b) != "mine" {
 		t.Fatal("user file was touched")
+	}
+}
+
+// TestRunForceOverCalibration: a forced run into a calibration's folder
+// removes the calibration's files with its manifest; they were left beside
+// the run, which reproduce then took for the whole folder (found by review).
+func TestRunForceOverCalibration(t *testing.T) {
+	out := t.TempDir()
+	for _, name := range append([]string{"manifest.json"}, calibrationFiles...) {
+		os.WriteFile(filepath.Join(out, name), []byte("{}"), 0o644)
+	}
+	code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", out, "--force", "baseline")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range calibrationFiles {
+		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
+			t.Errorf("%s was left beside the new run", name)
+		}
+	}
+	if _, err := output.ReadManifest(out); err != nil {
+		t.Errorf("the new run's manifest: %v", err)
 	}
 }
 

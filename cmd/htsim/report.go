@@ -53,6 +53,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usagef("report: name one run folder (the --out of htsim run)")
 	}
 	out := fs.Arg(0)
+	if info, err := os.Stat(out); errors.Is(err, os.ErrNotExist) {
+		return usagef("report: %s does not exist; name the folder of htsim run (its --out)", out)
+	} else if err != nil || !info.IsDir() {
+		return usagef("report: %s is not a folder; name the folder of htsim run (its --out)", out)
+	}
 	dir := filepath.Join(out, "report")
 	if !o.force {
 		if err := reportFolderOwned(dir); err != nil {
@@ -63,6 +68,9 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{fmt.Errorf("report: %v", err)}
 	}
 	if sm, err := readSweepManifest(out); err == nil {
+		if sm.Design != "saltelli" {
+			return usagef("report: %s holds sweep %s (a %s design); the report takes the folder of htsim run, and only a saltelli sweep's Sobol indices (--sensitivity)", out, sm.Sweep, sm.Design)
+		}
 		return usagef("report: %s holds sweep %s; the report takes the folder of htsim run, and a sweep's Sobol indices with --sensitivity %s", out, sm.Sweep, out)
 	}
 	if o.sensitivity != "" {

@@ -593,7 +593,8 @@ func TestReportErrors(t *testing.T) {
 		want string
 	}{
 		{"no folder", []string{"report"}, "name one run folder"},
-		{"missing folder", []string{"report", filepath.Join(dir, "nosuch")}, "no manifest.json"},
+		{"missing folder", []string{"report", filepath.Join(dir, "nosuch")}, "nosuch does not exist"},
+		{"a file", []string{"report", filepath.Join(dir, "tiny.yaml")}, "tiny.yaml is not a folder"},
 		{"sweep folder", []string{"report", sweepOut}, "holds sweep tiny"},
 		{"missing sensitivity", []string{"report", run, "--sensitivity", filepath.Join(dir, "nosuch")}, "--sensitivity"},
 		{"sweep without sensitivity", []string{"report", run, "--sensitivity", sweepOut}, "sensitivity.parquet does not exist"},

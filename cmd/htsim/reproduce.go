@@ -475,7 +475,11 @@ func reproduceCalibration(ctx context.Context, out string, m *output.SweepManife
 		workers: workers, holdout: c.Holdout, parent: c.Parent, out: filepath.Join(tmp, "calibration"), quiet: true,
 		breakdowns: c.Breakdowns}
 	// The calibration's warnings were given when it was made.
-	if err := executeCalibration(ctx, o, scs[0], c.Data, from, to, []string{"htsim", "reproduce", out}, io.Discard, io.Discard); err != nil {
+	plan, err := planCalibration(o, scs[0], c.Data, from, to, io.Discard)
+	if err != nil {
+		return err
+	}
+	if err := executeCalibration(ctx, o, scs[0], plan, []string{"htsim", "reproduce", out}, io.Discard); err != nil {
 		return err
 	}
 	// Every file a calibration writes, whatever list the manifest holds.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"htsim/analysis"
 	"htsim/internal/output"
@@ -139,6 +141,9 @@ func loadTotals(ctx context.Context, out, cmd, name string, m *output.Manifest, 
 	}
 	if want, ok := m.YearlySHA256[name]; ok || m.YearlySHA256 != nil {
 		got, err := fileHash(output.TablePath(out, "yearly", name))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("%s: %s lacks %s, which its manifest.json records; the run folder is incomplete", cmd, out, output.TablePath("", "yearly", name))
+		}
 		if err != nil {
 			return nil, err
 		}

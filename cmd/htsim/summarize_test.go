@@ -260,8 +260,16 @@ func TestSummarizeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	yearly := output.TablePath(run, "yearly", "baseline")
-	os.WriteFile(yearly, design, 0o644)
+	// A table gone from its folder: the folder is incomplete, input not I/O.
+	hidden := yearly + ".away"
+	os.Rename(yearly, hidden)
 	code, _, stderr := runCLI(t, "summarize", run)
+	if want := "lacks " + filepath.Join("yearly", "scenario=baseline", output.PartName) + ", which its manifest.json records; the run folder is incomplete"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("missing yearly table: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+	os.Rename(hidden, yearly)
+	os.WriteFile(yearly, design, 0o644)
+	code, _, stderr = runCLI(t, "summarize", run)
 	if want := "yearly/scenario=baseline does not have the SHA-256 its manifest.json records"; code != 2 || !strings.Contains(stderr, want) {
 		t.Errorf("foreign yearly table: exit %d, stderr %q; want 2 and %q", code, stderr, want)
 	}

@@ -132,7 +132,7 @@ func WriteSensitivity(out string, rows []SensitivityRow) error {
 // naming it.
 func ReadSensitivity(path string) ([]SensitivityRow, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, inputErrorf("%s does not exist: give a Saltelli sweep folder after htsim sensitivity, or its sensitivity.parquet", path)
+		return nil, inputErrorf("%s does not exist: run htsim sensitivity on the Saltelli sweep folder first (it writes the file), then give the folder or the file", path)
 	}
 	rows, err := readTable[SensitivityRow](path, "the sensitivity table of htsim sensitivity", "scenario", "output", "parameter", "s1", "st")
 	for i := range rows {
