@@ -112,6 +112,11 @@ func parseSweep(path string, data []byte, l loader) (*Sweep, error) {
 			for _, item := range seq.Values {
 				if v, ok := d.str(item, "scenarios"); ok {
 					s.ScenarioArg = append(s.ScenarioArg, v)
+					// An unknown name is reported with the file's other
+					// problems, not after they are mended.
+					if _, err := builtin.ReadFile(v + ".yaml"); err != nil && !IsPath(v) && l.rec == nil {
+						d.fail(item, "scenarios", fmt.Sprintf("scenario %q: no built-in scenario of that name", v), strings.Join(BuiltinNames(), ", ")+", or a path to a .yaml file")
+					}
 				}
 			}
 			if len(seq.Values) == 0 {

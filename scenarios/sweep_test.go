@@ -333,3 +333,18 @@ func TestSweepKeepsScenariosValid(t *testing.T) {
 		t.Errorf("a valid sweep: %v", err)
 	}
 }
+
+// TestSweepReportsEveryProblem: an unknown scenario is reported with the
+// file's other problems, not only once they are mended (review, session 9).
+func TestSweepReportsEveryProblem(t *testing.T) {
+	src := "name: t\nscenarios: [baseline, palerm]\ndesign: {kind: lhs, points: 4}\nreplicates: 2\nbogus: 1\nparameters:\n  police.skill: {min: 0.3, max: 0.9}\n"
+	_, err := scenarios.ParseSweep("two.yaml", []byte(src))
+	if err == nil {
+		t.Fatal("a sweep with an unknown scenario and an unknown key loaded")
+	}
+	for _, want := range []string{`two.yaml:2: scenarios: scenario "palerm": no built-in scenario of that name`, "two.yaml:5: bogus: unknown key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}

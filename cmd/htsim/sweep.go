@@ -189,6 +189,34 @@ func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
 	return p, nil
 }
 
+// idleShards says that shards shards outnumber plan's part files, and what
+// --chunk would give each of them one.
+func idleShards(plan *sweepPlan, shards int) string {
+	jobs, scens := len(plan.matrix)*plan.sw.Replicates, len(plan.sw.Scenarios)
+	msg := fmt.Sprintf("%d shards share the %d part file(s) of --chunk %d, so %d of them have none to run", shards, plan.files, plan.chunk, shards-plan.files)
+	if jobs*scens < shards {
+		return msg + fmt.Sprintf("; the sweep has %d jobs in all, so at most %d shards can have work", jobs*scens, jobs*scens)
+	}
+	return msg + fmt.Sprintf("; --chunk %d or less gives every shard one", chunkForShards(jobs, scens, shards))
+}
+
+// chunkForShards is the largest chunk (jobs per file) that makes at least
+// shards part files of a sweep of jobs jobs per scenario and scenarios
+// scenarios, or 1 if none does.
+func chunkForShards(jobs, scenarios, shards int) int {
+	files := func(c int) int { return scenarios * ((jobs + c - 1) / c) } // does not grow with c
+	lo, hi := 1, max(jobs, 1)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if files(mid) >= shards {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
 // jobs returns the jobs of the chunks selected by keep(scenario, chunk), in file order.
 func (p *sweepPlan) jobs(keep func(s, k int) bool) []sweepJob {
 	var out []sweepJob
@@ -295,6 +323,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if arg := fs.Arg(0); scenarios.IsPath(arg) && !isSweepFile(arg) {
+		if _, err := os.Stat(arg); err == nil {
+			return usagef("sweep: %s has neither a design: nor a scenarios: key: not a sweep file (a scenario file? run it with htsim run %s); scenarios/sweeps/example.yaml shows the form", arg, arg)
+		}
+	}
 	sw, err := scenarios.LoadSweep(fs.Arg(0))
 	if err != nil {
 		return err
@@ -305,6 +338,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if o.out == "" {
 		o.out = filepath.Join("results", "sweep-"+sw.Name)
+	}
+	if shard.count > plan.files {
+		fmt.Fprintf(stderr, "htsim: sweep: warning: %s\n", idleShards(plan, shard.count))
 	}
 	manifest := sweepManifest(plan, args)
 	// The check of --out and the writing of the design and manifest happen

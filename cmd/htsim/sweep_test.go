@@ -1009,3 +1009,35 @@ func TestOutputFolderLocks(t *testing.T) {
 		t.Errorf("refused calibrate into a nested new folder: exit %d, %s left: %v\n%s", code, filepath.Join(root, "new"), err == nil, stderr)
 	}
 }
+
+// TestIdleShardsWarned: shards that outnumber the part files are told so,
+// with the --chunk that would give each one (the README's --shard 2/8 on
+// the example sweep ran nothing and said nothing: review, session 9).
+func TestIdleShardsWarned(t *testing.T) {
+	for _, c := range []struct{ jobs, scens, shards, want int }{
+		{1280, 1, 32, 41}, {1280, 1, 16, 85}, {1280, 1, 7, 213}, {32, 1, 8, 4}, {32, 2, 8, 10}, {30, 1, 7, 4}, {5, 1, 5, 1},
+	} {
+		got := chunkForShards(c.jobs, c.scens, c.shards)
+		files := func(k int) int { return c.scens * ((c.jobs + k - 1) / k) }
+		if got != c.want || files(got) < c.shards || files(got+1) >= c.shards {
+			t.Errorf("chunkForShards(%d jobs, %d scenarios, %d shards) = %d, want %d", c.jobs, c.scens, c.shards, got, c.want)
+		}
+	}
+	dir := t.TempDir()
+	sensWriteFile(t, filepath.Join(dir, "tiny.yaml"), sensTinySweep("lhs", 4))
+	for _, c := range []struct {
+		chunk, want string
+	}{
+		{"200", "htsim: sweep: warning: 3 shards share the 1 part file(s) of --chunk 200, so 2 of them have none to run; --chunk 1 or less gives every shard one"},
+		{"1", ""},
+	} {
+		code, _, stderr := runCLI(t, "sweep", filepath.Join(dir, "tiny.yaml"), "--shard", "0/3", "--chunk", c.chunk, "--out", filepath.Join(dir, "out"+c.chunk), "-q")
+		if code != 0 || c.want != "" && !strings.Contains(stderr, c.want) || c.want == "" && stderr != "" {
+			t.Errorf("--chunk %s: exit %d, stderr %q; want 0 and %q", c.chunk, code, stderr, c.want)
+		}
+	}
+	tiny := &sweepPlan{sw: &scenarios.Sweep{Replicates: 1, Scenarios: make([]*scenarios.Scenario, 1)}, matrix: make([][]float64, 2), chunk: 200, files: 1}
+	if got, want := idleShards(tiny, 4), "the sweep has 2 jobs in all, so at most 2 shards can have work"; !strings.Contains(got, want) {
+		t.Errorf("idleShards: %q lacks %q", got, want)
+	}
+}
