@@ -73,14 +73,44 @@ func TestOnlineRecruitmentFactor(t *testing.T) {
 	}
 }
 
+// TestMonthlyRiskWageGap: a foreign migrant's risk scales with the wage gap
+// relative to 2010, to the power of the elasticity (hypothesis H7 rests on
+// it); other origins' do not. Worked by hand: the gap doubles from 2010 to
+// 2020, so with elasticity 0.5 the 2020 risk is sqrt(2) times 2010's, and
+// half-way (2015, gap 1.5 times) sqrt(1.5) times.
+func TestMonthlyRiskWageGap(t *testing.T) {
+	v := &model.Victimisation{WageGapElasticity: 0.5,
+		WageGap: model.Series{Years: []int{2010, 2020}, Values: []float64{2, 4}}}
+	v.MonthlyRisk.Construction = 0.001
+	v.OriginRiskRatio = model.ByOrigin{Domestic: 1, Foreign: 2, Abroad: 1}
+	law := &model.Law{}
+	foreign := model.Stratum{Origin: model.Foreign, Sector: model.Construction}
+	domestic := model.Stratum{Origin: model.Domestic, Sector: model.Construction}
+	for _, c := range []struct {
+		s    model.Stratum
+		year float64
+		want float64
+	}{
+		{foreign, 2010, 0.002},
+		{foreign, 2015, 0.002 * math.Sqrt(1.5)},
+		{foreign, 2020, 0.002 * math.Sqrt2},
+		{foreign, 2030, 0.002 * math.Sqrt2}, // held after the series' last year
+		{domestic, 2020, 0.001},
+	} {
+		if got := model.MonthlyRisk(c.s, c.year, v, law); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%v in %v: risk %v, want %v", c.s.Origin, c.year, got, c.want)
+		}
+	}
+}
+
 func TestStratumIndexRoundTrip(t *testing.T) {
-	seen := map[int]bool{}
+	seen := map[model.Stratum]bool{}
 	for i := 0; i < model.NumStrata; i++ {
 		s := model.StratumAt(i)
-		if s.Index() != i || seen[i] {
-			t.Fatalf("stratum %d round-trips to %d", i, s.Index())
+		if s.Index() != i || seen[s] {
+			t.Fatalf("stratum %d round-trips to %d, or repeats another", i, s.Index())
 		}
-		seen[i] = true
+		seen[s] = true
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"htsim/model"
 	"htsim/scenarios"
 )
@@ -289,11 +291,13 @@ func TestPolicyLevers(t *testing.T) {
 			}
 
 			// First-time victims: the arrivals depend only on the
-			// victimisation risk and their own streams. A lower risk does not
-			// lower every binomial draw (the draws of two risks are not
-			// monotonically coupled), so with deterrence the per-replicate
-			// check holds by the size of the reduction, which is logged.
+			// victimisation risk and their own streams, so without deterrence
+			// they are equal in every replicate. A lower risk does not lower
+			// every binomial draw (the draws of two risks are not
+			// monotonically coupled), so with deterrence the paired
+			// difference is tested, and the smallest reduction logged.
 			var sumS, sumB int64
+			var firstS, firstB []float64
 			minCut, minRep := int64(math.MaxInt64), -1
 			for r := range scen {
 				var ps, pb int64
@@ -308,10 +312,7 @@ func TestPolicyLevers(t *testing.T) {
 						pb += fb
 					}
 				}
-				if l.deterrence && ps > pb {
-					t.Errorf("replicate %d (deterrence_per_year %.4f): %d first-time victims 2025-2030, baseline %d; deterrence may only lower them",
-						r, scen[r].deterrence, ps, pb)
-				}
+				firstS, firstB = append(firstS, float64(ps)), append(firstB, float64(pb))
 				if pb-ps < minCut {
 					minCut, minRep = pb-ps, r
 				}
@@ -319,9 +320,10 @@ func TestPolicyLevers(t *testing.T) {
 				sumB += pb
 			}
 			if l.deterrence {
-				if sumS >= sumB {
-					t.Errorf("first-time victims 2025-2030 over %d replicates: %d, baseline %d; want fewer", leverReps, sumS, sumB)
-				}
+				// Fewer by more than 3 standard errors of the paired
+				// difference. (Until session 9 every replicate had to show
+				// fewer, an assertion the uncoupled draws do not guarantee.)
+				expectShift(t, "first-time victims", firstS, firstB, lower)
 				t.Logf("first-time victims 2025-2030 over %d replicates: %d, baseline %d (%+.2f%%); smallest reduction in one replicate: %d (replicate %d, deterrence_per_year %.4f)",
 					leverReps, sumS, sumB, 100*float64(sumS-sumB)/float64(sumB), minCut, minRep, scen[minRep].deterrence)
 				// A grave offence (maximum above 5 years) bars reconciliation of
@@ -345,27 +347,28 @@ func TestPolicyLevers(t *testing.T) {
 // foreignVictimsStay: with temporary residence and help not tied to
 // cooperation, fewer registered foreign victims leave the country before the
 // case ends. The check is on the share closed_victim_left / registered_art128
-// among foreign victims, pooled over replicates: the absolute number who
-// leave can rise, because more foreign victims report and register (no fear
-// of deportation, an open shelter place) and each of them can still leave.
+// among foreign victims, replicate by replicate and paired with the
+// baseline (expectShift: lower by more than 3 standard errors of the paired
+// difference): the absolute number who leave can rise, because more foreign
+// victims report and register (no fear of deportation, an open shelter
+// place) and each of them can still leave. (Until session 9 it compared the
+// shares pooled over replicates with no margin, and passed with both
+// mechanisms removed, on a share 0.02 lower from the change in who
+// registers: a review's mutation.)
 func foreignVictimsStay(t *testing.T, scen, base []summary) {
-	share := func(ss []summary) (float64, int64, int64) {
-		var left, reg int64
-		for _, s := range ss {
-			left += over(s.foreign, s.firstYear, policyYear, lastYear, ClosedVictimLeft)
-			reg += over(s.foreign, s.firstYear, policyYear, lastYear, RegisteredArt128)
+	var ss, sb []float64
+	for r := range scen {
+		ls := over(scen[r].foreign, scen[r].firstYear, policyYear, lastYear, ClosedVictimLeft)
+		rs := over(scen[r].foreign, scen[r].firstYear, policyYear, lastYear, RegisteredArt128)
+		lb := over(base[r].foreign, base[r].firstYear, policyYear, lastYear, ClosedVictimLeft)
+		rb := over(base[r].foreign, base[r].firstYear, policyYear, lastYear, RegisteredArt128)
+		if rs == 0 || rb == 0 {
+			t.Errorf("replicate %d: %d and %d foreign victims registered 2025-2030 (policy, baseline); the share needs some in both", r, rs, rb)
+			continue
 		}
-		return float64(left) / float64(reg), left, reg
+		ss, sb = append(ss, float64(ls)/float64(rs)), append(sb, float64(lb)/float64(rb))
 	}
-	ss, ls, rs := share(scen)
-	sb, lb, rb := share(base)
-	msg := fmt.Sprintf("foreign victims 2025-2030, pooled over %d replicates: closed_victim_left / registered_art128 = %d/%d = %.3f, baseline %d/%d = %.3f",
-		len(scen), ls, rs, ss, lb, rb, sb)
-	if rs == 0 || rb == 0 || !(ss < sb) {
-		t.Errorf("%s; want a lower share", msg)
-	} else {
-		t.Log(msg)
-	}
+	expectShift(t, "foreign victims' closed_victim_left / registered_art128", ss, sb, lower)
 }
 
 // palermoInterceptedRegistered: under the Palermo definition recruitment by
@@ -420,6 +423,11 @@ func TestPairedDesignReducesVariance(t *testing.T) {
 		return out
 	}
 	pal, base := get("palermo"), get("baseline")
+	// Equal variances give a ratio of sample variances below the F(R-1, R-1)
+	// law's 0.1% quantile (about 0.44) once in a thousand. The two samples
+	// share replicates, so the law is approximate; the ratios measured
+	// (0.03 and below) are far from it.
+	fBound := distuv.F{D1: R - 1, D2: R - 1}.Quantile(0.001)
 	variance := func(d []float64) float64 {
 		var m, v float64
 		for _, x := range d {
@@ -444,9 +452,9 @@ func TestPairedDesignReducesVariance(t *testing.T) {
 			}
 		}
 		vp, vu := variance(paired), variance(unpaired)
-		t.Logf("%s 2025-2030, R = %d: var(paired) %.4g, var(unpaired) %.4g, ratio %.3g", m, R, vp, vu, vp/vu)
-		if !(vp < 0.5*vu) {
-			t.Errorf("%s: var(paired) %.4g not below half var(unpaired) %.4g", m, vp, vu)
+		t.Logf("%s 2025-2030, R = %d: var(paired) %.4g, var(unpaired) %.4g, ratio %.3g (bound %.3g)", m, R, vp, vu, vp/vu, fBound)
+		if !(vp < fBound*vu) {
+			t.Errorf("%s: var(paired) %.4g / var(unpaired) %.4g = %.3g, not below %.3g: pairing does not reduce the variance", m, vp, vu, vp/vu, fBound)
 		}
 	}
 }
@@ -708,8 +716,12 @@ func TestAmendedLaw(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 24 national replicates of 3 scenarios")
 	}
+	counts := map[string][]Counts{} // every cell's counts, by replicate
 	run := func(name string) (out []summary) {
-		runEach(t, loadScenario(t, name), leverFrom, leverTo, leverReps, false, func(res *Result) { out = append(out, summarise(res)) })
+		runEach(t, loadScenario(t, name), leverFrom, leverTo, leverReps, false, func(res *Result) {
+			out = append(out, summarise(res))
+			counts[name] = append(counts[name], res.Counts)
+		})
 		return out
 	}
 	runs := map[string][]summary{}
@@ -732,10 +744,13 @@ func TestAmendedLaw(t *testing.T) {
 	} {
 		from := lawHistory[c.name]
 		scen, base := runs[c.name], runs[c.against]
+		// Equal before the amendment, cell by cell (the amendments begin
+		// in January).
 		for r := range base {
-			for y := 0; y < from.Year()-leverFrom.Year(); y++ {
-				if base[r].all[y] != scen[r].all[y] {
-					t.Fatalf("%s replicate %d, %d: counts differ from %s's before %v", c.name, r, leverFrom.Year()+y, c.against, from)
+			cs, cb := counts[c.name][r], counts[c.against][r]
+			for i := 0; i < (from.Year()-leverFrom.Year())*CellsPerYear; i++ {
+				if cs[i] != cb[i] {
+					t.Fatalf("%s replicate %d, %d, cell %+v: counts differ from %s's before %v", c.name, r, leverFrom.Year()+i/CellsPerYear, CellAt(i%CellsPerYear), c.against, from)
 				}
 			}
 		}

@@ -160,8 +160,8 @@ func TestReturnedVictimPlannedOnce(t *testing.T) {
 // victim returned to the exploiter after accepting it, and reached later
 // through the hotline, was asked again (a review counted 78 refusals of 129
 // such contacts in a boosted setting). Here acceptance is made impossible
-// after the victims have accepted, and nearly every statement is given: each
-// must reach the statement.
+// after the victims have accepted, and the statement is all but certain:
+// each must reach it.
 func TestAcceptanceHolds(t *testing.T) {
 	sc := withPoint(baseline(t), "assistance.ngo_accepts", 1)
 	sc = withPoint(sc, "victims.report_odds", 1e9)
@@ -192,8 +192,13 @@ func TestAcceptanceHolds(t *testing.T) {
 			reported++
 		}
 	}
-	if tried < 50 || reported < tried-2 {
-		t.Errorf("%d of %d victims who had accepted victim status gave a statement after a hotline contact; want nearly all (report odds 1e9)", reported, tried)
+	// With report odds of 1e9 (times the baseline's odds factors, whose
+	// product is at least about 0.02: season 0.5, deportation fear 0.1,
+	// stigma 0.6, distrust 0.85 per unit of corruption) a statement fails
+	// with probability below 1e-7: all 50 must give one.
+	// (Until session 9 two misses were allowed, a margin no law required.)
+	if tried < 50 || reported != tried {
+		t.Errorf("%d of %d victims who had accepted victim status gave a statement after a hotline contact; want all (report odds 1e9)", reported, tried)
 	}
 }
 

@@ -586,18 +586,33 @@ func TestPoliceReferral(t *testing.T) {
 		eligible, referred := 0, 0
 		for rep := range 4 {
 			r := newReplicate(cfg, rep)
+			// Eligibility is judged at the end of the month a victim is
+			// first seen registered, when the referral has been decided: a
+			// victim an NGO assisted on its own later would, judged at the
+			// end of the run, drop out of the denominator and bias the rate
+			// up (to p / (p + (1-p)(1-q)), q the share assisted later).
+			seen := map[int32]bool{}
+			r.onMonth = func(int32) {
+				for id := range r.caseOf {
+					v := &r.victims[id]
+					if seen[id] || v.lists&model.ListArt128 == 0 {
+						continue
+					}
+					seen[id] = true
+					// Registered, and not already assisted by an NGO through its own channels.
+					if v.lists&model.ListNGO == 0 || v.flags&fReferred != 0 {
+						eligible++
+						if v.flags&fReferred != 0 {
+							referred++
+						}
+					}
+				}
+			}
 			r.run()
 			for i := range r.victims {
 				v := &r.victims[i]
 				if v.flags&fReferred != 0 && (v.lists&model.ListArt128 == 0 || v.lists&model.ListNGO == 0) {
 					t.Fatalf("victim %d referred without a registered case or without NGO assistance", i)
-				}
-				// Registered, and not already assisted by an NGO through its own channels.
-				if v.lists&model.ListArt128 != 0 && (v.lists&model.ListNGO == 0 || v.flags&fReferred != 0) {
-					eligible++
-					if v.flags&fReferred != 0 {
-						referred++
-					}
 				}
 			}
 		}

@@ -31,9 +31,15 @@ import (
 // parameters and the posterior hardly moves from the prior (at truths 0.0025
 // and 0.006 the posterior medians of help seeking were 0.0057 and 0.0065),
 // so a calibration fitted to 1.5 times the data passed. Checks, for A and B:
-//   - the 95% posterior interval of each parameter contains its true value
-//     (fitting to 1.5x the data moves skill to [0.77, 0.95] and help seeking
-//     to [0.0057, 0.0080] at truth 0.7 and 0.004);
+//   - the posterior interval of each parameter contains its true value: four
+//     checks (two parameters, A and B) at a family-wise 5%, so each interval
+//     is the central 1 - 0.05/4 = 98.75% of the accepted draws (Bonferroni;
+//     until session 9 each was a 95% interval, a 1 - 0.95^4 = 19% chance of
+//     a false alarm). ABC's posterior is itself approximate (60 draws within
+//     a distance of the data), so the nominal level is too. (With 95%
+//     intervals, a calibration fitted to 1.5x the data gave skill [0.77,
+//     0.95] and help seeking [0.0057, 0.0080] at truths 0.7 and 0.004:
+//     session 6, not measured again at 98.75%);
 //   - the 95% posterior interval of skill is at most half the prior width
 //     (0.26-0.4 observed). A calibration that ignores the data accepts a
 //     uniform sample of the prior, whose 2.5%-97.5% range spans about 95% of
@@ -56,6 +62,7 @@ func TestCalibrationRecoversKnownParameters(t *testing.T) {
 	fixed := writeFixedBaseline(t, dir, skill, help)
 	a := calibrateSynthetic(t, filepath.Join(dir, "a"), fixed, 0.7, 0.0025, true)
 	b := calibrateSynthetic(t, filepath.Join(dir, "b"), fixed, 0.5, 0.0065, false)
+	const coverage = 1 - 0.05/4 // Bonferroni over the four interval checks
 	for _, run := range []struct {
 		name string
 		post map[string][]float64
@@ -66,11 +73,11 @@ func TestCalibrationRecoversKnownParameters(t *testing.T) {
 			if len(xs) != 60 {
 				t.Fatalf("%s %s: %d accepted draws, want 60", run.name, name, len(xs))
 			}
-			lo, hi := quantile(xs, 0.025), quantile(xs, 0.975)
-			t.Logf("%s %s: true %g, posterior median %.4g, 95%% [%.4g, %.4g], %.2f of the prior width",
-				run.name, name, run.true[name], quantile(xs, 0.5), lo, hi, (hi-lo)/(priors[name][1]-priors[name][0]))
+			lo, hi := quantile(xs, (1-coverage)/2), quantile(xs, (1+coverage)/2)
+			t.Logf("%s %s: true %g, posterior median %.4g, %.2f%% [%.4g, %.4g], %.2f of the prior width",
+				run.name, name, run.true[name], quantile(xs, 0.5), 100*coverage, lo, hi, (hi-lo)/(priors[name][1]-priors[name][0]))
 			if run.true[name] < lo || run.true[name] > hi {
-				t.Errorf("%s %s: true value %g outside the 95%% posterior interval [%g, %g]", run.name, name, run.true[name], lo, hi)
+				t.Errorf("%s %s: true value %g outside the %.2f%% posterior interval [%g, %g]", run.name, name, run.true[name], 100*coverage, lo, hi)
 			}
 		}
 		xs := run.post[skill]
