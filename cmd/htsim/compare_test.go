@@ -154,7 +154,7 @@ func TestCompareErrors(t *testing.T) {
 		want string
 	}{
 		{"no manifest", []string{"compare", t.TempDir()}, "no manifest.json"},
-		{"missing folder", []string{"compare", filepath.Join(t.TempDir(), "nosuch")}, "no manifest.json"},
+		{"missing folder", []string{"compare", filepath.Join(t.TempDir(), "nosuch")}, "nosuch does not exist"},
 		{"unknown against", []string{"compare", "--against", "nosuch", out}, `no scenario "nosuch"`},
 		{"xml", []string{"compare", "--format", "xml", out}, "--format must be table, csv or json"},
 		{"single scenario", []string{"compare", single}, "holds only baseline"},

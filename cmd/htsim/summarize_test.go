@@ -233,7 +233,7 @@ func TestSummarizeErrors(t *testing.T) {
 		want string
 	}{
 		{"no folder", []string{"summarize"}, "name one run folder"},
-		{"missing folder", []string{"summarize", filepath.Join(dir, "nosuch")}, "no manifest.json"},
+		{"missing folder", []string{"summarize", filepath.Join(dir, "nosuch")}, "nosuch does not exist"},
 		{"sweep folder", []string{"summarize", sweepOut}, "holds sweep tiny"},
 		{"compare a sweep folder", []string{"compare", sweepOut}, "compare: " + sweepOut + " holds sweep tiny"},
 		{"bad format", []string{"summarize", "--format", "xml", sweepOut}, "--format must be table, csv or json"},

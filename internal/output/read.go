@@ -21,6 +21,9 @@ func ReadManifest(out string) (*Manifest, error) {
 			if _, err := os.Stat(filepath.Join(out, ".htsim-partial", "run.json")); err == nil {
 				return nil, fmt.Errorf("%s has no manifest.json: it holds an htsim run still running or interrupted (.htsim-partial); if none is running, finish it with the same htsim run command and --resume", out)
 			}
+			if _, err := os.Stat(out); errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s does not exist (no manifest.json to read)", out)
+			}
 			return nil, fmt.Errorf("%s has no manifest.json: not an htsim output folder", out)
 		}
 		return nil, err
