@@ -67,6 +67,7 @@ func IntervalOf(xs []float64) Interval {
 	return Interval{Mean: stat.Mean(s, nil), Lo: stat.Quantile(0.05, stat.Empirical, s, nil), Hi: stat.Quantile(0.95, stat.Empirical, s, nil)}
 }
 
+// String formats the interval for the run's printed table.
 func (iv Interval) String() string {
 	return fmt.Sprintf("%s [%s, %s]", num(iv.Mean), num(iv.Lo), num(iv.Hi))
 }

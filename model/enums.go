@@ -13,6 +13,7 @@ const (
 
 var originNames = [...]string{"domestic", "foreign", "abroad"}
 
+// String returns the Origin's name, as scenario files and output tables write it.
 func (o Origin) String() string { return originNames[o] }
 
 // Sex of a person at risk or a victim.
@@ -27,6 +28,7 @@ const (
 
 var sexNames = [...]string{"male", "female"}
 
+// String returns the Sex's name, as scenario files and output tables write it.
 func (s Sex) String() string { return sexNames[s] }
 
 // Age is the age group that decides the applicable article (128 adults, 135 minors).
@@ -41,6 +43,7 @@ const (
 
 var ageNames = [...]string{"adult", "minor"}
 
+// String returns the Age's name, as scenario files and output tables write it.
 func (a Age) String() string { return ageNames[a] }
 
 // Documentation is a person's residence and work documentation status.
@@ -56,6 +59,7 @@ const (
 
 var docNames = [...]string{"documented", "undocumented"}
 
+// String returns the Documentation's name, as scenario files and output tables write it.
 func (d Documentation) String() string { return docNames[d] }
 
 // Sector is the kind of exploitation site, which decides the form of exploitation.
@@ -75,6 +79,7 @@ const (
 
 var sectorNames = [...]string{"agriculture", "construction", "services", "car_service", "domestic_work", "sex_industry", "begging"}
 
+// String returns the Sector's name, as scenario files and output tables write it.
 func (s Sector) String() string { return sectorNames[s] }
 
 // Form of exploitation, as reported in the yearly tables.
@@ -90,6 +95,7 @@ const (
 
 var formNames = [...]string{"labour", "sexual", "other"}
 
+// String returns the Form's name, as scenario files and output tables write it.
 func (f Form) String() string { return formNames[f] }
 
 // FormOf returns the form of exploitation practised in a sector.
@@ -120,6 +126,7 @@ const (
 
 var regionNames = [...]string{"south", "almaty", "astana", "west", "rest"}
 
+// String returns the Region's name, as scenario files and output tables write it.
 func (r Region) String() string { return regionNames[r] }
 
 // Channel is how a victim first came into contact with someone who could help.
@@ -139,6 +146,7 @@ const (
 
 var channelNames = [...]string{"none", "police_raid", "checkpoint", "hotline", "ngo", "third_party", "self"}
 
+// String returns the Channel's name, as scenario files and output tables write it.
 func (c Channel) String() string { return channelNames[c] }
 
 // Classification is how the investigator qualified a victim's statement.
@@ -158,6 +166,7 @@ const (
 
 var classNames = [...]string{"none", "art128", "migration", "prostitution", "other_article", "refused", "corruption"}
 
+// String returns the Classification's name, as scenario files and output tables write it.
 func (c Classification) String() string { return classNames[c] }
 
 // Outcome is the terminal (or current, at the horizon's end) outcome of a victim's spell.
@@ -183,6 +192,7 @@ const (
 var outcomeNames = [...]string{"still_exploited", "left_uncontacted", "died", "assisted_only", "not_registered",
 	"closed_corruption", "closed_reconciliation", "closed_evidence", "closed_victim_left", "acquitted", "convicted", "in_proceedings"}
 
+// String returns the Outcome's name, as scenario files and output tables write it.
 func (o Outcome) String() string { return outcomeNames[o] }
 
 // List is a bit set of the institutional lists a victim appears on: the capture

@@ -21,6 +21,7 @@ func (m Month) MonthNumber() int { return int(m)%12 + 1 }
 // FracYear returns the year as a fraction at the middle of the month (2010-01 is 2010.04).
 func (m Month) FracYear() float64 { return float64(m.Year()) + (float64(m.MonthNumber())-0.5)/12 }
 
+// String formats the month as YYYY-MM.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), m.MonthNumber()) }
 
 // ParseMonth parses "YYYY-MM" with a year in 1900-2200.

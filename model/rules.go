@@ -20,6 +20,7 @@ const (
 
 var gravityNames = [...]string{"small", "medium", "grave", "especially_grave"}
 
+// String returns the Gravity's name, as scenario files and output tables write it.
 func (g Gravity) String() string { return gravityNames[g] }
 
 // GravityOf derives the gravity class from the maximum term of imprisonment in years.

@@ -16,6 +16,7 @@ type Error struct {
 	Allowed string // what is allowed instead; may be empty
 }
 
+// Error formats the problem as FILE:LINE: KEY: what is wrong (allowed: ...).
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -42,6 +43,7 @@ type ErrorList []*Error
 // maxErrors bounds how many problems one file reports.
 const maxErrors = 25
 
+// Error lists every problem, one a line.
 func (l ErrorList) Error() string {
 	var b strings.Builder
 	for i, e := range l {

@@ -55,6 +55,7 @@ var MeasureNames = [NumMeasures]string{
 	"conditional_sentences", "compensated",
 }
 
+// String returns the measure's column name (MeasureNames).
 func (m Measure) String() string { return MeasureNames[m] }
 
 // CellsPerYear is the number of (origin, form, sex, age) cells in one year.

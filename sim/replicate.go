@@ -25,6 +25,7 @@ const (
 
 var stateNames = [...]string{"exploited", "free", "pretrial", "trial", "dead", "departed", "new_spell"}
 
+// String returns the state's name as the victims table writes it (final_state).
 func (s State) String() string { return stateNames[s] }
 
 // victim flags.

@@ -67,6 +67,7 @@ func tableScenarios(out, table string, withPart bool) ([]string, error) {
 // command reports it as bad input (exit status 2), not as an internal failure.
 type InputError struct{ msg string }
 
+// Error returns the message, which names the file.
 func (e *InputError) Error() string { return e.msg }
 
 func inputErrorf(format string, a ...any) error { return &InputError{fmt.Sprintf(format, a...)} }
