@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"htsim/internal/output"
+	"htsim/scenarios"
 )
 
 // figureView is a chart as the page shows it.
@@ -232,27 +233,30 @@ func (r *Report) manifestView(v *pageView) error {
 		}
 		t := &Table{ID: "parameters-" + s.Name, Class: "meta", Head: []string{"parameter", "value", "source"}}
 		summary := fmt.Sprintf("%s: the %d parameters in force from %s", s.Name, len(s.Phases[0].Parameters), s.Phases[0].From)
+		// Values show six significant digits (a relative change of 0.9 x
+		// 1.3 shows as 1.17, not 1.1700000000000002); the manifest keeps
+		// every digit, and changes are found on every digit.
 		for _, p := range s.Phases[0].Parameters {
-			t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(p.Dist.String()), txt(p.Source)}})
+			t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(p.Dist.Rounded()), txt(p.Source)}})
 		}
 		if len(s.Phases) > 1 {
 			// Each change once, at the phase that makes it: against the
 			// phase before (a parameter a parent's phase set stays set).
-			before := map[string]string{}
+			before := map[string]scenarios.Dist{}
 			for _, p := range s.Phases[0].Parameters {
-				before[p.Path] = p.Dist.String()
+				before[p.Path] = p.Dist
 			}
 			t.Head = []string{"parameter", "before", "from", "value", "source"}
 			t.Rows = nil
 			n := 0
 			for _, ph := range s.Phases[1:] {
 				for _, p := range ph.Parameters {
-					if before[p.Path] == p.Dist.String() {
+					if before[p.Path].String() == p.Dist.String() {
 						continue
 					}
 					n++
-					t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(before[p.Path]), txt(ph.From), txt(p.Dist.String()), txt(p.Source)}})
-					before[p.Path] = p.Dist.String()
+					t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(before[p.Path].Rounded()), txt(ph.From), txt(p.Dist.Rounded()), txt(p.Source)}})
+					before[p.Path] = p.Dist
 				}
 			}
 			by := "(the rest as in the scenario it extends)"

@@ -13,6 +13,7 @@ import (
 
 	"htsim/analysis"
 	"htsim/internal/output"
+	"htsim/scenarios"
 	"htsim/sim"
 )
 
@@ -404,5 +405,38 @@ func TestBuildMarkerWithoutComparison(t *testing.T) {
 		if r.Policy["s"] != c.marker || !strings.Contains(r.Trends["s"].Caption, c.cap) {
 			t.Errorf("phases %v: marker %q, caption %q; want %q and %q", c.starts, r.Policy["s"], r.Trends["s"].Caption, c.marker, c.cap)
 		}
+	}
+}
+
+// TestParameterValuesRounded: the parameters table shows six significant
+// digits (a relative change, 0.9 x 1.3, shows as 1.17), and a change in a
+// later digit is still a change.
+func TestParameterValuesRounded(t *testing.T) {
+	param := func(v float64) []scenarios.Param {
+		return []scenarios.Param{{Path: "police.regional_effort.west", Dist: scenarios.Dist{Value: v}, Source: "test"}}
+	}
+	in := &Inputs{Summary: synthSummary("s"), Manifest: &output.Manifest{From: "2020-01", To: "2022-12",
+		Scenarios: []output.ScenarioManifest{{Name: "s", Phases: []output.PhaseManifest{
+			{From: "2010-01", Parameters: param(0.9)},
+			{From: "2021-01", Parameters: param(0.9 * 1.3)},
+			{From: "2022-01", Parameters: param(0.9*1.3 + 1e-12)},
+		}}}}}
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := r.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, IndexName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(page, []byte("1.1700000000000002")) || !bytes.Contains(page, []byte("<td>1.17</td>")) {
+		t.Error("the parameters table does not show 0.9 x 1.3 as 1.17")
+	}
+	if !bytes.Contains(page, []byte("2 parameters changed")) {
+		t.Error("a change in the 12th digit was not counted as a change")
 	}
 }
