@@ -45,8 +45,11 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return usagef("merge: %s is not a sweep output folder (%v)", src, err)
 		}
-		if m != nil && (sm.SweepFile.SHA256 != m.SweepFile.SHA256 || sm.Chunk != m.Chunk) {
+		if m != nil && sm.SweepFile.SHA256 != m.SweepFile.SHA256 {
 			return usagef("merge: %s holds another sweep than %s", src, srcs[0])
+		}
+		if m != nil && sm.Chunk != m.Chunk {
+			return usagef("merge: %s holds the same sweep as %s with another --chunk (%d jobs per file, not %d); its files cannot be combined: rerun the shards with one --chunk", src, srcs[0], sm.Chunk, m.Chunk)
 		}
 		m = sm
 	}

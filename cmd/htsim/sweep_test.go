@@ -834,6 +834,12 @@ func TestMergeChecks(t *testing.T) {
 	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "M2"), m); err == nil || !strings.Contains(err.Error(), "already merged") {
 		t.Errorf("merging a merged folder: %v", err)
 	}
+	// The same sweep written with another --chunk: said so, not "another sweep".
+	b := filepath.Join(root, "B")
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "5", "--out", b, exampleSweep)
+	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "M5"), a, b); err == nil || !strings.Contains(err.Error(), "with another --chunk (5 jobs per file, not 3)") {
+		t.Errorf("merging two --chunk layouts: %v", err)
+	}
 	parts := partFiles(t, a)
 	stray := filepath.Join(partDir(a), "part-c000099.parquet")
 	data, _ := os.ReadFile(filepath.Join(partDir(a), parts[0]))
