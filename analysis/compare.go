@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"htsim/model"
 	"htsim/sim"
 )
 
@@ -149,17 +150,32 @@ func Compare(scenName string, scen Totals, againstName string, against Totals, p
 	return out, nil
 }
 
-// PeriodsFor returns the periods a comparison reports: every year, the whole
+// PeriodsFor returns the periods a comparison reports for a horizon from
+// month from to month to: every year the horizon covers whole, the whole
 // horizon, and, when the scenario has a policy month, the years from the
-// policy's first year to the end.
-func PeriodsFor(firstYear, lastYear int, policyYear int) []Period {
+// policy's first year to the end. A year the horizon covers in part gets no
+// row of its own (its sum would read as a year's: a review found "2022"
+// holding January to March), and a period that begins or ends inside a year
+// is labelled by its months ("2020-07 to 2022-03").
+func PeriodsFor(from, to model.Month, policyYear int) []Period {
+	firstYear, lastYear := from.Year(), to.Year()
+	wholeFrom, wholeTo := from.MonthNumber() == 1, to.MonthNumber() == 12
 	var ps []Period
 	for y := firstYear; y <= lastYear; y++ {
+		if y == firstYear && !wholeFrom || y == lastYear && !wholeTo {
+			continue
+		}
 		ps = append(ps, Period{Label: fmt.Sprint(y), From: y, To: y, Year: true})
 	}
-	ps = append(ps, Period{Label: fmt.Sprintf("%d-%d", firstYear, lastYear), From: firstYear, To: lastYear})
+	label := func(start model.Month) string {
+		if start.MonthNumber() == 1 && wholeTo {
+			return fmt.Sprintf("%d-%d", start.Year(), lastYear)
+		}
+		return fmt.Sprintf("%s to %s", start, to)
+	}
+	ps = append(ps, Period{Label: label(from), From: firstYear, To: lastYear})
 	if policyYear > firstYear && policyYear <= lastYear {
-		ps = append(ps, Period{Label: fmt.Sprintf("%d-%d", policyYear, lastYear), From: policyYear, To: lastYear})
+		ps = append(ps, Period{Label: label(model.MonthOf(policyYear, 1)), From: policyYear, To: lastYear})
 	}
 	return ps
 }

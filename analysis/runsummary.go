@@ -7,24 +7,37 @@ import (
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat"
+	"htsim/model"
 	"htsim/sim"
 )
 
 // RunSummary collects, per replicate, the totals the end-of-run table shows:
-// for the last year and for the whole horizon.
+// for the last year the horizon covers whole (if any) and for the whole
+// horizon.
 type RunSummary struct {
-	Scenario            string
-	FirstYear, LastYear int
-	last, whole         []totals
+	Scenario    string
+	FirstYear   int
+	lastWhole   *Period // the last whole year, or nil
+	horizon     Period
+	last, whole []totals
 }
 
 type totals struct {
 	trueNew, stock, identified, cases, ngo float64
 }
 
-// NewRunSummary starts a summary for one scenario.
-func NewRunSummary(scenario string, firstYear, lastYear int) *RunSummary {
-	return &RunSummary{Scenario: scenario, FirstYear: firstYear, LastYear: lastYear}
+// NewRunSummary starts a summary for one scenario over the months from and
+// to, with the periods of PeriodsFor.
+func NewRunSummary(scenario string, from, to model.Month) *RunSummary {
+	s := &RunSummary{Scenario: scenario, FirstYear: from.Year()}
+	for _, p := range PeriodsFor(from, to, 0) {
+		if p.Year {
+			s.lastWhole = &p
+		} else {
+			s.horizon = p
+		}
+	}
+	return s
 }
 
 // Add records one replicate.
@@ -45,8 +58,10 @@ func (s *RunSummary) Add(res *sim.Result) {
 		whole.identified += t.identified
 		whole.cases += t.cases
 		whole.ngo += t.ngo
-		if y == years-1 {
+		if s.lastWhole != nil && s.FirstYear+y == s.lastWhole.From {
 			last = t
+		}
+		if y == years-1 {
 			whole.stock = t.stock
 		}
 	}
@@ -97,16 +112,21 @@ func pick(ts []totals, f func(totals) float64) []float64 {
 }
 
 // WriteTable prints the summaries as an aligned table: per scenario, the last
-// year and the whole horizon, true against recorded with 90% intervals
+// whole year (if any) and the whole horizon, true against recorded with 90% intervals
 // across replicates, and the recording rate (identified / true new victims).
 func WriteTable(w io.Writer, sums []*RunSummary) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "scenario\tperiod\ttrue new victims\tin exploitation (end)\tidentified (official)\tcases art.128\tNGO-assisted\trecording rate %")
 	for _, s := range sums {
-		for _, part := range []struct {
+		type part struct {
 			label string
 			ts    []totals
-		}{{fmt.Sprint(s.LastYear), s.last}, {fmt.Sprintf("%d-%d", s.FirstYear, s.LastYear), s.whole}} {
+		}
+		parts := []part{{s.horizon.Label, s.whole}}
+		if s.lastWhole != nil {
+			parts = append([]part{{s.lastWhole.Label, s.last}}, parts...)
+		}
+		for _, part := range parts {
 			var rate []float64 // over the replicates with true new victims, as in Summarize
 			for _, t := range part.ts {
 				if t.trueNew > 0 {

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat"
+	"htsim/model"
 	"htsim/sim"
 )
 
@@ -48,10 +49,11 @@ type Summary struct {
 	Rate Interval
 }
 
-// SummaryPeriods returns the periods htsim summarize reports: every year from
-// firstYear to lastYear, then the whole horizon.
-func SummaryPeriods(firstYear, lastYear int) []Period {
-	return PeriodsFor(firstYear, lastYear, 0)
+// SummaryPeriods returns the periods htsim summarize reports for a horizon
+// from month from to month to: every year it covers whole, then the whole
+// horizon (PeriodsFor).
+func SummaryPeriods(from, to model.Month) []Period {
+	return PeriodsFor(from, to, 0)
 }
 
 // MeasureByName returns the measure whose column name is name (as in sim.MeasureNames).

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
+	"htsim/model"
 	"htsim/sim"
 )
 
@@ -51,7 +53,7 @@ func summaryNear(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, 
 // x1 <= .. <= x4, the 5% and 25% quantiles are x1, the median x2, the 75%
 // quantile x3 and the 95% quantile x4).
 func TestSummarize(t *testing.T) {
-	ss, err := Summarize("s", summaryTotals(), SummaryPeriods(2020, 2021))
+	ss, err := Summarize("s", summaryTotals(), SummaryPeriods(model.MonthOf(2020, 1), model.MonthOf(2021, 12)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +103,14 @@ func TestSummarize(t *testing.T) {
 	var c [sim.NumMeasures]int64
 	c[sim.IdentifiedOfficial] = 2
 	none.Add(0, 2020, &c)
-	ss2, err := Summarize("none", none, SummaryPeriods(2020, 2020))
+	ss2, err := Summarize("none", none, SummaryPeriods(model.MonthOf(2020, 1), model.MonthOf(2020, 12)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r := findSummary(t, ss2, "2020", sim.IdentifiedOfficial).Rate; !math.IsNaN(r.Mean) || !math.IsNaN(r.Lo) || !math.IsNaN(r.Hi) {
 		t.Errorf("rate with no true victims: %+v, want NaN", r)
 	}
-	if _, err := Summarize("empty", Totals{}, SummaryPeriods(2020, 2020)); err == nil {
+	if _, err := Summarize("empty", Totals{}, SummaryPeriods(model.MonthOf(2020, 1), model.MonthOf(2020, 12))); err == nil {
 		t.Error("Summarize of no replicates did not fail")
 	}
 }
@@ -124,7 +126,7 @@ func sameSummary(a, b Summary) bool {
 
 // TestSummaryRecord: Record and SummaryFromRecord are inverses, NaN rates included.
 func TestSummaryRecord(t *testing.T) {
-	ss, _ := Summarize("s", summaryTotals(), SummaryPeriods(2020, 2021))
+	ss, _ := Summarize("s", summaryTotals(), SummaryPeriods(model.MonthOf(2020, 1), model.MonthOf(2021, 12)))
 	nan := ss[0]
 	nan.Rate = Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	for _, s := range append(ss, nan) {
@@ -144,7 +146,7 @@ func TestSummaryRecord(t *testing.T) {
 // TestSummaryFormats: CSV and JSON hold every row with the documented
 // columns; the table shows the key measures for the last year and the horizon.
 func TestSummaryFormats(t *testing.T) {
-	ss, _ := Summarize("s", summaryTotals(), SummaryPeriods(2020, 2021))
+	ss, _ := Summarize("s", summaryTotals(), SummaryPeriods(model.MonthOf(2020, 1), model.MonthOf(2021, 12)))
 	var b bytes.Buffer
 	if err := WriteSummaryCSV(&b, ss); err != nil {
 		t.Fatal(err)
@@ -211,5 +213,35 @@ func TestGroupBy(t *testing.T) {
 	order, groups := GroupBy([]string{"b1", "a1", "b2", "c1", "a2"}, func(s string) string { return s[:1] })
 	if fmt.Sprint(order) != "[b a c]" || fmt.Sprint(groups["a"]) != "[a1 a2]" || fmt.Sprint(groups["b"]) != "[b1 b2]" || len(groups) != 3 {
 		t.Errorf("order %v, groups %v; want keys in first appearance and items in input order", order, groups)
+	}
+}
+
+// TestPeriodsForPartialYears: a year the horizon covers in part gets no row
+// of its own (a review found "2022" holding January to March), and a period
+// that begins or ends inside a year is labelled by its months.
+func TestPeriodsForPartialYears(t *testing.T) {
+	m := model.MonthOf
+	for _, c := range []struct {
+		from, to model.Month
+		policy   int
+		want     []string
+	}{
+		{m(2020, 1), m(2022, 12), 0, []string{"2020", "2021", "2022", "2020-2022"}},
+		{m(2020, 7), m(2022, 3), 0, []string{"2021", "2020-07 to 2022-03"}},
+		{m(2020, 7), m(2022, 12), 0, []string{"2021", "2022", "2020-07 to 2022-12"}},
+		{m(2020, 1), m(2022, 6), 2021, []string{"2020", "2021", "2020-01 to 2022-06", "2021-01 to 2022-06"}},
+		{m(2020, 3), m(2022, 12), 2021, []string{"2021", "2022", "2020-03 to 2022-12", "2021-2022"}},
+		{m(2025, 3), m(2025, 11), 0, []string{"2025-03 to 2025-11"}},
+	} {
+		var got []string
+		for _, p := range PeriodsFor(c.from, c.to, c.policy) {
+			got = append(got, p.Label)
+			if p.Year && (p.From != p.To || p.Label != fmt.Sprint(p.From)) {
+				t.Errorf("%s to %s: year period %+v", c.from, c.to, p)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s to %s, policy %d: periods %q, want %q", c.from, c.to, c.policy, got, c.want)
+		}
 	}
 }

@@ -373,7 +373,7 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			return fmt.Errorf("opening output for %s: %w", sc.Name, err)
 		}
 		writers[sc.Name] = w
-		summary[sc.Name] = analysis.NewRunSummary(sc.Name, from.Year(), to.Year())
+		summary[sc.Name] = analysis.NewRunSummary(sc.Name, from, to)
 		sums = append(sums, summary[sc.Name])
 	}
 	totals := map[string]analysis.Totals{}
@@ -464,7 +464,7 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	sort.Strings(names)
 	var ss []analysis.Summary
 	for _, name := range names {
-		rows, err := analysis.Summarize(name, totals[name], analysis.SummaryPeriods(from.Year(), to.Year()))
+		rows, err := analysis.Summarize(name, totals[name], analysis.SummaryPeriods(from, to))
 		if err != nil {
 			return err
 		}

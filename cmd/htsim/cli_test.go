@@ -456,3 +456,34 @@ func waitFor(t *testing.T, p *proc, what string, done func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestRunPartialYears: a horizon that begins and ends inside a year shows
+// its last whole year and the horizon by its months; the partial years have
+// no row of their own, in the printed table or in summary.parquet (a
+// review found a row "2022" holding January to March).
+func TestRunPartialYears(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := runCLI(t, "run", "baseline", "-n", "2", "--from", "2024-07", "--to", "2026-03", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"baseline  2025  ", "baseline  2024-07 to 2026-03  "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the table lacks a row starting %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "baseline  2026  ") || strings.Contains(stdout, "baseline  2024  ") {
+		t.Errorf("the table has a row for a partial year:\n%s", stdout)
+	}
+	rows, err := output.ReadSummary(output.SummaryPath(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	periods := map[string]bool{}
+	for _, r := range rows {
+		periods[r.Period.Label] = true
+	}
+	if len(periods) != 2 || !periods["2025"] || !periods["2024-07 to 2026-03"] {
+		t.Errorf("summary.parquet holds the periods %v, want 2025 and 2024-07 to 2026-03", periods)
+	}
+}

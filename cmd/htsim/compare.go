@@ -132,7 +132,7 @@ func compareOut(ctx context.Context, out string, o compareOptions, stdout io.Wri
 		if err != nil {
 			return err
 		}
-		cs, err := analysis.Compare(n, t, o.against, base, analysis.PeriodsFor(from.Year(), to.Year(), pairYear(n)))
+		cs, err := analysis.Compare(n, t, o.against, base, analysis.PeriodsFor(from, to, pairYear(n)))
 		if err != nil {
 			return usageError{err}
 		}
@@ -150,11 +150,10 @@ func compareOut(ctx context.Context, out string, o compareOptions, stdout io.Wri
 	case "json":
 		return analysis.WriteCompareJSON(stdout, all)
 	}
-	horizon := fmt.Sprintf("%d-%d", from.Year(), to.Year())
+	// The table shows the policy period, or the horizon when there is none:
+	// PeriodsFor's last period, labelled as in compare.parquet.
 	return analysis.WriteCompareTable(stdout, all, func(s string) string {
-		if y := pairYear(s); y > from.Year() && y <= to.Year() {
-			return fmt.Sprintf("%d-%d", y, to.Year())
-		}
-		return horizon
+		ps := analysis.PeriodsFor(from, to, pairYear(s))
+		return ps[len(ps)-1].Label
 	})
 }

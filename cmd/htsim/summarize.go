@@ -15,7 +15,8 @@ import (
 const summarizeUsage = `Usage: htsim summarize [flags] OUT
 
 Summarises the run folder OUT (the --out of htsim run): for every scenario,
-year and measure, and for the whole horizon, across replicates: the mean, the
+year and measure (years simulated whole: a horizon that begins or ends inside
+a year gives that year no row), and for the whole horizon, across replicates: the mean, the
 median, the 5%, 25%, 75% and 95% quantiles, and the recording rate (measure /
 true new victims, computed per replicate) with its mean and 5% and 95%
 quantiles. Quantile p is the smallest replicate value with at least a
@@ -88,7 +89,7 @@ func summarizeOut(ctx context.Context, out string) ([]analysis.Summary, error) {
 	if err1 != nil || err2 != nil {
 		return nil, usagef("summarize: %s: manifest horizon %q to %q is not valid", out, m.From, m.To)
 	}
-	periods := analysis.SummaryPeriods(from.Year(), to.Year())
+	periods := analysis.SummaryPeriods(from, to)
 	var all []analysis.Summary
 	for _, name := range names {
 		t, err := loadTotals(ctx, out, "summarize", name, m, from.Year(), to.Year())

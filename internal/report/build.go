@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -102,15 +103,22 @@ func Build(in *Inputs) (*Report, error) {
 		byScen[s.Scenario] = append(byScen[s.Scenario], s)
 	}
 	for _, scen := range r.Scenarios {
-		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen], recorded, last)
-		if err != nil {
-			return nil, err
-		}
 		fc, err := FunnelChart(scen, byScen[scen])
 		if err != nil {
 			return nil, err
 		}
-		r.Trends[scen], r.Funnels[scen] = tc, fc
+		r.Funnels[scen] = fc
+		// A horizon that covers no whole year has no yearly rows (summaries
+		// leave partial years out): no trend chart, and the page says why.
+		if !slices.ContainsFunc(byScen[scen], func(s analysis.Summary) bool { return s.Period.Year }) {
+			r.Charts = append(r.Charts, fc)
+			continue
+		}
+		tc, err := TrendChart(scen, byScen[scen], r.Policy[scen], r.PolicyNote[scen], recorded, last)
+		if err != nil {
+			return nil, err
+		}
+		r.Trends[scen] = tc
 		r.Charts = append(r.Charts, tc, fc)
 	}
 	var err error

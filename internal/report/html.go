@@ -50,6 +50,7 @@ type pageView struct {
 type scenarioView struct {
 	Name, Description, Policy string
 	Trend, Funnel             figureView
+	HasTrend                  bool // false when the horizon covers no whole year
 }
 
 type detailsView struct {
@@ -101,8 +102,11 @@ func (r *Report) HTML(charts map[string]rendered) ([]byte, error) {
 		if m := r.Policy[scen]; m != "" {
 			sv.Policy = r.PolicyNote[scen] + " from " + m
 		}
-		if sv.Trend, err = fig(r.Trends[scen]); err != nil {
-			return nil, err
+		if tc := r.Trends[scen]; tc != nil {
+			if sv.Trend, err = fig(tc); err != nil {
+				return nil, err
+			}
+			sv.HasTrend = true
 		}
 		if sv.Funnel, err = fig(r.Funnels[scen]); err != nil {
 			return nil, err

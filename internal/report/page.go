@@ -125,7 +125,7 @@ from the true number to convictions over the whole horizon (right).</p>
 <h3 id="scenario-{{.Name}}">{{.Name}}{{if .Policy}} ({{.Policy}}){{end}}</h3>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <div class="grid">
-{{template "figure" .Trend}}
+{{if .HasTrend}}{{template "figure" .Trend}}{{else}}<p class="note">No chart by year: the horizon covers no whole year (the summaries count a year only when it is simulated from January to December).</p>{{end}}
 {{template "figure" .Funnel}}
 </div>
 {{end}}

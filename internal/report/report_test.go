@@ -13,6 +13,7 @@ import (
 
 	"htsim/analysis"
 	"htsim/internal/output"
+	"htsim/model"
 	"htsim/scenarios"
 	"htsim/sim"
 )
@@ -79,7 +80,11 @@ func synthSummary(scen string) []analysis.Summary { return synthSummaryYears(sce
 
 // synthSummaryYears is synthSummary over the years from first to last.
 func synthSummaryYears(scen string, first, last int) []analysis.Summary {
-	periods := analysis.SummaryPeriods(first, last)
+	return synthSummaryPeriods(scen, analysis.SummaryPeriods(model.MonthOf(first, 1), model.MonthOf(last, 12)))
+}
+
+// synthSummaryPeriods is synthSummary over the given periods.
+func synthSummaryPeriods(scen string, periods []analysis.Period) []analysis.Summary {
 	var out []analysis.Summary
 	for pi, p := range periods {
 		for m := sim.Measure(0); m < sim.NumMeasures; m++ {
@@ -438,5 +443,30 @@ func TestParameterValuesRounded(t *testing.T) {
 	}
 	if !bytes.Contains(page, []byte("2 parameters changed")) {
 		t.Error("a change in the 12th digit was not counted as a change")
+	}
+}
+
+// TestReportWithoutWholeYear: a horizon inside one year has no yearly rows
+// (summaries leave partial years out); the report draws the funnel, says
+// why there is no chart by year, and does not fail.
+func TestReportWithoutWholeYear(t *testing.T) {
+	rows := synthSummaryPeriods("baseline", analysis.SummaryPeriods(model.MonthOf(2025, 3), model.MonthOf(2025, 11)))
+	r, err := Build(&Inputs{Summary: rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Trends["baseline"] != nil || r.Funnels["baseline"] == nil || len(r.Charts) != 1 {
+		t.Fatalf("trend %v, funnel %v, %d charts; want the funnel alone", r.Trends["baseline"], r.Funnels["baseline"], len(r.Charts))
+	}
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := r.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, IndexName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("No chart by year: the horizon covers no whole year")) || !bytes.Contains(page, []byte("2025-03 to 2025-11")) {
+		t.Error("the page does not say why there is no chart by year, or lacks the horizon's row")
 	}
 }
