@@ -6,6 +6,7 @@ import (
 	"math"
 	"text/tabwriter"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 	"htsim/sim"
 )
@@ -18,15 +19,19 @@ type Outcome struct {
 	Den   *sim.Measure
 }
 
-func (o Outcome) value(v [sim.NumMeasures]float64) float64 {
-	x := 0.0
+// value is the outcome for one replicate's totals v; ok is false for a rate
+// whose denominator is 0 (undefined, not 0).
+func (o Outcome) value(v [sim.NumMeasures]float64) (x float64, ok bool) {
 	for _, m := range o.Num {
 		x += v[m]
 	}
 	if o.Den != nil {
-		return rate(x, v[*o.Den])
+		if v[*o.Den] == 0 {
+			return 0, false
+		}
+		return x / v[*o.Den], true
 	}
-	return x
+	return x, true
 }
 
 var trueNew = sim.TrueNewVictims
@@ -67,8 +72,8 @@ var Hypotheses = []Hypothesis{
 type HypothesisResult struct {
 	Hypothesis
 	Period     Period
-	Replicates int
-	Baseline   float64  // mean outcome in the baseline
+	Replicates int      // the paired replicates whose relative change is defined, which the effect summarises
+	Baseline   float64  // mean outcome in the baseline, over the replicates where it is defined
 	Effect     Interval // paired relative change of the outcome, counterfactual vs baseline: mean and 5%/95% across replicates
 	MeanLo     float64  // 90% confidence interval of the mean relative change (mean -/+ t(0.95, n-1) standard errors)
 	MeanHi     float64
@@ -102,21 +107,28 @@ func EvaluateHypothesis(h Hypothesis, base, cf Totals, p Period, threshold float
 	if len(reps) == 0 || len(reps) != len(cf.Replicates()) {
 		return HypothesisResult{}, fmt.Errorf("hypothesis %d: baseline and counterfactual hold different replicates", h.Number)
 	}
+	// A replicate counts when the relative change is defined: a baseline
+	// outcome above 0, and, for a rate, denominators above 0 in both (a
+	// counterfactual rate of 0/0 once counted as a change of -100%).
+	// The baseline mean is over the replicates where the baseline outcome
+	// is defined, zeros included.
 	rel := make([]float64, 0, len(reps))
-	mean := 0.0
+	var bs []float64
 	for _, r := range reps {
-		b := h.Outcome.value(base.sum(r, p))
-		c := h.Outcome.value(cf.sum(r, p))
-		mean += b / float64(len(reps))
-		if b == 0 {
+		b, okB := h.Outcome.value(base.sum(r, p))
+		c, okC := h.Outcome.value(cf.sum(r, p))
+		if okB {
+			bs = append(bs, b)
+		}
+		if !okB || !okC || b == 0 {
 			continue
 		}
 		rel = append(rel, (c-b)/b)
 	}
 	if len(rel) < 2 {
-		return HypothesisResult{}, fmt.Errorf("hypothesis %d: the baseline outcome is nonzero in %d of %d replicates; the interval of the mean change needs 2 (more --replicates, or a longer --period)", h.Number, len(rel), len(reps))
+		return HypothesisResult{}, fmt.Errorf("hypothesis %d: the relative change is defined (baseline outcome above 0, rates with denominators) in %d of %d replicates; the interval of the mean change needs 2 (more --replicates, or a longer --period)", h.Number, len(rel), len(reps))
 	}
-	res := HypothesisResult{Hypothesis: h, Period: p, Replicates: len(reps), Baseline: mean, Effect: IntervalOf(rel), Threshold: threshold}
+	res := HypothesisResult{Hypothesis: h, Period: p, Replicates: len(rel), Baseline: stat.Mean(bs, nil), Effect: IntervalOf(rel), Threshold: threshold}
 	sd := 0.0
 	for _, x := range rel {
 		sd += float64((x - res.Effect.Mean) * (x - res.Effect.Mean)) // rounded, never fused (internal/detmath)
@@ -155,17 +167,6 @@ func WriteHypothesesTable(w io.Writer, rs []HypothesisResult) error {
 			pct(r.Effect.Mean), pct(r.MeanLo), pct(r.MeanHi), pct(r.Effect.Lo), pct(r.Effect.Hi), dir, r.Verdict, r.StudyVerdict)
 	}
 	return tw.Flush()
-}
-
-var _ = math.NaN
-
-// rate is x / total, or 0 when total is 0 (a replicate without the
-// denominator; EvaluateHypothesis leaves out a zero baseline).
-func rate(x, total float64) float64 {
-	if total == 0 {
-		return 0
-	}
-	return x / total
 }
 
 // t95 is the 95% quantile of Student's t with df degrees of freedom (df >= 1),

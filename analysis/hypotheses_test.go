@@ -128,25 +128,36 @@ func TestEvaluateHypothesis(t *testing.T) {
 	}
 
 	// A replicate whose baseline outcome is 0 has no relative change: it is
-	// left out of the change but counts in the baseline mean (700/4).
+	// left out of the change (and of the replicates counted) but counts in
+	// the baseline mean (700/4).
 	base0 := hypTotals(map[int]map[int][2]float64{0: {2015: {100, 0}}, 1: {2015: {200, 0}}, 2: {2015: {400, 0}}, 3: {2015: {0, 0}}})
 	cf0 := hypTotals(map[int]map[int][2]float64{0: {2015: {110, 0}}, 1: {2015: {230, 0}}, 2: {2015: {420, 0}}, 3: {2015: {50, 0}}})
 	r, err := EvaluateHypothesis(Hypothesis{Outcome: count, Predicted: +1}, base0, cf0, p, 0.05)
-	if err != nil || math.Abs(r.Baseline-175) > 1e-9 || math.Abs(r.Effect.Mean-0.10) > 1e-12 || r.Replicates != 4 || r.Verdict != "supported" {
+	if err != nil || math.Abs(r.Baseline-175) > 1e-9 || math.Abs(r.Effect.Mean-0.10) > 1e-12 || r.Replicates != 3 || r.Verdict != "supported" {
 		t.Errorf("zero baseline in one replicate: %+v, %v; want baseline 175, mean change 0.10 over the other three, supported", r, err)
+	}
+	// A rate whose counterfactual denominator is 0 is undefined, not 0: the
+	// replicate is left out (it counted as a change of -100%: review,
+	// session 9). Rates 0.1 in the baseline; 0.11, 0.115 and 0.105 in the
+	// counterfactual, and 0/0 in replicate 3: changes 0.1, 0.15, 0.05.
+	baseR := hypTotals(map[int]map[int][2]float64{0: {2015: {100, 10}}, 1: {2015: {200, 20}}, 2: {2015: {400, 40}}, 3: {2015: {300, 30}}})
+	cfR := hypTotals(map[int]map[int][2]float64{0: {2015: {100, 11}}, 1: {2015: {200, 23}}, 2: {2015: {400, 42}}, 3: {2015: {0, 0}}})
+	r, err = EvaluateHypothesis(Hypothesis{Outcome: rateOut, Predicted: +1}, baseR, cfR, p, 0.05)
+	if err != nil || math.Abs(r.Effect.Mean-0.10) > 1e-12 || r.Replicates != 3 || math.Abs(r.Baseline-0.1) > 1e-12 {
+		t.Errorf("a counterfactual rate of 0/0: %+v, %v; want mean change 0.10 over three replicates, baseline 0.1", r, err)
 	}
 	// Errors: unpaired replicates, a baseline of zero everywhere.
 	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, base, base0, p, 0.05); err == nil || !strings.Contains(err.Error(), "different replicates") {
 		t.Errorf("3 vs 4 replicates: %v", err)
 	}
 	zero := hypTotals(map[int]map[int][2]float64{0: {2015: {0, 0}}, 1: {2015: {0, 0}}})
-	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, zero, zero, p, 0.05); err == nil || !strings.Contains(err.Error(), "nonzero in 0 of 2 replicates") {
+	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, zero, zero, p, 0.05); err == nil || !strings.Contains(err.Error(), "defined (baseline outcome above 0, rates with denominators) in 0 of 2 replicates") {
 		t.Errorf("zero baseline: %v", err)
 	}
 	// One usable replicate has no interval (t with 0 degrees of freedom):
 	// an error, not NaN bounds that JSON cannot hold.
 	one := hypTotals(map[int]map[int][2]float64{0: {2015: {100, 0}}, 1: {2015: {0, 0}}})
-	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, one, one, p, 0.05); err == nil || !strings.Contains(err.Error(), "nonzero in 1 of 2 replicates") {
+	if _, err := EvaluateHypothesis(Hypothesis{Outcome: count}, one, one, p, 0.05); err == nil || !strings.Contains(err.Error(), "in 1 of 2 replicates") {
 		t.Errorf("one replicate with a baseline: %v", err)
 	}
 }
