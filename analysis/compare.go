@@ -77,11 +77,21 @@ type Comparison struct {
 	Replicates        int
 	MeanScenario      float64
 	MeanAgainst       float64
-	Diff              Interval // paired difference scenario - against: mean and 5%/95% quantiles
-	RelChange         float64  // mean difference / mean of against; NaN when that mean is 0
-	RateScenario      float64  // mean of measure / true_new_victims
-	RateAgainst       float64
-	RateDiff          Interval // paired difference of the rates
+	Diff              Interval // paired difference scenario - against: mean and 5%/95% quantiles across replicates (their spread)
+	// DiffCI is the 90% confidence interval of the mean paired difference:
+	// mean -/+ t(0.95, n-1) standard errors (NaN with one replicate). The
+	// spread in Diff says how much the effect varies with the parameters
+	// drawn and chance; DiffCI how precisely the replicates pin its mean.
+	DiffCI    [2]float64
+	RelChange float64 // mean difference / mean of against; NaN when that mean is 0
+	// RelChangeCI is the 90% confidence interval of RelChange, a ratio of
+	// means, by the delta method (the ratio estimator's standard error,
+	// Cochran 1977, 6.3): the standard deviation of d_i - R b_i over
+	// sqrt(n) |mean b|, times t(0.95, n-1). NaN when RelChange is.
+	RelChangeCI  [2]float64
+	RateScenario float64 // mean of measure / true_new_victims
+	RateAgainst  float64
+	RateDiff     Interval // paired difference of the rates
 }
 
 // Compare pairs replicate r of scen with replicate r of against (the same
@@ -140,14 +150,38 @@ func Compare(scenName string, scen Totals, againstName string, against Totals, p
 				c.RateScenario, c.RateAgainst = math.NaN(), math.NaN()
 				c.RateDiff = Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 			}
+			c.DiffCI = meanCI(diff, func(i int) float64 { return diff[i] - c.Diff.Mean })
 			c.RelChange = math.NaN()
+			c.RelChangeCI = [2]float64{math.NaN(), math.NaN()}
 			if c.MeanAgainst != 0 {
 				c.RelChange = c.Diff.Mean / c.MeanAgainst
+				ci := meanCI(diff, func(i int) float64 { return diff[i] - float64(c.RelChange*b[i][m]) })
+				half := (ci[1] - ci[0]) / 2 / math.Abs(c.MeanAgainst)
+				c.RelChangeCI = [2]float64{c.RelChange - half, c.RelChange + half}
 			}
 			out = append(out, c)
 		}
 	}
 	return out, nil
+}
+
+// meanCI is the 90% confidence interval, mean -/+ t(0.95, n-1) s / sqrt(n),
+// of the mean of xs, where s is the standard deviation of the residuals
+// dev(i) (each x's deviation from what its mean estimates); NaN bounds with
+// fewer than 2 values.
+func meanCI(xs []float64, dev func(i int) float64) [2]float64 {
+	n := len(xs)
+	if n < 2 {
+		return [2]float64{math.NaN(), math.NaN()}
+	}
+	var mean, ss float64
+	for i, x := range xs {
+		mean += x / float64(n)
+		e := dev(i)
+		ss += float64(e * e) // rounded, never fused (internal/detmath)
+	}
+	half := float64(t95(n-1) * math.Sqrt(ss/float64(n-1)/float64(n)))
+	return [2]float64{mean - half, mean + half}
 }
 
 // PeriodsFor returns the periods a comparison reports for a horizon from

@@ -41,10 +41,10 @@ func WriteCompareTable(w io.Writer, cs []Comparison, periodLabel func(scenario s
 		}
 		fmt.Fprintf(w, "%s vs %s, %s, %d paired replicates\n", s, against, label, n)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "measure\t%s\t%s\tdifference [5%%, 95%%]\tchange\t\n", against, s)
+		fmt.Fprintf(tw, "measure\t%s\t%s\tdifference [5%%, 95%% of replicates]\tchange [90%% CI]\t\n", against, s)
 		for _, m := range KeyMeasures {
 			c := rows[m]
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", m, num(c.MeanAgainst), num(c.MeanScenario), signed(c.Diff), pct(c.RelChange))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", m, num(c.MeanAgainst), num(c.MeanScenario), signed(c.Diff), pctCI(c.RelChange, c.RelChangeCI))
 		}
 		c := rows[sim.IdentifiedOfficial]
 		fmt.Fprintf(tw, "recording rate %% (identified / true new)\t%.3f\t%.3f\t%s\t%s\t\n", 100*c.RateAgainst, 100*c.RateScenario,
@@ -54,7 +54,18 @@ func WriteCompareTable(w io.Writer, cs []Comparison, periodLabel func(scenario s
 		}
 		fmt.Fprintln(w)
 	}
+	fmt.Fprintln(w, "difference: mean, and the 5% and 95% quantiles of the paired differences across replicates (how the effect varies with the\n"+
+		"parameters drawn and chance); change: the difference of the means over the mean of the first column, with its 90% confidence\n"+
+		"interval (how precisely the replicates estimate it). compare.parquet also has the difference's confidence interval.")
 	return nil
+}
+
+// pctCI is pct(x) followed by its confidence interval ci, when defined.
+func pctCI(x float64, ci [2]float64) string {
+	if math.IsNaN(x) || math.IsNaN(ci[0]) || math.IsNaN(ci[1]) {
+		return pct(x)
+	}
+	return fmt.Sprintf("%s [%s, %s]", pct(x), pct(ci[0]), pct(ci[1]))
 }
 
 func signed(iv Interval) string {
@@ -93,7 +104,11 @@ type compareRecord struct {
 	DiffMean     float64  `json:"diff_mean"`
 	DiffP05      float64  `json:"diff_p05"`
 	DiffP95      float64  `json:"diff_p95"`
+	DiffCILo     *float64 `json:"diff_ci_lo"`
+	DiffCIHi     *float64 `json:"diff_ci_hi"`
 	RelChange    *float64 `json:"rel_change"`
+	RelCILo      *float64 `json:"rel_change_ci_lo"`
+	RelCIHi      *float64 `json:"rel_change_ci_hi"`
 	RateScenario *float64 `json:"rate_scenario"`
 	RateAgainst  *float64 `json:"rate_against"`
 	RateDiffMean *float64 `json:"rate_diff_mean"`
@@ -113,7 +128,8 @@ func orNull(x float64) *float64 {
 func record(c Comparison) compareRecord {
 	return compareRecord{Scenario: c.Scenario, Against: c.Against, Measure: c.Measure.String(), Period: c.Period.Label,
 		FirstYear: c.Period.From, LastYear: c.Period.To, Replicates: c.Replicates, MeanScenario: c.MeanScenario, MeanAgainst: c.MeanAgainst,
-		DiffMean: c.Diff.Mean, DiffP05: c.Diff.Lo, DiffP95: c.Diff.Hi, RelChange: orNull(c.RelChange), RateScenario: orNull(c.RateScenario),
+		DiffMean: c.Diff.Mean, DiffP05: c.Diff.Lo, DiffP95: c.Diff.Hi, DiffCILo: orNull(c.DiffCI[0]), DiffCIHi: orNull(c.DiffCI[1]),
+		RelChange: orNull(c.RelChange), RelCILo: orNull(c.RelChangeCI[0]), RelCIHi: orNull(c.RelChangeCI[1]), RateScenario: orNull(c.RateScenario),
 		RateAgainst: orNull(c.RateAgainst), RateDiffMean: orNull(c.RateDiff.Mean), RateDiffP05: orNull(c.RateDiff.Lo), RateDiffP95: orNull(c.RateDiff.Hi)}
 }
 
@@ -132,7 +148,7 @@ func WriteCompareJSON(w io.Writer, cs []Comparison) error {
 func WriteCompareCSV(w io.Writer, cs []Comparison) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"scenario", "against", "measure", "period", "first_year", "last_year", "replicates", "mean_scenario", "mean_against",
-		"diff_mean", "diff_p05", "diff_p95", "rel_change", "rate_scenario", "rate_against", "rate_diff_mean", "rate_diff_p05", "rate_diff_p95"})
+		"diff_mean", "diff_p05", "diff_p95", "diff_ci_lo", "diff_ci_hi", "rel_change", "rel_change_ci_lo", "rel_change_ci_hi", "rate_scenario", "rate_against", "rate_diff_mean", "rate_diff_p05", "rate_diff_p95"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	fp := func(x *float64) string { // empty when undefined (null in JSON)
 		if x == nil {
@@ -143,7 +159,7 @@ func WriteCompareCSV(w io.Writer, cs []Comparison) error {
 	for _, c := range cs {
 		r := record(c)
 		cw.Write([]string{r.Scenario, r.Against, r.Measure, r.Period, strconv.Itoa(r.FirstYear), strconv.Itoa(r.LastYear), strconv.Itoa(r.Replicates), f(r.MeanScenario), f(r.MeanAgainst),
-			f(r.DiffMean), f(r.DiffP05), f(r.DiffP95), fp(r.RelChange), fp(r.RateScenario), fp(r.RateAgainst), fp(r.RateDiffMean), fp(r.RateDiffP05), fp(r.RateDiffP95)})
+			f(r.DiffMean), f(r.DiffP05), f(r.DiffP95), fp(r.DiffCILo), fp(r.DiffCIHi), fp(r.RelChange), fp(r.RelCILo), fp(r.RelCIHi), fp(r.RateScenario), fp(r.RateAgainst), fp(r.RateDiffMean), fp(r.RateDiffP05), fp(r.RateDiffP95)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -196,3 +196,41 @@ func TestCompareJSONUndefinedRates(t *testing.T) {
 		t.Errorf("CSV lacks empty rate cells:\n%.300s", csv.String())
 	}
 }
+
+// TestCompareConfidenceIntervals: the 90% confidence intervals of the mean
+// difference and of the relative change, worked by hand on three
+// replicates. Against 100, 200, 400 true new victims, the scenario 110, 230,
+// 420: differences 10, 30, 20 (mean 20, sd 10), so the difference's interval
+// is 20 -/+ t(0.95, 2) 10 / sqrt(3) = 20 -/+ 16.8585. The relative change
+// is R = 20 / (700/3) = 0.0857143; the ratio estimator's residuals
+// d - R b are 10/7, 90/7 and -100/7 (sum of squares 18200/49, variance
+// 9100/49), so its standard error is sqrt(9100/49/3) / (700/3) and the half
+// width 2.9199856 times that, 0.0984614.
+func TestCompareConfidenceIntervals(t *testing.T) {
+	against := hypTotals(map[int]map[int][2]float64{0: {2015: {100, 0}}, 1: {2015: {200, 0}}, 2: {2015: {400, 0}}})
+	scen := hypTotals(map[int]map[int][2]float64{0: {2015: {110, 0}}, 1: {2015: {230, 0}}, 2: {2015: {420, 0}}})
+	cs, err := Compare("policy", scen, "baseline", against, []Period{{Label: "2015", From: 2015, To: 2015, Year: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cs[sim.TrueNewVictims]
+	tq := 0.9 / math.Sqrt(0.095) // t(0.95, 2) in closed form
+	dHalf := tq * 10 / math.Sqrt(3)
+	r := 20 / (700.0 / 3)
+	rHalf := tq * math.Sqrt(9100.0/49/3) / (700.0 / 3)
+	for _, f := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"difference CI low", c.DiffCI[0], 20 - dHalf}, {"difference CI high", c.DiffCI[1], 20 + dHalf},
+		{"relative change", c.RelChange, r}, {"relative change CI low", c.RelChangeCI[0], r - rHalf}, {"relative change CI high", c.RelChangeCI[1], r + rHalf},
+	} {
+		if math.Abs(f.got-f.want) > 1e-8 { // t95 is rounded to 9 decimals
+			t.Errorf("%s: %.10g, want %.10g", f.name, f.got, f.want)
+		}
+	}
+	// A measure whose against mean is 0 has no relative change, nor interval.
+	if z := cs[sim.Convicted]; !math.IsNaN(z.RelChange) || !math.IsNaN(z.RelChangeCI[0]) {
+		t.Errorf("a zero mean: relative change %v, interval %v; want NaN", z.RelChange, z.RelChangeCI)
+	}
+}

@@ -66,7 +66,8 @@ func TestRunCompare(t *testing.T) {
 	}
 }
 
-var compareFields = []string{"scenario", "against", "measure", "period", "diff_mean", "diff_p05", "diff_p95", "rel_change", "rate_diff_mean"}
+var compareFields = []string{"scenario", "against", "measure", "period", "diff_mean", "diff_p05", "diff_p95", "diff_ci_lo", "diff_ci_hi",
+	"rel_change", "rel_change_ci_lo", "rel_change_ci_hi", "rate_diff_mean"}
 
 // TestCompareJSON: compare --format json prints one record per scenario,
 // measure and period; before the policy year every paired difference is 0
@@ -106,6 +107,15 @@ func TestCompareJSON(t *testing.T) {
 		}
 		if r["measure"] == "registered_art128" && p == "2025-2027" {
 			found = true
+		}
+		// Each confidence interval holds its estimate (6 replicates: defined).
+		for _, f := range [][3]string{{"diff_ci_lo", "diff_mean", "diff_ci_hi"}, {"rel_change_ci_lo", "rel_change", "rel_change_ci_hi"}} {
+			lo, ok1 := r[f[0]].(float64)
+			x, ok2 := r[f[1]].(float64)
+			hi, ok3 := r[f[2]].(float64)
+			if ok2 && (!ok1 || !ok3 || !(lo <= x && x <= hi)) {
+				t.Errorf("%s %s: %s %v, %s %v, %s %v; want the estimate within its interval", p, r["measure"], f[0], r[f[0]], f[1], r[f[1]], f[2], r[f[2]])
+			}
 		}
 	}
 	for _, p := range []string{"2020", "2027", "2020-2027", "2025-2027"} {

@@ -144,7 +144,7 @@ func Build(in *Inputs) (*Report, error) {
 		r.Charts = append(r.Charts, r.Effects...)
 		r.Compare = CompareTable(in.Compare, EffectMeasures, "compare",
 			fmt.Sprintf("Each scenario against %s, replicate r against replicate r (the same random numbers), over the years from the first in which they differ: "+
-				"mean of each, the paired difference with its 5%% and 95%% quantiles across replicates (a 90%% interval), and the relative change of the means. "+
+				"mean of each, the paired difference with its 5%% and 95%% quantiles across replicates (the range of the middle 90%% of replicates: how the effect varies with the parameters drawn and chance, not a confidence interval of the mean), and the relative change of the means (compare.parquet has both confidence intervals). "+
 				"Recording rate in %% and its difference in percentage points.", r.Against))
 		order, byCmp := analysis.GroupBy(in.Compare, func(c output.CompareRow) string { return c.Scenario })
 		for _, scen := range order {

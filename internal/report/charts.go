@@ -442,7 +442,7 @@ func EffectChart(measure string, rows []output.CompareRow, rate bool) (*Chart, e
 		xlabel = "difference, " + unit
 	}
 	ch.Caption = fmt.Sprintf("Paired difference scenario minus %s (replicate r against replicate r, the same random numbers) in %s, %s: "+
-		"dot the mean, whisker the 5%% to 95%% range across %d replicates (a 90%% interval). Right: mean [5%%, 95%%].", against, what, over, sel[0].Replicates)
+		"dot the mean, whisker the 5%% to 95%% range across %d replicates (the middle 90%% of replicates, not a confidence interval of the mean). Right: mean [5%%, 95%%].", against, what, over, sel[0].Replicates)
 	ch.W, ch.H = 14*vg.Centimeter, vg.Length(78+19*n)
 	ch.draw = func(dc draw.Canvas) {
 		dc = drawTitle(dc, ch.Title)
