@@ -101,7 +101,14 @@ func WriteMSEText(w io.Writer, r *MSEResult) error {
 	fmt.Fprintf(tw, "estimated total:\t%s [%s, %s] (s.e. %s)\n", MSENum(r.Estimate), MSENum(r.Lower), MSENum(r.Upper), MSENum(r.SE))
 	fmt.Fprintf(tw, "unobserved:\t%s [%s, %s]\n", MSENum(r.Unobserved), MSENum(r.Lower-float64(r.Observed)), MSENum(r.Upper-float64(r.Observed)))
 	fmt.Fprintf(tw, "observed:\t%d\n", r.Observed)
-	fmt.Fprintf(tw, "interval:\t%s\n", r.Interval)
+	interval := r.Interval
+	if r.Selection != "" {
+		// The interval is the chosen model's, as if it had been given: it
+		// leaves out the uncertainty of the choice (docs/mse.md: stepwise AIC
+		// covered the truth in 0.911 of 4,000 trials, BIC in 0.944).
+		interval += "; conditional on the model selected, so it understates the uncertainty of the selection"
+	}
+	fmt.Fprintf(tw, "interval:\t%s\n", interval)
 	fmt.Fprintf(tw, "fit:\tdeviance %.2f on %d df, AIC %.2f, BIC %.2f\n", r.Deviance, r.DF, r.AIC, r.BIC)
 	if err := tw.Flush(); err != nil {
 		return err
