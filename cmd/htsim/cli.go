@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -418,6 +419,12 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			return use(res)
 		})
 	}
+	if err == nil {
+		// Interrupted once every replicate was under way: they all finish
+		// (and are kept), but the run stops here instead of writing its
+		// tables for seconds after Ctrl-C (a review found it ignored).
+		err = ctx.Err()
+	}
 	if err != nil {
 		abort()
 		if errors.Is(err, context.Canceled) && dest != o.out {
@@ -473,6 +480,29 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 	if err := output.WriteSummary(dest, ss); err != nil {
 		return fmt.Errorf("writing summary.parquet: %w", err)
 	}
+	// The comparison is part of the run: written before the kept replicates
+	// go and before a forced run replaces the earlier one, so that an
+	// interruption here leaves a run to resume, not one without its
+	// compare.parquet (a review lost it that way). Its table is printed
+	// after the run's.
+	var cmpText bytes.Buffer
+	if o.compare {
+		w := io.Writer(&cmpText)
+		if o.quiet && o.cmp.format == "table" {
+			w = io.Discard
+		}
+		if err := compareOut(ctx, dest, o.cmp, w, totals); err != nil {
+			switch {
+			case errors.Is(err, context.Canceled) && ck != nil:
+				fmt.Fprintf(stderr, "htsim: interrupted; the replicates finished are kept in %s: run the same command with --resume to finish the run.\n", filepath.Join(o.out, partialDir))
+				return errInterrupted
+			case errors.Is(err, context.Canceled) && dest != o.out:
+				fmt.Fprintf(stderr, "htsim: interrupted; no partial output was kept, and the earlier output in %s is unchanged. Run the same command again to redo it.\n", o.out)
+				return errInterrupted
+			}
+			return err
+		}
+	}
 	if ck != nil {
 		if err := ck.remove(); err != nil {
 			fmt.Fprintf(stderr, "htsim: warning: the run is complete but %s could not be removed: %v\n", ck.dir, err)
@@ -492,12 +522,12 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", o.out)
 	}
-	if o.compare {
-		if !o.quiet || o.cmp.format != "table" {
+	if cmpText.Len() > 0 {
+		if !o.quiet {
 			fmt.Fprintln(stdout)
-			return compareOut(ctx, o.out, o.cmp, stdout, totals)
 		}
-		return compareOut(ctx, o.out, o.cmp, io.Discard, totals)
+		_, err := stdout.Write(cmpText.Bytes())
+		return err
 	}
 	return nil
 }
@@ -558,7 +588,12 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		if resume {
 			return "", release, usagef("run: --resume: %s does not exist: there is no interrupted run to finish", out)
 		}
-		return out, release, nil
+		// Made now, to be locked like any other: a calibration or sweep
+		// starting into the same new folder is then refused.
+		if _, err := makeOut(out); err != nil {
+			return "", release, usagef("run: --out %s: %v", out, err)
+		}
+		info, err = os.Stat(out)
 	}
 	if err != nil { // a parent that is a file, a folder it may not read
 		return "", release, usagef("run: --out %s: %v", out, err)
@@ -566,12 +601,31 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	if !info.IsDir() {
 		return "", release, usagef("run: --out %s exists and is not a folder", out)
 	}
-	entries, err := os.ReadDir(out)
-	if err != nil {
+	// Every run holds the folder's lock until it is over, as calibrations,
+	// merges and starting sweeps do: a plain run took only its run lock, and
+	// a calibration or sweep started beside it wrote into the same folder
+	// (a review: the run's manifest replaced, or the two tables mixed).
+	unlockOut, busy, err := lockDir(out, false, false)
+	if busy || errors.Is(err, errDirGone) {
+		if runBusy(out) {
+			return "", release, errRunBusy(out)
+		}
+		return "", release, errOutBusy("run", out)
+	}
+	if err != nil && !errors.Is(err, errNoLock) {
 		return "", release, err
 	}
+	release = func(bool) { unlockOut() }
+	fail := func(err error) (string, func(bool), error) {
+		unlockOut()
+		return "", func(bool) {}, err
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return fail(err)
+	}
 	if runBusy(out) { // resumed, forced or not: its files would be mixed or removed
-		return "", release, errRunBusy(out)
+		return fail(errRunBusy(out))
 	}
 	// A lock folder alone, left by a forced run killed outright, holds no
 	// interrupted run. It is removed under its lock: a run starting now
@@ -579,14 +633,14 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	if partial := filepath.Join(out, partialDir); lockOnly(partial) {
 		f, busy, _ := lockFile(filepath.Join(partial, runLockName))
 		if busy {
-			return "", release, errRunBusy(out)
+			return fail(errRunBusy(out))
 		}
 		os.RemoveAll(partial)
 		if f != nil {
 			f.Close()
 		}
 		if entries, err = os.ReadDir(out); err != nil {
-			return "", release, err
+			return fail(err)
 		}
 	}
 	if resume {
@@ -598,12 +652,12 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 	if _, err := os.Stat(filepath.Join(out, partialDir)); err == nil && !force {
 		command, ok := interruptedRun(out)
 		if !ok {
-			return "", release, usagef("run: --out %s holds an interrupted run that cannot be resumed (it was stopped before recording what it computes); add --force to start over", out)
+			return fail(usagef("run: --out %s holds an interrupted run that cannot be resumed (it was stopped before recording what it computes); add --force to start over", out))
 		}
-		return "", release, usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command)
+		return fail(usagef("run: --out %s holds an interrupted run; add --resume to finish it with its own command (%s), or --force to start over", out, command))
 	}
 	if !force {
-		return "", release, usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out)
+		return fail(usagef("run: --out %s is not empty; choose another folder or add --force to replace the htsim output in it", out))
 	}
 	// htsim's own: a run or sweep, an interrupted run, or what calibrate and
 	// hypotheses write into the default results folder.
@@ -614,22 +668,13 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		}
 	}
 	if !ours {
-		return "", release, usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out)
+		return fail(usagef("run: --out %s holds files that are not htsim output; refusing to replace them", out))
 	}
-	// The folder itself is locked for the whole forced run, as sweeps,
-	// calibrations and merges lock it: a sweep cannot start in it while the
-	// run replaces it (one did, between its manifest and its lock of yearly,
-	// and the two mixed their files: review).
-	unlockOut, busy, err := lockDir(out, false, false)
-	if busy || errors.Is(err, errDirGone) {
-		return "", release, errOutBusy("run", out)
-	}
-	if err != nil && !errors.Is(err, errNoLock) {
-		return "", release, err
-	}
+	// The folder is locked for the whole forced run (above): a sweep cannot
+	// start in it while the run replaces it (one did, between its manifest
+	// and its lock of yearly, and the two mixed their files: review).
 	if err := noSweepRunning(out); err != nil {
-		unlockOut()
-		return "", release, err
+		return fail(err)
 	}
 	// The forced run takes out's run lock too, before it removes staging
 	// folders: one of a live forced run would look stale. The lock lives in

@@ -63,6 +63,11 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if o.quiet {
 		stdout = io.Discard
 	}
+	release, err := holdFolder(fs.Arg(0), "compare")
+	if err != nil {
+		return err
+	}
+	defer release()
 	return compareOut(ctx, fs.Arg(0), o, stdout, nil)
 }
 

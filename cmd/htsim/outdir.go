@@ -80,3 +80,24 @@ func claimOut(out, what string) (release func(failed bool), err error) {
 		unlock()
 	}, nil
 }
+
+// holdFolder locks the folder dir that command what reads and adds files to
+// (summary.parquet, compare.parquet, the report, sensitivity.parquet,
+// hypotheses.json) until release: a command writing there now (a run, a
+// forced run replacing it, a calibration, a merge, a starting sweep) makes
+// it refuse instead of leaving files derived from the run it replaces (a
+// review found a forced run's folder holding the earlier run's summary,
+// comparison and report). A folder that does not exist, or a filesystem
+// that cannot lock, is left to the command's own checks.
+func holdFolder(dir, what string) (release func(), err error) {
+	unlock, busy, err := lockDir(dir, false, false)
+	switch {
+	case busy:
+		return nil, usagef("%s: %s is being written by another htsim command now; wait for it to finish", what, dir)
+	case errors.Is(err, errDirGone), errors.Is(err, errNoLock):
+		return func() {}, nil
+	case err != nil:
+		return func() {}, nil // unreadable: the command's own checks say so
+	}
+	return unlock, nil
+}

@@ -58,6 +58,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if err != nil || !info.IsDir() {
 		return usagef("report: %s is not a folder; name the folder of htsim run (its --out)", out)
 	}
+	release, err := holdFolder(out, "report")
+	if err != nil {
+		return err
+	}
+	defer release()
 	dir := filepath.Join(out, "report")
 	if !o.force {
 		if err := reportFolderOwned(dir); err != nil {

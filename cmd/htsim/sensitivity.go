@@ -114,6 +114,11 @@ func cmdSensitivity(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	release, err := holdFolder(fs.Arg(0), "sensitivity")
+	if err != nil {
+		return err
+	}
+	defer release()
 	rows, err := sensitivityOut(fs.Arg(0), spec, o)
 	if err != nil {
 		return err

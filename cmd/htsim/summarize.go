@@ -48,6 +48,11 @@ func cmdSummarize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("summarize: name one run folder (the --out of htsim run)")
 	}
 	out := fs.Arg(0)
+	release, err := holdFolder(out, "summarize")
+	if err != nil {
+		return err
+	}
+	defer release()
 	ss, err := summarizeOut(ctx, out)
 	if err != nil {
 		return err

@@ -1047,3 +1047,77 @@ func TestIdleShardsWarned(t *testing.T) {
 		t.Errorf("idleShards: %q lacks %q", got, want)
 	}
 }
+
+// TestRunAndReadersHoldTheFolder: a plain run holds its folder's lock, as a
+// forced one does: a calibration or sweep into it is refused, not mixed
+// with it (a review: a calibration beside a run replaced the run's
+// manifest; a sweep beside one mixed the yearly tables). And the commands
+// that add files derived from a run (summarize, compare, report,
+// sensitivity) refuse a folder another command holds (they left the
+// earlier run's summary, comparison and report in a forced run's folder).
+func TestRunAndReadersHoldTheFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock")
+	}
+	root := t.TempDir()
+	// A run into a new folder, slow enough to be caught running: the run
+	// lock file appears once it holds the folder.
+	out := filepath.Join(root, "run")
+	cmd, _, _ := htsimCmd(t, nil, "run", "-q", "-n", "400", "-w", "1", "--out", out, "baseline")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	deadline := time.Now().Add(time.Minute)
+	for !runBusy(out) {
+		if time.Now().After(deadline) {
+			t.Fatal("the run did not start within a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, _, stderr := runCLI(t, "calibrate", "-q", "--params", "police.skill", "--draws", "10", "--out", out)
+	if code != 2 || !strings.Contains(stderr, "being written by another htsim command") {
+		t.Errorf("calibrate into a running run's folder: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "run", "-q", "-n", "1", "--out", out, "baseline")
+	if code != 2 || !strings.Contains(stderr, "being written by another htsim run") {
+		t.Errorf("a second run into a running run's folder: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
+		t.Error("a refused command wrote a manifest into the running run's folder")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	// A run into a folder another command holds (a calibration starting
+	// there first) is refused, new folder or not.
+	held := filepath.Join(root, "held")
+	os.Mkdir(held, 0o755)
+	unlock, busy, err := lockDir(held, false, false)
+	if err != nil || busy {
+		t.Fatalf("lockDir: %v, busy %v", err, busy)
+	}
+	code, _, stderr = runCLI(t, "run", "-q", "-n", "1", "--from", "2024-01", "--to", "2024-12", "--out", held, "baseline")
+	if code != 2 || !strings.Contains(stderr, "being written by another htsim command") {
+		t.Errorf("a run into a held folder: exit %d\n%s", code, stderr)
+	}
+	unlock()
+
+	// The readers, on a complete run held by another command.
+	done := filepath.Join(root, "done")
+	htsimOK(t, nil, "run", "-q", "-n", "2", "--from", "2024-01", "--to", "2025-12", "--out", done, "baseline", "palermo")
+	unlock, busy, err = lockDir(done, false, false)
+	if err != nil || busy {
+		t.Fatalf("lockDir: %v, busy %v", err, busy)
+	}
+	for _, args := range [][]string{{"summarize", "-q", done}, {"compare", "-q", done}, {"report", "-q", done}} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, done+" is being written by another htsim command now") {
+			t.Errorf("%s on a held folder: exit %d\n%s", args[0], code, stderr)
+		}
+	}
+	unlock()
+	for _, args := range [][]string{{"summarize", "-q", done}, {"compare", "-q", done}, {"report", "-q", done}} {
+		htsimOK(t, nil, args...)
+	}
+}
