@@ -281,6 +281,24 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		return err
 	}
 	differ := 0
+	// The design is a function of the sweep file: written anew and compared
+	// too (a tampered design.parquet passed: review).
+	if err := output.NewSweepRows(paramKeys(sw)).WriteDesign(tmp, plan.matrix); err != nil {
+		return err
+	}
+	a, err1 := fileHash(filepath.Join(out, "design.parquet"))
+	b, err2 := fileHash(filepath.Join(tmp, "design.parquet"))
+	if err2 != nil {
+		return fmt.Errorf("reproduce: hashing the design: %v", err2)
+	}
+	switch {
+	case err1 != nil:
+		fmt.Fprintf(stdout, "mismatch: design.parquet cannot be read: %v\n", err1)
+		differ++
+	case a != b:
+		fmt.Fprintf(stdout, "mismatch: design.parquet differs from the design of the recorded sweep file: sha256 %s recorded, %s now\n", a[:12], b[:12])
+		differ++
+	}
 	for _, c := range chosen {
 		name := sw.Scenarios[c.s].Name
 		a, err1 := fileHash(output.ChunkPath(out, name, c.k))
@@ -297,10 +315,10 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		}
 	}
 	if differ > 0 {
-		fmt.Fprintf(stdout, "%d of %d chunk files differ\n", differ, len(chosen))
+		fmt.Fprintf(stdout, "%d of %d files differ (design.parquet and %d chunk files checked)\n", differ, len(chosen)+1, len(chosen))
 		return errMismatch
 	}
-	fmt.Fprintf(stdout, "match: %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
+	fmt.Fprintf(stdout, "match: design.parquet and %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
 	if expected := len(sw.Scenarios) * plan.perScen; len(present) < expected {
 		verb := "are"
 		if expected-len(present) == 1 {

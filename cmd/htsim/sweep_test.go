@@ -496,7 +496,8 @@ func TestReproduce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if orig, _ := os.ReadFile(output.ChunkPath(out, "baseline", 5)); bytes.Equal(orig, swap) {
+	orig5, _ := os.ReadFile(output.ChunkPath(out, "baseline", 5))
+	if bytes.Equal(orig5, swap) {
 		t.Fatal("seeds 2026 and 2027 give the same chunk 5")
 	}
 	if err := os.WriteFile(output.ChunkPath(out, "baseline", 5), swap, 0o644); err != nil {
@@ -513,6 +514,17 @@ func TestReproduce(t *testing.T) {
 	}
 	if strings.Contains(stderr, "panic") {
 		t.Errorf("stderr shows a panic:\n%s", stderr)
+	}
+	// The design too: another seed's design.parquet is a mismatch that names it.
+	os.WriteFile(output.ChunkPath(out, "baseline", 5), orig5, 0o644)
+	otherDesign, err := os.ReadFile(filepath.Join(other, "design.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(out, "design.parquet"), otherDesign, 0o644)
+	code, stdout, _ = htsimProc(t, nil, "reproduce", "--sample", "1", out)
+	if code != 1 || !strings.Contains(stdout, "mismatch: design.parquet differs from the design of the recorded sweep file") {
+		t.Errorf("reproduce with another sweep's design.parquet: exit %d\n%s", code, stdout)
 	}
 }
 
