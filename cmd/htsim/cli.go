@@ -758,8 +758,17 @@ func replaceRun(out, staged string) error {
 	if err != nil {
 		return err
 	}
+	// The manifest goes last: a folder whose move was cut short (a crash, a
+	// full disk) has no manifest, which every command reading it refuses,
+	// instead of one that vouches for tables not all there.
+	var names []string
 	for _, e := range entries {
-		if err := os.Rename(filepath.Join(staged, e.Name()), filepath.Join(out, e.Name())); err != nil {
+		if e.Name() != "manifest.json" {
+			names = append(names, e.Name())
+		}
+	}
+	for _, name := range append(names, "manifest.json") {
+		if err := os.Rename(filepath.Join(staged, name), filepath.Join(out, name)); err != nil {
 			return fmt.Errorf("moving the new run into %s: %w", out, err)
 		}
 	}
