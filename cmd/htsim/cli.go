@@ -499,6 +499,8 @@ func executeRun(ctx context.Context, o runOptions, scs []*scenarios.Scenario, fr
 			case errors.Is(err, context.Canceled) && dest != o.out:
 				fmt.Fprintf(stderr, "htsim: interrupted; no partial output was kept, and the earlier output in %s is unchanged. Run the same command again to redo it.\n", o.out)
 				return errInterrupted
+			case ck != nil && !isUsage(err):
+				return fmt.Errorf("%w (the replicates finished are kept in %s: once this is mended, the same command with --resume finishes the run)", err, filepath.Join(o.out, partialDir))
 			}
 			return err
 		}
@@ -730,17 +732,47 @@ func lockOnly(dir string) bool {
 }
 
 // runOutputs are the files and folders of htsim output that a new run in the
-// same folder replaces (a sweep's and a calibration's too, so that none is
-// left beside the run, which reproduce would then take for part of it).
-var runOutputs = append([]string{"yearly", "parameters", "victims", "monthly", "manifest.json", "compare.parquet", "summary.parquet",
-	"report", "design.parquet", "sensitivity.parquet", partialDir}, calibrationFiles...)
+// same folder replaces (a sweep's too, so that none is left beside the run,
+// which reproduce would then take for part of it). A calibration's files go
+// too, but only from a folder whose manifest is a calibration's
+// (calibrationOutputs).
+var runOutputs = []string{"yearly", "parameters", "victims", "monthly", "manifest.json", "compare.parquet", "summary.parquet",
+	"report", "design.parquet", "sensitivity.parquet", partialDir}
+
+// calibrationOutputs are the calibration files a run replacing the folder
+// out removes: those of calibrationFiles if out's manifest records a
+// calibration, except any the new run in staged read as a scenario file (a
+// user's calibrated.yaml run from the folder it is in). A fit.csv of the
+// user's own beside an ordinary run stays (a review found both removed).
+func calibrationOutputs(out, staged string) []string {
+	if m, err := output.ReadManifest(out); err != nil || m.Calibration == nil {
+		return nil
+	}
+	read := map[string]bool{}
+	if m, err := output.ReadManifest(staged); err == nil {
+		for _, sc := range m.Scenarios {
+			for _, f := range sc.Files {
+				if abs, err := filepath.Abs(f.Path); f.Path != "" && err == nil {
+					read[abs] = true
+				}
+			}
+		}
+	}
+	var names []string
+	for _, name := range calibrationFiles {
+		if abs, err := filepath.Abs(filepath.Join(out, name)); err == nil && !read[abs] {
+			names = append(names, name)
+		}
+	}
+	return names
+}
 
 // replaceRun moves the complete run in staged into out, in place of the
 // earlier run's outputs; other files in out stay.
 // No sweep can be writing there: prepareOut refused a running one, and the
 // run holds the folder's lock, under which sweeps start.
 func replaceRun(out, staged string) error {
-	for _, name := range runOutputs {
+	for _, name := range append(calibrationOutputs(out, staged), runOutputs...) {
 		if name == partialDir {
 			continue // it holds the run lock; the run removes it when it is over (prepareOut)
 		}

@@ -173,10 +173,14 @@ func TestRefusesNonEmptyOut(t *testing.T) {
 // TestRunForceOverCalibration: a forced run into a calibration's folder
 // removes the calibration's files with its manifest; they were left beside
 // the run, which reproduce then took for the whole folder (found by review).
+// Files of those names beside an ordinary run are the user's and stay, and
+// so does a calibrated.yaml the run itself reads (a later review found both
+// removed).
 func TestRunForceOverCalibration(t *testing.T) {
 	out := t.TempDir()
-	for _, name := range append([]string{"manifest.json"}, calibrationFiles...) {
-		os.WriteFile(filepath.Join(out, name), []byte("{}"), 0o644)
+	os.WriteFile(filepath.Join(out, "manifest.json"), []byte(`{"calibration": {"extends": "baseline"}}`), 0o644)
+	for _, name := range calibrationFiles {
+		os.WriteFile(filepath.Join(out, name), []byte("x"), 0o644)
 	}
 	code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", out, "--force", "baseline")
 	if code != 0 {
@@ -189,6 +193,27 @@ func TestRunForceOverCalibration(t *testing.T) {
 	}
 	if _, err := output.ReadManifest(out); err != nil {
 		t.Errorf("the new run's manifest: %v", err)
+	}
+
+	// An ordinary run's folder: a fit.csv of the user's stays.
+	os.WriteFile(filepath.Join(out, "fit.csv"), []byte("mine"), 0o644)
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", out, "--force", "baseline"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "fit.csv")); string(b) != "mine" {
+		t.Error("a forced run over an ordinary run removed the user's fit.csv")
+	}
+
+	// A calibration's folder whose calibrated.yaml the run reads: it stays.
+	cal := t.TempDir()
+	os.WriteFile(filepath.Join(cal, "manifest.json"), []byte(`{"calibration": {"extends": "baseline"}}`), 0o644)
+	scen := filepath.Join(cal, "calibrated.yaml")
+	os.WriteFile(scen, []byte("name: calibrated\ndescription: test\nextends: baseline\n"), 0o644)
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", cal, "--force", scen); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(scen); err != nil {
+		t.Errorf("the forced run removed the scenario file it read: %v", err)
 	}
 }
 

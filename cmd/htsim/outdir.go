@@ -93,7 +93,7 @@ func holdFolder(dir, what string) (release func(), err error) {
 	unlock, busy, err := lockDir(dir, false, false)
 	switch {
 	case busy:
-		return nil, usagef("%s: %s is being written by another htsim command now; wait for it to finish", what, dir)
+		return nil, usagef("%s: %s is in use by another htsim command now (a run, calibration, merge or sweep writing it, or a summarize, compare, report or sensitivity adding to it); wait for it to finish", what, dir)
 	case errors.Is(err, errDirGone), errors.Is(err, errNoLock):
 		return func() {}, nil
 	case err != nil:

@@ -1124,7 +1124,7 @@ func TestRunAndReadersHoldTheFolder(t *testing.T) {
 	}
 	for _, args := range [][]string{{"summarize", "-q", done}, {"compare", "-q", done}, {"report", "-q", done}} {
 		code, _, stderr := runCLI(t, args...)
-		if code != 2 || !strings.Contains(stderr, done+" is being written by another htsim command now") {
+		if code != 2 || !strings.Contains(stderr, done+" is in use by another htsim command now") {
 			t.Errorf("%s on a held folder: exit %d\n%s", args[0], code, stderr)
 		}
 	}

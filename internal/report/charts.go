@@ -144,13 +144,21 @@ func TrendChart(scenario string, rows []analysis.Summary, policy, note, from, to
 	// The marker is decided by year: a month of a year shown gets its line
 	// (kept on the axis when it falls in the first half of the first year or
 	// the second half of the last), a month before or after them a sentence.
+	// Whether the month is recorded is decided by the months recorded when
+	// known (from, to), else by the years charted: the chart shows only the
+	// years simulated whole, so a month in a partial first or last year is
+	// recorded but off the chart, and its line stands at the chart's edge.
 	marker := false
 	if hasPolicy {
-		switch y := int(math.Floor(px + 0.5)); {
-		case y < first || from != "" && policy <= from:
+		y := int(math.Floor(px + 0.5))
+		switch {
+		case from != "" && policy <= from || from == "" && y < first:
 			ch.Caption += fmt.Sprintf(" It %s from %s, no later than the first month recorded: in force throughout.", note, policy)
-		case y > last || to != "" && policy > to:
+		case to != "" && policy > to || to == "" && y > last:
 			ch.Caption += fmt.Sprintf(" It %s from %s, after the months recorded.", note, policy)
+		case y < first || y > last:
+			marker, px = true, math.Min(math.Max(px, xmin), xmax)
+			ch.Caption += fmt.Sprintf(" Dotted line: %s, when it %s (in %d, simulated only in part and not charted: the line is at the chart's edge).", policy, note, y)
 		default:
 			marker, px = true, math.Min(math.Max(px, xmin), xmax)
 			ch.Caption += fmt.Sprintf(" Dotted line: %s, when it %s.", policy, note)

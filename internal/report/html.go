@@ -255,11 +255,16 @@ func (r *Report) manifestView(v *pageView) error {
 			n := 0
 			for _, ph := range s.Phases[1:] {
 				for _, p := range ph.Parameters {
-					if before[p.Path].String() == p.Dist.String() {
+					prev, ok := before[p.Path]
+					if ok && prev.String() == p.Dist.String() {
 						continue
 					}
+					shown := "" // a parameter the first phase lacks
+					if ok {
+						shown = prev.Rounded()
+					}
 					n++
-					t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(before[p.Path].Rounded()), txt(ph.From), txt(p.Dist.Rounded()), txt(p.Source)}})
+					t.Rows = append(t.Rows, Row{Cells: []Cell{txt(p.Path), txt(shown), txt(ph.From), txt(p.Dist.Rounded()), txt(p.Source)}})
 					before[p.Path] = p.Dist
 				}
 			}

@@ -470,3 +470,30 @@ func TestReportWithoutWholeYear(t *testing.T) {
 		t.Error("the page does not say why there is no chart by year, or lacks the horizon's row")
 	}
 }
+
+// TestMarkerInPartialYear: a policy month in a year the horizon covers only
+// in part is recorded, though the chart shows whole years only: its line
+// stands at the chart's edge and the caption says why (once partial years
+// left the summaries, such a month was said to be in force throughout, or
+// after the months recorded: a review).
+func TestMarkerInPartialYear(t *testing.T) {
+	rows := synthSummaryPeriods("s", analysis.SummaryPeriods(model.MonthOf(2024, 7), model.MonthOf(2026, 3)))
+	for _, c := range []struct{ policy, want string }{
+		{"2026-02", "Dotted line: 2026-02, when it differs from baseline (in 2026, simulated only in part and not charted: the line is at the chart's edge)."},
+		{"2024-10", "Dotted line: 2024-10, when it differs from baseline (in 2024, simulated only in part and not charted: the line is at the chart's edge)."},
+		{"2025-05", "Dotted line: 2025-05, when it differs from baseline."},
+		{"2024-07", "no later than the first month recorded: in force throughout."},
+		{"2026-04", "after the months recorded."},
+	} {
+		ch, err := TrendChart("s", rows, c.policy, "differs from baseline", "2024-07", "2026-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ch.Caption, c.want) {
+			t.Errorf("policy %s: caption %q lacks %q", c.policy, ch.Caption, c.want)
+		}
+		if _, err := ch.SVG(); err != nil {
+			t.Errorf("policy %s: %v", c.policy, err)
+		}
+	}
+}
