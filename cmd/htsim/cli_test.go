@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -383,18 +382,7 @@ func TestRunInterruptAndResume(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "replicate-0000001.gob") || !strings.Contains(stderr, "replicates 1 to 23 are simulated again") {
 		t.Errorf("resume with a damaged kept replicate: exit %d, want 0 and a warning naming it:\n%s", code, stderr)
 	}
-	same := func(what string) {
-		t.Helper()
-		a, b := allFiles(t, ref), allFiles(t, out)
-		for _, f := range sortedKeys(a) {
-			if strings.HasSuffix(f, ".parquet") && !bytes.Equal(a[f], b[f]) {
-				t.Errorf("%s: %s differs from the uninterrupted run's", what, f)
-			}
-		}
-		if !slices.Equal(sortedKeys(a), sortedKeys(b)) {
-			t.Errorf("%s: files %v, the uninterrupted run wrote %v", what, sortedKeys(b), sortedKeys(a))
-		}
-	}
+	same := func(what string) { t.Helper(); sameOutput(t, what, ref, out) }
 	same(fmt.Sprintf("resumed after SIGINT with %d of 24 replicates kept", n))
 
 	if err := os.RemoveAll(out); err != nil {
@@ -550,13 +538,5 @@ func TestInterruptWithEveryReplicateUnderWay(t *testing.T) {
 	default:
 		t.Fatalf("interrupted run: exit %d\n%s", code, p.stderr)
 	}
-	a, b := allFiles(t, ref), allFiles(t, out)
-	if !slices.Equal(sortedKeys(a), sortedKeys(b)) {
-		t.Errorf("files %v, the uninterrupted run wrote %v", sortedKeys(b), sortedKeys(a))
-	}
-	for _, f := range sortedKeys(a) {
-		if strings.HasSuffix(f, ".parquet") && !bytes.Equal(a[f], b[f]) {
-			t.Errorf("%s differs from the uninterrupted run's", f)
-		}
-	}
+	sameOutput(t, "interrupted with every replicate under way", ref, out)
 }

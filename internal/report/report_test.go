@@ -263,10 +263,10 @@ func TestShellQuote(t *testing.T) {
 	}
 }
 
-// TestLayoutCheck renders a report built from synthetic rows in headless
-// Chromium, and checks that the layout check passes it and catches a chart
-// that is missing, one of no size and one wider than the page.
-func TestLayoutCheck(t *testing.T) {
+// needChromium returns the Chromium binary the layout tests need: without
+// it they fail, or with -short are skipped.
+func needChromium(t *testing.T) string {
+	t.Helper()
 	chromium, err := Chromium()
 	if err != nil {
 		if testing.Short() {
@@ -274,23 +274,18 @@ func TestLayoutCheck(t *testing.T) {
 		}
 		t.Fatalf("this test needs headless Chromium: %v\n(as root: bash scripts/ensure-chromium.sh, or make test)", err)
 	}
-	in := &Inputs{Out: "synthetic", Summary: append(synthSummary("baseline"), synthSummary("palermo")...)}
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "report")
-	if err := r.Write(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	index := filepath.Join(dir, IndexName)
-	good, err := os.ReadFile(index)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return chromium
+}
+
+// layoutChecker writes r's page and returns it, with a function that lays
+// out a version of it in headless Chromium and lists its problems for want
+// charts.
+func layoutChecker(t *testing.T, chromium string, r *Report, want int) (good string, measure func(page string) []string) {
+	t.Helper()
+	page, index := writtenPage(t, r)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	measure := func(page string) []string {
+	t.Cleanup(cancel)
+	return string(page), func(page string) []string {
 		t.Helper()
 		if err := os.WriteFile(index, []byte(page), 0o644); err != nil {
 			t.Fatal(err)
@@ -299,9 +294,38 @@ func TestLayoutCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return l.Problems(4)
+		return l.Problems(want)
 	}
-	if ps := measure(string(good)); len(ps) != 0 {
+}
+
+// writtenPage writes r into a temporary folder and returns its page and
+// the page's path.
+func writtenPage(t *testing.T, r *Report) (page []byte, index string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := r.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	index = filepath.Join(dir, IndexName)
+	page, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page, index
+}
+
+// TestLayoutCheck renders a report built from synthetic rows in headless
+// Chromium, and checks that the layout check passes it and catches a chart
+// that is missing, one of no size and one wider than the page.
+func TestLayoutCheck(t *testing.T) {
+	chromium := needChromium(t)
+	in := &Inputs{Out: "synthetic", Summary: append(synthSummary("baseline"), synthSummary("palermo")...)}
+	r, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, measure := layoutChecker(t, chromium, r, 4)
+	if ps := measure(good); len(ps) != 0 {
 		t.Fatalf("the synthetic report has layout problems: %v", ps)
 	}
 	for _, c := range []struct {
@@ -311,7 +335,7 @@ func TestLayoutCheck(t *testing.T) {
 		{"flat chart", "</style>", "#trend-baseline svg{height:0}</style>", "trend-baseline is"},
 		{"too wide", "</style>", "#funnel-baseline svg{width:1500px}</style>", "beyond the page width"},
 	} {
-		page := strings.Replace(string(good), c.from, c.to, 1)
+		page := strings.Replace(good, c.from, c.to, 1)
 		ps := measure(page)
 		if !strings.Contains(strings.Join(ps, "\n"), c.want) {
 			t.Errorf("%s: problems %q, want one with %q", c.name, ps, c.want)
@@ -326,13 +350,7 @@ func TestLayoutCheck(t *testing.T) {
 // the line, and the line's label sits at its foot on the side with more room
 // (they were placed by eye until session 9).
 func TestMarkerLayout(t *testing.T) {
-	chromium, err := Chromium()
-	if err != nil {
-		if testing.Short() {
-			t.Skipf("-short: %v", err)
-		}
-		t.Fatalf("this test needs headless Chromium: %v\n(as root: bash scripts/ensure-chromium.sh, or make test)", err)
-	}
+	chromium := needChromium(t)
 	markers := []string{"2010-02", "2010-07", "2011-01", "2014-06", "2019-12", "2020-01", "2020-07", "2024-05", "2029-12", "2030-06", "2030-12"}
 	in := &Inputs{Out: "synthetic", Manifest: &output.Manifest{From: "2010-01", To: "2030-12"}}
 	for i, m := range markers {
@@ -351,33 +369,12 @@ func TestMarkerLayout(t *testing.T) {
 			t.Fatalf("%s: marker %q, caption %q; want a line at %s", name, r.Policy[name], r.Trends[name].Caption, m)
 		}
 	}
-	dir := filepath.Join(t.TempDir(), "report")
-	if err := r.Write(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	index := filepath.Join(dir, IndexName)
-	good, err := os.ReadFile(index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	measure := func(page string) []string {
-		t.Helper()
-		if err := os.WriteFile(index, []byte(page), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		l, _, err := MeasureLayout(ctx, chromium, index, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l.Problems(2 * len(markers))
-	}
-	if ps := measure(string(good)); len(ps) != 0 {
+	good, measure := layoutChecker(t, chromium, r, 2*len(markers))
+	if ps := measure(good); len(ps) != 0 {
 		t.Fatalf("markers at %v: layout problems:\n%s", markers, strings.Join(ps, "\n"))
 	}
 	// The check can fail: larger type makes the legend's rows overlap.
-	ps := measure(strings.Replace(string(good), "</style>", "#trend-s03 text{font-size:20px!important}</style>", 1))
+	ps := measure(strings.Replace(good, "</style>", "#trend-s03 text{font-size:20px!important}</style>", 1))
 	if !strings.Contains(strings.Join(ps, "\n"), "texts collide: trend-s03") {
 		t.Errorf("larger type in trend-s03: problems %q, want a collision there", ps)
 	}
@@ -430,14 +427,7 @@ func TestParameterValuesRounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(t.TempDir(), "report")
-	if err := r.Write(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(filepath.Join(dir, IndexName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	page, _ := writtenPage(t, r)
 	if bytes.Contains(page, []byte("1.1700000000000002")) || !bytes.Contains(page, []byte("<td>1.17</td>")) {
 		t.Error("the parameters table does not show 0.9 x 1.3 as 1.17")
 	}
@@ -458,14 +448,7 @@ func TestReportWithoutWholeYear(t *testing.T) {
 	if r.Trends["baseline"] != nil || r.Funnels["baseline"] == nil || len(r.Charts) != 1 {
 		t.Fatalf("trend %v, funnel %v, %d charts; want the funnel alone", r.Trends["baseline"], r.Funnels["baseline"], len(r.Charts))
 	}
-	dir := filepath.Join(t.TempDir(), "report")
-	if err := r.Write(dir, false); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(filepath.Join(dir, IndexName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	page, _ := writtenPage(t, r)
 	if !bytes.Contains(page, []byte("No chart by year: the horizon covers no whole year")) || !bytes.Contains(page, []byte("2025-03 to 2025-11")) {
 		t.Error("the page does not say why there is no chart by year, or lacks the horizon's row")
 	}
