@@ -61,6 +61,10 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
+	tables := []string{"yearly"}
+	if m.Monthly {
+		tables = append(tables, "monthly")
+	}
 	for _, sc := range m.Scenarios {
 		missing := 0
 		for k := 0; k < perScen; k++ {
@@ -68,6 +72,10 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			for _, src := range srcs {
 				if _, err := os.Stat(output.ChunkPath(src, sc.Name, k)); err == nil {
 					found = true
+					// A finished chunk has its monthly part file (written first).
+					if _, err := os.Stat(output.TableChunkPath(src, "monthly", sc.Name, k)); m.Monthly && err != nil {
+						return usagef("merge: %s lacks the monthly part file of chunk %d of %s, which its yearly one implies; rerun that shard with --resume after removing %s", src, k, sc.Name, output.ChunkPath(src, sc.Name, k))
+					}
 				}
 			}
 			if !found {
@@ -114,11 +122,13 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := output.MergeParts(srcs, sc.Name, output.TablePath(staging, "yearly", sc.Name), perScen, m.Chunk, m.Replicates)
-		if err != nil {
-			return err
+		for _, table := range tables {
+			n, err := output.MergeParts(srcs, table, sc.Name, output.TablePath(staging, table, sc.Name), perScen, m.Chunk, m.Replicates)
+			if err != nil {
+				return err
+			}
+			report = append(report, fmt.Sprintf("%s: merged %d %s chunk files", sc.Name, n, table))
 		}
-		report = append(report, fmt.Sprintf("%s: merged %d chunk files", sc.Name, n))
 	}
 	for _, f := range []string{"design.parquet", "manifest.json"} {
 		data, err := os.ReadFile(filepath.Join(srcs[0], f))
@@ -242,6 +252,7 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 	if err != nil {
 		return err
 	}
+	plan.monthly = m.Monthly
 	type chunk struct{ s, k int }
 	var present []chunk
 	for s, sc := range sw.Scenarios {
@@ -299,26 +310,41 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		fmt.Fprintf(stdout, "mismatch: design.parquet differs from the design of the recorded sweep file: sha256 %s recorded, %s now\n", a[:12], b[:12])
 		differ++
 	}
+	tables := []string{"yearly"}
+	if m.Monthly {
+		tables = append(tables, "monthly")
+	}
 	for _, c := range chosen {
 		name := sw.Scenarios[c.s].Name
-		a, err1 := fileHash(output.ChunkPath(out, name, c.k))
-		b, err2 := fileHash(output.ChunkPath(tmp, name, c.k))
-		if err1 != nil || err2 != nil {
-			return fmt.Errorf("reproduce: hashing chunk %d of %s: %v %v", c.k, name, err1, err2)
-		}
-		if a != b {
-			lo := c.k * m.Chunk
-			hi := min(lo+m.Chunk, m.Points*m.Replicates) - 1
-			fmt.Fprintf(stdout, "mismatch: scenario %s chunk %d (jobs %d-%d: design points %d-%d) differs: sha256 %s recorded, %s now\n",
-				name, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, a[:12], b[:12])
-			differ++
+		for _, table := range tables {
+			a, err1 := fileHash(output.TableChunkPath(out, table, name, c.k))
+			b, err2 := fileHash(output.TableChunkPath(tmp, table, name, c.k))
+			if err2 != nil {
+				return fmt.Errorf("reproduce: hashing chunk %d of %s: %v", c.k, name, err2)
+			}
+			if err1 != nil || a != b {
+				lo := c.k * m.Chunk
+				hi := min(lo+m.Chunk, m.Points*m.Replicates) - 1
+				recorded := "missing"
+				if err1 == nil {
+					recorded = a[:12]
+				}
+				which := map[string]string{"yearly": "", "monthly": "monthly "}[table]
+				fmt.Fprintf(stdout, "mismatch: scenario %s %schunk %d (jobs %d-%d: design points %d-%d) differs: sha256 %s recorded, %s now\n",
+					name, which, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, recorded, b[:12])
+				differ++
+			}
 		}
 	}
 	if differ > 0 {
 		fmt.Fprintf(stdout, "%d of %d files differ (design.parquet and %d chunk files checked)\n", differ, len(chosen)+1, len(chosen))
 		return errMismatch
 	}
-	fmt.Fprintf(stdout, "match: design.parquet and %d of %d chunk files reproduced byte for byte\n", len(chosen), len(present))
+	what := "chunk files"
+	if m.Monthly {
+		what = "chunks (their yearly and monthly files)"
+	}
+	fmt.Fprintf(stdout, "match: design.parquet and %d of %d %s reproduced byte for byte\n", len(chosen), len(present), what)
 	if expected := len(sw.Scenarios) * plan.perScen; len(present) < expected {
 		verb := "are"
 		if expected-len(present) == 1 {

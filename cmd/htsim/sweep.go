@@ -27,6 +27,7 @@ every point uses the same random streams (common random numbers). Writes, under
   design.parquet                                   one row per design point
   yearly/scenario=NAME/part-cNNNNNN.parquet        --chunk jobs per file, with
                                                    columns point and param_*
+  monthly/scenario=NAME/part-cNNNNNN.parquet       with --monthly: the same, by month
   manifest.json
 Read a whole sweep with DuckDB:
   SELECT ... FROM read_parquet('OUT/yearly/**/*.parquet', hive_partitioning = true)
@@ -43,6 +44,7 @@ type sweepOptions struct {
 	shard   string
 	shards  int
 	chunk   int
+	monthly bool
 	resume  bool
 	force   bool
 	quiet   bool
@@ -158,8 +160,9 @@ type sweepPlan struct {
 	chunk   int
 	from    model.Month
 	to      model.Month
-	files   int // chunk files over all scenarios
-	perScen int // chunks per scenario
+	files   int  // chunk files over all scenarios
+	perScen int  // chunks per scenario
+	monthly bool // each chunk has a monthly part file too (sweep --monthly)
 }
 
 func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
@@ -243,13 +246,19 @@ func (p *sweepPlan) runChunks(ctx context.Context, out string, jobs []sweepJob, 
 		key := [2]int{j.scenario, j.point}
 		if _, ok := cfgs[key]; !ok {
 			sc := scenarios.WithPoint(p.sw.Scenarios[j.scenario], p.sw.Params, p.matrix[j.point])
-			cfgs[key] = &sim.Config{Scenario: sc, From: p.from, To: p.to, Seed: p.sw.Seed}
+			cfgs[key] = &sim.Config{Scenario: sc, From: p.from, To: p.to, Seed: p.sw.Seed, Monthly: p.monthly}
 		}
 	}
-	var w *output.ChunkWriter
+	// A chunk's writers: the yearly table's and, with --monthly, the
+	// monthly table's. The monthly file is committed first, so that a
+	// yearly part file, which --resume takes for a finished chunk, always
+	// has its monthly one.
+	var w, wm *output.ChunkWriter
 	defer func() {
-		if w != nil {
-			w.Abort()
+		for _, x := range []*output.ChunkWriter{w, wm} {
+			if x != nil {
+				x.Abort()
+			}
 		}
 	}()
 	err = sim.RunJobs(ctx, len(jobs), workers, func(i int, scratch *sim.Scratch) (*sim.Result, error) {
@@ -262,14 +271,31 @@ func (p *sweepPlan) runChunks(ctx context.Context, out string, jobs []sweepJob, 
 			if w, err = rows.NewChunkWriter(out, p.sw.Scenarios[j.scenario].Name, j.chunk); err != nil {
 				return err
 			}
+			if p.monthly {
+				if wm, err = rows.NewMonthlyChunkWriter(out, p.sw.Scenarios[j.scenario].Name, j.chunk); err != nil {
+					return err
+				}
+			}
 		}
 		if err := w.Write(res, j.point, p.matrix[j.point]); err != nil {
 			return err
+		}
+		if wm != nil {
+			if err := wm.Write(res, j.point, p.matrix[j.point]); err != nil {
+				return err
+			}
 		}
 		if progress != nil {
 			progress()
 		}
 		if j.last {
+			if wm != nil {
+				err := wm.Commit()
+				wm = nil
+				if err != nil {
+					return err
+				}
+			}
 			err := w.Commit()
 			w = nil
 			if err != nil {
@@ -298,6 +324,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.shard, "shard", "", "run only shard i of n (i/n, 0-based)")
 	fs.IntVar(&o.shards, "shards", 0, "number of shards, with JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)")
 	fs.IntVar(&o.chunk, "chunk", 200, "jobs (point x replicate) per output file; part of the sweep's layout")
+	fs.BoolVar(&o.monthly, "monthly", false, "also write the monthly table (monthly/scenario=NAME/part-cNNNNNN.parquet), chunked as the yearly one")
 	fs.BoolVar(&o.resume, "resume", false, "run only the files missing from --out (after an interruption)")
 	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress and no summary")
@@ -336,6 +363,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	plan.monthly = o.monthly
 	if o.out == "" {
 		o.out = filepath.Join("results", "sweep-"+sw.Name)
 	}
@@ -553,6 +581,9 @@ func sweepManifest(p *sweepPlan, args []string) *output.SweepManifest {
 	m := &output.SweepManifest{Manifest: *output.NewManifest(append([]string{"htsim", "sweep"}, args...), p.sw.Scenarios)}
 	m.Seed, m.Replicates, m.From, m.To = p.sw.Seed, p.sw.Replicates, p.from.String(), p.to.String()
 	m.Tables = []string{"design", "yearly"}
+	if p.monthly {
+		m.Monthly, m.Tables = true, append(m.Tables, "monthly")
+	}
 	m.Sweep, m.Design, m.Points, m.Chunk, m.Parameters = p.sw.Name, p.sw.Design, len(p.matrix), p.chunk, p.sw.Params
 	m.SweepFile = output.FileManifest{Name: p.sw.File, Path: p.sw.Path, SHA256: p.sw.SHA256, Content: string(p.sw.Bytes)}
 	m.Created = "" // shards write the same manifest; a timestamp would make them differ
@@ -567,7 +598,7 @@ func onlySweepStart(entries []os.DirEntry) bool {
 	for _, e := range entries {
 		n := e.Name()
 		switch {
-		case n == "design.parquet", n == "manifest.json", n == "yearly" && e.IsDir():
+		case n == "design.parquet", n == "manifest.json", (n == "yearly" || n == "monthly") && e.IsDir():
 		case strings.HasPrefix(n, ".design.parquet.tmp-"), strings.HasPrefix(n, ".manifest.json.tmp-"):
 		default:
 			return false
@@ -596,18 +627,18 @@ func prepareSweepOut(o sweepOptions, m *output.SweepManifest) error {
 		}
 		return usagef("sweep: --out %s is not empty and holds no sweep manifest; choose another folder", o.out)
 	}
-	same := prev.SweepFile.SHA256 == m.SweepFile.SHA256 && prev.Chunk == m.Chunk && prev.Revision == m.Revision &&
+	same := prev.SweepFile.SHA256 == m.SweepFile.SHA256 && prev.Chunk == m.Chunk && prev.Revision == m.Revision && prev.Monthly == m.Monthly &&
 		prev.PortableEncoding == m.PortableEncoding // portable and other builds write the same values in other bytes
 	switch {
 	case o.force:
-		for _, name := range []string{"yearly", "design.parquet", "manifest.json", "sensitivity.parquet", "report"} {
+		for _, name := range []string{"yearly", "monthly", "design.parquet", "manifest.json", "sensitivity.parquet", "report"} {
 			if err := os.RemoveAll(filepath.Join(o.out, name)); err != nil {
 				return err
 			}
 		}
 		return nil
 	case !same:
-		return usagef("sweep: --out %s holds another sweep (or another --chunk, code revision, or a build with(out) portable encoding: see htsim version); use another folder or --force", o.out)
+		return usagef("sweep: --out %s holds another sweep (or another --chunk or --monthly, code revision, or a build with(out) portable encoding: see htsim version); use another folder or --force", o.out)
 	}
 	// The same sweep: another shard's files or an interrupted run. Without
 	// --resume, this shard may start only if it has no file there yet, so

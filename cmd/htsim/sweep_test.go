@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -1131,5 +1132,68 @@ func TestRunAndReadersHoldTheFolder(t *testing.T) {
 	unlock()
 	for _, args := range [][]string{{"summarize", "-q", done}, {"compare", "-q", done}, {"report", "-q", done}} {
 		htsimOK(t, nil, args...)
+	}
+}
+
+// TestSweepMonthly: sweep --monthly writes, beside each yearly part file,
+// the monthly one of the same chunk, whose months add up to the years; the
+// monthly files too are the same whatever the sharding (merged shards equal
+// the merged sweep), reproduce checks them, and the same folder refuses to
+// go on without --monthly (the tables would differ by chunk).
+func TestSweepMonthly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example sweep three times")
+	}
+	t.Parallel()
+	root := t.TempDir()
+	a, b := filepath.Join(root, "A"), filepath.Join(root, "B")
+	htsimOK(t, nil, "sweep", "-q", "--monthly", "--chunk", "8", "--out", a, exampleSweep)
+	yearly, monthly := partFiles(t, a), []string{}
+	entries, _ := os.ReadDir(filepath.Join(a, "monthly", "scenario=baseline"))
+	for _, e := range entries {
+		monthly = append(monthly, e.Name())
+	}
+	if len(yearly) != 4 || !slices.Equal(yearly, monthly) {
+		t.Fatalf("yearly part files %v, monthly %v; want the same 4 chunks", yearly, monthly)
+	}
+	var tnv [2]int64
+	for _, f := range yearly {
+		ys, err := parquet.ReadFile[output.YearlyRow](filepath.Join(partDir(a), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := parquet.ReadFile[output.MonthlyRow](filepath.Join(a, "monthly", "scenario=baseline", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ys {
+			tnv[0] += r.TrueNewVictims
+		}
+		for _, r := range ms {
+			tnv[1] += r.TrueNewVictims
+		}
+	}
+	if tnv[0] == 0 || tnv[0] != tnv[1] {
+		t.Errorf("true new victims: %d in the yearly parts, %d in the monthly ones; want equal, above 0", tnv[0], tnv[1])
+	}
+	for i := range 2 {
+		htsimOK(t, nil, "sweep", "-q", "--monthly", "--chunk", "8", "--shard", fmt.Sprintf("%d/2", i), "--out", b, exampleSweep)
+	}
+	ma, mb := filepath.Join(root, "MA"), filepath.Join(root, "MB")
+	htsimOK(t, nil, "merge", "--out", ma, a)
+	htsimOK(t, nil, "merge", "--out", mb, b)
+	sameOutput(t, "merged shards of sweep --monthly", ma, mb)
+	if stdout := htsimOK(t, nil, "reproduce", "--sample", "1", a); !strings.Contains(stdout, "match") {
+		t.Errorf("reproduce: %s", stdout)
+	}
+	// Another chunk's monthly file in place of chunk 0's: a mismatch naming it.
+	other, _ := os.ReadFile(filepath.Join(a, "monthly", "scenario=baseline", monthly[1]))
+	os.WriteFile(filepath.Join(a, "monthly", "scenario=baseline", monthly[0]), other, 0o644)
+	code, stdout, _ := htsimProc(t, nil, "reproduce", a)
+	if code != 1 || !strings.Contains(stdout, "mismatch: scenario baseline monthly chunk 0 ") {
+		t.Errorf("reproduce with a swapped monthly chunk: exit %d\n%s", code, stdout)
+	}
+	if _, err := htsimErr(t, nil, "sweep", "-q", "--resume", "--chunk", "8", "--out", a, exampleSweep); err == nil || !strings.Contains(err.Error(), "--monthly") {
+		t.Errorf("resuming a --monthly sweep without it: %v", err)
 	}
 }

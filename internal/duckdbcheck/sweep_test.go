@@ -15,7 +15,8 @@ import (
 // files and reads it the way docs/cluster.md tells analysts to: one glob over
 // OUT/yearly/**, hive partitioning on. Every job's rows are there once, the
 // design point and the swept parameters are typed columns, and they agree
-// with design.parquet.
+// with design.parquet. The monthly table (--monthly) reads the same way,
+// month a DATE, and its months add up to the years.
 func TestSweepReadsAsOneDataset(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -24,7 +25,7 @@ func TestSweepReadsAsOneDataset(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sweep")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	args := []string{"run", "./cmd/htsim", "sweep", "scenarios/sweeps/example.yaml", "--chunk", "5", "--quiet", "--out", out}
+	args := []string{"run", "./cmd/htsim", "sweep", "scenarios/sweeps/example.yaml", "--chunk", "5", "--monthly", "--quiet", "--out", out}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -63,5 +64,24 @@ func TestSweepReadsAsOneDataset(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
 		t.Error(err)
+	}
+	mon := fmt.Sprintf("read_parquet('%s', hive_partitioning = true)", filepath.ToSlash(filepath.Join(out, "monthly", "**", "*.parquet")))
+	types = map[string]string{}
+	for _, c := range describe(t, db, mon) {
+		types[c.Name] = c.Type
+	}
+	for name, want := range map[string]string{"point": "INTEGER", "month": "DATE", "true_new_victims": "BIGINT", "param_police_skill": "DOUBLE"} {
+		if types[name] != want {
+			t.Errorf("monthly: column %s is %q, want %s", name, types[name], want)
+		}
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM "+mon); n != 8*4*252*36 {
+		t.Errorf("monthly: %d rows, want %d (8 points x 4 replicates x 252 months x 36 cells)", n, 8*4*252*36)
+	}
+	q := `WITH m AS (SELECT point, replicate, year(month) AS year, sum(true_new_victims) AS tnv FROM ` + mon + ` GROUP BY ALL),
+	y AS (SELECT point, replicate, year, sum(true_new_victims) AS tnv FROM ` + src + ` GROUP BY ALL)
+	SELECT count(*) FROM y FULL JOIN m USING (point, replicate, year) WHERE m.tnv IS DISTINCT FROM y.tnv`
+	if n := queryInt(t, db, q); n != 0 {
+		t.Errorf("monthly: %d (point, replicate, year) whose months do not add up to the yearly table", n)
 	}
 }

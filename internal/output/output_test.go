@@ -169,6 +169,69 @@ func TestChunkRoundTrip(t *testing.T) {
 	}
 }
 
+// TestMonthlyChunkRoundTrip: a sweep's monthly chunk (sweep --monthly) holds,
+// for every month from March 2010 to August 2011, the replicate's monthly
+// counts with month a DATE, the design point and the parameter values, and
+// checkChunk reads it by its month column.
+func TestMonthlyChunkRoundTrip(t *testing.T) {
+	sc, err := scenarios.Load("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := model.MonthOf(2010, 3), model.MonthOf(2011, 8)
+	res, err := sim.RunReplicate(&sim.Config{Scenario: sc, From: from, To: to, Seed: 1, Monthly: true}, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	w, err := NewSweepRows([]string{"police.skill"}).NewMonthlyChunkWriter(out, "baseline", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(res, 7, []float64{0.55}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	path := TableChunkPath(out, "monthly", "baseline", 0)
+	monthly, err := parquet.ReadFile[MonthlyRow](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type design struct {
+		Point int32   `parquet:"point"`
+		Skill float64 `parquet:"param_police_skill"`
+	}
+	extra, err := parquet.ReadFile[design](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	months := int(to-from) + 1
+	if len(monthly) != months*sim.CellsPerYear || len(extra) != len(monthly) {
+		t.Fatalf("%d and %d rows, want %d", len(monthly), len(extra), months*sim.CellsPerYear)
+	}
+	for i, row := range monthly {
+		m, cell := i/sim.CellsPerYear, i%sim.CellsPerYear
+		cl := sim.CellAt(cell)
+		want := MonthlyRow{Scenario: "baseline", Replicate: 3, Month: days(from + model.Month(m)),
+			Origin: cl.Origin.String(), Form: cl.Form.String(), Sex: cl.Sex.String(), Age: cl.Age.String()}
+		want.setCounts(res.Monthly.At(m, cell))
+		if row != want {
+			t.Fatalf("row %d: %+v, want %+v", i, row, want)
+		}
+		if extra[i] != (design{7, 0.55}) {
+			t.Fatalf("row %d: design columns %+v", i, extra[i])
+		}
+	}
+	if err := checkChunk(path, "monthly", 3, 10, 4); err != nil { // job 7*4+3 = 31: chunk 3 of 10 jobs each
+		t.Errorf("checkChunk of a monthly part: %v", err)
+	}
+	if err := checkChunk(path, "monthly", 1, 10, 4); err == nil {
+		t.Error("checkChunk took job 31 for one of chunk 1")
+	}
+}
+
 // TestFirstDifference: the month from which two scenarios' parameters differ,
 // which compare's policy period and the report's marker start from. A policy
 // on amended-2020 differs from amended-2020 from its own 2025-01, not from its

@@ -299,6 +299,13 @@ func EachSweepRow(out, scenario string, fn func(point, replicate, year int, coun
 }
 
 func eachSweepPartRow(path string, fn func(point, replicate, year int, counts *[sim.NumMeasures]int64) error) (err error) {
+	return eachSweepPartRowBy(path, "year", fn)
+}
+
+// eachSweepPartRowBy is eachSweepPartRow for a part file whose time column is
+// timeCol: "year", or "month" (a DATE, passed as days since 1970-01-01) in a
+// monthly part file.
+func eachSweepPartRowBy(path, timeCol string, fn func(point, replicate, time int, counts *[sim.NumMeasures]int64) error) (err error) {
 	defer recoverDamaged(path, &err)
 	f, r, err := openDynamicParquet(path)
 	if err != nil {
@@ -315,7 +322,7 @@ func eachSweepPartRow(path string, fn func(point, replicate, year int, counts *[
 	if err != nil {
 		return err
 	}
-	yearCol, err := dynamicColumn(path, s, "year")
+	yearCol, err := dynamicColumn(path, s, timeCol)
 	if err != nil {
 		return err
 	}

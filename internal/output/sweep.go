@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+	"htsim/model"
 	"htsim/scenarios"
 	"htsim/sim"
 )
@@ -21,76 +22,101 @@ func ParamColumn(path string) string {
 	return "param_" + strings.ReplaceAll(path, ".", "_")
 }
 
-// SweepRows builds the row types of a sweep's tables: the yearly row with the
-// design point and the swept parameters as extra columns, and the design row.
+// SweepRows builds the row types of a sweep's tables: the yearly and
+// monthly rows with the design point and the swept parameters as extra
+// columns, and the design row.
 type SweepRows struct {
-	params []string
-	yearly reflect.Type
-	design reflect.Type
+	params  []string
+	yearly  reflect.Type
+	monthly reflect.Type
+	design  reflect.Type
 }
 
 // NewSweepRows returns the row types for the given swept parameters (dotted keys, in order).
 func NewSweepRows(params []string) *SweepRows {
-	base := reflect.TypeOf(YearlyRow{})
-	var fields []reflect.StructField
-	for i := 0; i < base.NumField(); i++ {
-		f := base.Field(i)
-		fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
-		if f.Name == "Scenario" {
-			fields = append(fields, reflect.StructField{Name: "Point", Type: reflect.TypeOf(int32(0)), Tag: `parquet:"point"`})
-		}
-	}
 	rows := &SweepRows{params: params}
 	design := []reflect.StructField{{Name: "Point", Type: reflect.TypeOf(int32(0)), Tag: `parquet:"point"`}}
 	for i, p := range params {
-		f := reflect.StructField{Name: fmt.Sprintf("P%d", i), Type: reflect.TypeOf(float64(0)), Tag: reflect.StructTag(fmt.Sprintf(`parquet:"%s"`, ParamColumn(p)))}
-		fields = append(fields, f)
-		design = append(design, f)
+		design = append(design, reflect.StructField{Name: fmt.Sprintf("P%d", i), Type: reflect.TypeOf(float64(0)), Tag: reflect.StructTag(fmt.Sprintf(`parquet:"%s"`, ParamColumn(p)))})
 	}
-	rows.yearly, rows.design = reflect.StructOf(fields), reflect.StructOf(design)
+	// A table's row: its own fields, the design point after the scenario,
+	// and the swept parameters (the design row's fields) at the end.
+	withDesign := func(base reflect.Type) reflect.Type {
+		var fields []reflect.StructField
+		for i := 0; i < base.NumField(); i++ {
+			f := base.Field(i)
+			fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
+			if f.Name == "Scenario" {
+				fields = append(fields, design[0])
+			}
+		}
+		return reflect.StructOf(append(fields, design[1:]...))
+	}
+	rows.yearly, rows.monthly, rows.design = withDesign(reflect.TypeOf(YearlyRow{})), withDesign(reflect.TypeOf(MonthlyRow{})), reflect.StructOf(design)
 	return rows
 }
 
 // ChunkPath is the part file of chunk k of a scenario's yearly table.
-func ChunkPath(out, scenario string, k int) string {
-	return filepath.Join(out, "yearly", "scenario="+scenario, fmt.Sprintf("part-c%06d.parquet", k))
+func ChunkPath(out, scenario string, k int) string { return TableChunkPath(out, "yearly", scenario, k) }
+
+// TableChunkPath is the part file of chunk k of a scenario's table: "yearly",
+// or "monthly" (sweep --monthly).
+func TableChunkPath(out, table, scenario string, k int) string {
+	return filepath.Join(out, table, "scenario="+scenario, fmt.Sprintf("part-c%06d.parquet", k))
 }
 
-// ChunkWriter writes one chunk file of a sweep's yearly table.
+// ChunkWriter writes one chunk file of a sweep's yearly or monthly table.
 type ChunkWriter struct {
-	rows   *SweepRows
-	file   *AtomicFile
-	w      *parquet.GenericWriter[any]
-	col    sweepColumns
-	buf    []parquet.Row // the rows of one job, reused
-	values []parquet.Value
+	rows    *SweepRows
+	monthly bool
+	file    *AtomicFile
+	w       *parquet.GenericWriter[any]
+	col     sweepColumns
+	buf     []parquet.Row // the rows of one job, reused
+	values  []parquet.Value
 }
 
-// sweepColumns are the leaf column indexes of a sweep's yearly row.
+// sweepColumns are the leaf column indexes of a sweep's row; time is the
+// year's column, or the month's in a monthly row.
 type sweepColumns struct {
 	n                                                        int
-	scenario, point, replicate, year, origin, form, sex, age int
+	scenario, point, replicate, time, origin, form, sex, age int
 	measures                                                 [sim.NumMeasures]int
 	params                                                   []int
 }
 
 // NewChunkWriter opens chunk k of scenario's yearly table under out.
 func (s *SweepRows) NewChunkWriter(out, scenario string, k int) (*ChunkWriter, error) {
-	schema := parquet.SchemaOf(reflect.New(s.yearly).Interface())
-	col, err := s.columns(schema)
+	return s.newChunkWriter(out, "yearly", scenario, k)
+}
+
+// NewMonthlyChunkWriter opens chunk k of scenario's monthly table under out:
+// the counts of every month (sim.Result.Monthly), with month a DATE.
+func (s *SweepRows) NewMonthlyChunkWriter(out, scenario string, k int) (*ChunkWriter, error) {
+	return s.newChunkWriter(out, "monthly", scenario, k)
+}
+
+func (s *SweepRows) newChunkWriter(out, table, scenario string, k int) (*ChunkWriter, error) {
+	row, timeCol := s.yearly, "year"
+	if table == "monthly" {
+		row, timeCol = s.monthly, "month"
+	}
+	schema := parquet.SchemaOf(reflect.New(row).Interface())
+	col, err := s.columns(schema, timeCol)
 	if err != nil {
 		return nil, err
 	}
-	f, err := CreateAtomic(ChunkPath(out, scenario, k))
+	f, err := CreateAtomic(TableChunkPath(out, table, scenario, k))
 	if err != nil {
 		return nil, err
 	}
 	opts := append(writerOptions(), schema)
-	return &ChunkWriter{rows: s, file: f, w: parquet.NewGenericWriter[any](f, opts...), col: col}, nil
+	return &ChunkWriter{rows: s, monthly: table == "monthly", file: f, w: parquet.NewGenericWriter[any](f, opts...), col: col}, nil
 }
 
-// columns finds each field's leaf column in schema by its Parquet name.
-func (s *SweepRows) columns(schema *parquet.Schema) (sweepColumns, error) {
+// columns finds each field's leaf column in schema by its Parquet name;
+// timeCol names the time column ("year" or "month").
+func (s *SweepRows) columns(schema *parquet.Schema, timeCol string) (sweepColumns, error) {
 	c := sweepColumns{n: len(schema.Columns())}
 	var missing []string
 	at := func(name string) int {
@@ -100,7 +126,7 @@ func (s *SweepRows) columns(schema *parquet.Schema) (sweepColumns, error) {
 		}
 		return leaf.ColumnIndex
 	}
-	c.scenario, c.point, c.replicate, c.year = at("scenario"), at("point"), at("replicate"), at("year")
+	c.scenario, c.point, c.replicate, c.time = at("scenario"), at("point"), at("replicate"), at(timeCol)
 	c.origin, c.form, c.sex, c.age = at("origin"), at("form"), at("sex"), at("age")
 	base := reflect.TypeOf(YearlyRow{})
 	for m := range c.measures {
@@ -120,31 +146,38 @@ func (s *SweepRows) columns(schema *parquet.Schema) (sweepColumns, error) {
 // measures follow in sim.Measure order; TestYearlyColumns checks it).
 const yearlyMeasureField = 7
 
-// Write appends one job's rows: the replicate's yearly counts at design point
-// point, whose parameter values are values. Rows are built as Parquet values
-// directly: the reflective path cost a twentieth of a worker's time, paid by
-// the goroutine that writes while the workers simulate.
+// Write appends one job's rows: the replicate's yearly (or monthly) counts
+// at design point point, whose parameter values are values. Rows are built
+// as Parquet values directly: the reflective path cost a twentieth of a
+// worker's time, paid by the goroutine that writes while the workers
+// simulate.
 func (c *ChunkWriter) Write(res *sim.Result, point int, values []float64) error {
-	years := len(res.Counts) / sim.CellsPerYear
-	rows := years * sim.CellsPerYear
+	counts := res.Counts
+	time := func(i int) int32 { return int32(res.FirstYear + i) }
+	if c.monthly {
+		counts = res.Monthly
+		time = func(i int) int32 { return days(res.FirstMonth + model.Month(i)) }
+	}
+	periods := len(counts) / sim.CellsPerYear
+	rows := periods * sim.CellsPerYear
 	if cap(c.values) < rows*c.col.n {
 		c.values = make([]parquet.Value, rows*c.col.n)
 	}
 	c.buf = c.buf[:0]
 	scenario := []byte(res.Scenario)
-	for yi := 0; yi < years; yi++ {
+	for yi := 0; yi < periods; yi++ {
 		for cell := 0; cell < sim.CellsPerYear; cell++ {
 			row := parquet.Row(c.values[len(c.buf)*c.col.n : (len(c.buf)+1)*c.col.n])
 			names := &cellNames[cell]
 			row[c.col.scenario] = parquet.ByteArrayValue(scenario).Level(0, 0, c.col.scenario)
 			row[c.col.point] = parquet.Int32Value(int32(point)).Level(0, 0, c.col.point)
 			row[c.col.replicate] = parquet.Int32Value(int32(res.Replicate)).Level(0, 0, c.col.replicate)
-			row[c.col.year] = parquet.Int32Value(int32(res.FirstYear+yi)).Level(0, 0, c.col.year)
+			row[c.col.time] = parquet.Int32Value(time(yi)).Level(0, 0, c.col.time)
 			row[c.col.origin] = parquet.ByteArrayValue(names[0]).Level(0, 0, c.col.origin)
 			row[c.col.form] = parquet.ByteArrayValue(names[1]).Level(0, 0, c.col.form)
 			row[c.col.sex] = parquet.ByteArrayValue(names[2]).Level(0, 0, c.col.sex)
 			row[c.col.age] = parquet.ByteArrayValue(names[3]).Level(0, 0, c.col.age)
-			for m, n := range res.Counts.At(yi, cell) {
+			for m, n := range counts.At(yi, cell) {
 				row[c.col.measures[m]] = parquet.Int64Value(n).Level(0, 0, c.col.measures[m])
 			}
 			for i, v := range values {
@@ -232,38 +265,50 @@ func RemoveAll(paths []string) error {
 	return nil
 }
 
-// RemoveChunkTemps deletes the temporary files a killed run left for one chunk.
-func RemoveChunkTemps(out, scenario string, k int) error {
-	final := ChunkPath(out, scenario, k)
-	return RemoveAll(Named(filepath.Dir(final), "."+filepath.Base(final)+".tmp-", ""))
-}
+// SweepTables are the tables a sweep writes in chunks.
+var SweepTables = []string{"yearly", "monthly"}
 
-// RemoveAllChunkTemps removes the temporary part files a killed sweep left in
-// out, of every scenario and chunk, reading each scenario's folder once.
-func RemoveAllChunkTemps(out string) error {
-	for _, dir := range Named(filepath.Join(out, "yearly"), "scenario=", "") {
-		if err := RemoveAll(Named(dir, ".part-c", ".parquet.tmp-")); err != nil {
+// RemoveChunkTemps deletes the temporary files a killed run left for one
+// chunk, of every table.
+func RemoveChunkTemps(out, scenario string, k int) error {
+	for _, table := range SweepTables {
+		final := TableChunkPath(out, table, scenario, k)
+		if err := RemoveAll(Named(filepath.Dir(final), "."+filepath.Base(final)+".tmp-", "")); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// MergeParts copies every part file of a scenario's yearly table found under
+// RemoveAllChunkTemps removes the temporary part files a killed sweep left in
+// out, of every table, scenario and chunk, reading each scenario's folder once.
+func RemoveAllChunkTemps(out string) error {
+	for _, table := range SweepTables {
+		for _, dir := range Named(filepath.Join(out, table), "scenario=", "") {
+			if err := RemoveAll(Named(dir, ".part-c", ".parquet.tmp-")); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// MergeParts copies every part file of a scenario's table (yearly or
+// monthly) found under
 // the given folders, in chunk order, into one file dest. Each chunk may appear
 // once: a chunk found in two folders must have identical content. A part file
 // whose name is not one of the perScenario chunks of the sweep's layout is an
 // InputError, and so is one holding jobs (design point x replicate) of
 // another chunk than its name says: jobsPerFile jobs each, in the order
 // point*replicates + replicate.
-func MergeParts(srcs []string, scenario, dest string, perScenario, jobsPerFile, replicates int) (chunks int, err error) {
+func MergeParts(srcs []string, table, scenario, dest string, perScenario, jobsPerFile, replicates int) (chunks int, err error) {
 	layout := map[string]bool{}
 	for k := 0; k < perScenario; k++ {
 		layout[filepath.Base(ChunkPath("", scenario, k))] = true
 	}
 	byName := map[string]string{}
 	for _, src := range srcs {
-		dir := filepath.Join(src, "yearly", "scenario="+scenario)
+		dir := filepath.Join(src, table, "scenario="+scenario)
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -305,7 +350,7 @@ func MergeParts(srcs []string, scenario, dest string, perScenario, jobsPerFile, 
 		if _, err := fmt.Sscanf(n, "part-c%06d.parquet", &k); err != nil {
 			return 0, err
 		}
-		if err := checkChunk(byName[n], k, jobsPerFile, replicates); err != nil {
+		if err := checkChunk(byName[n], table, k, jobsPerFile, replicates); err != nil {
 			return 0, err
 		}
 	}
@@ -329,9 +374,10 @@ func MergeParts(srcs []string, scenario, dest string, perScenario, jobsPerFile, 
 
 // checkChunk checks that the part file of chunk k holds only that chunk's
 // jobs: a file renamed or copied over another would be merged as it.
-func checkChunk(path string, k, jobsPerFile, replicates int) error {
+func checkChunk(path, table string, k, jobsPerFile, replicates int) error {
 	lo, hi := k*jobsPerFile, (k+1)*jobsPerFile
-	return eachSweepPartRow(path, func(point, rep, year int, _ *[sim.NumMeasures]int64) error {
+	timeCol := map[string]string{"yearly": "year", "monthly": "month"}[table]
+	return eachSweepPartRowBy(path, timeCol, func(point, rep, _ int, _ *[sim.NumMeasures]int64) error {
 		if j := point*replicates + rep; rep < 0 || rep >= replicates || j < lo || j >= hi {
 			return inputErrorf("%s holds design point %d replicate %d, not a job of chunk %d (jobs %d-%d): a part file renamed or copied over another; remove it and run its shard again (--resume)",
 				path, point, rep, k, lo, hi-1)
