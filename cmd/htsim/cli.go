@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -748,19 +749,25 @@ func calibrationOutputs(out, staged string) []string {
 	if m, err := output.ReadManifest(out); err != nil || m.Calibration == nil {
 		return nil
 	}
-	read := map[string]bool{}
+	// Compared as files, not paths: a folder reached through a symbolic
+	// link (a scratch link, macOS's /tmp) names the same file otherwise.
+	var read []os.FileInfo
 	if m, err := output.ReadManifest(staged); err == nil {
 		for _, sc := range m.Scenarios {
 			for _, f := range sc.Files {
-				if abs, err := filepath.Abs(f.Path); f.Path != "" && err == nil {
-					read[abs] = true
+				if info, err := os.Stat(f.Path); f.Path != "" && err == nil {
+					read = append(read, info)
 				}
 			}
 		}
 	}
 	var names []string
 	for _, name := range calibrationFiles {
-		if abs, err := filepath.Abs(filepath.Join(out, name)); err == nil && !read[abs] {
+		info, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			continue // gone already
+		}
+		if !slices.ContainsFunc(read, func(r os.FileInfo) bool { return os.SameFile(r, info) }) {
 			names = append(names, name)
 		}
 	}

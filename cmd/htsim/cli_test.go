@@ -214,6 +214,23 @@ func TestRunForceOverCalibration(t *testing.T) {
 	if _, err := os.Stat(scen); err != nil {
 		t.Errorf("the forced run removed the scenario file it read: %v", err)
 	}
+	// The same through a symbolic link to the folder (files compared as
+	// files, not paths: a review lost calibrated.yaml this way).
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(cal, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	os.WriteFile(filepath.Join(cal, "manifest.json"), []byte(`{"calibration": {"extends": "baseline"}}`), 0o644)
+	os.WriteFile(filepath.Join(cal, "fit.csv"), []byte("x"), 0o644)
+	if code, _, stderr := runCLI(t, "run", "-q", "-n", "1", "--to", "2010-12", "--out", link, "--force", scen); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(scen); err != nil {
+		t.Errorf("the forced run through a link removed the scenario file it read: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cal, "fit.csv")); err == nil {
+		t.Error("the forced run through a link left the calibration's fit.csv")
+	}
 }
 
 func TestHelpAndScenarios(t *testing.T) {

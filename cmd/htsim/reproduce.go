@@ -51,7 +51,15 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if m != nil && sm.Chunk != m.Chunk {
 			return usagef("merge: %s holds the same sweep as %s with another --chunk (%d jobs per file, not %d); its files cannot be combined: rerun the shards with one --chunk", src, srcs[0], sm.Chunk, m.Chunk)
 		}
-		m = sm
+		if m != nil && sm.Monthly != m.Monthly {
+			return usagef("merge: %s and %s hold the same sweep, one with --monthly and one without; rerun the shards with one choice", src, srcs[0])
+		}
+		if m != nil && (sm.Revision != m.Revision || sm.PortableEncoding != m.PortableEncoding) {
+			return usagef("merge: %s and %s hold the same sweep written by different builds (code revision %q and %q, portable encoding %v and %v); their files need not agree: rerun the shards with one build", src, srcs[0], sm.Revision, m.Revision, sm.PortableEncoding, m.PortableEncoding)
+		}
+		if m == nil {
+			m = sm
+		}
 	}
 	perScen := (m.Points*m.Replicates + m.Chunk - 1) / m.Chunk
 	for _, src := range srcs {
@@ -65,13 +73,19 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if m.Monthly {
 		tables = append(tables, "monthly")
 	}
+	// The chunks finished in some folder, by scenario: the monthly table
+	// merges only these (a monthly file without its yearly one, left by a
+	// sweep killed between the two, would add jobs the yearly table lacks).
+	finished := map[string]map[int]bool{}
 	for _, sc := range m.Scenarios {
 		missing := 0
+		finished[sc.Name] = map[int]bool{}
 		for k := 0; k < perScen; k++ {
 			found := false
 			for _, src := range srcs {
 				if _, err := os.Stat(output.ChunkPath(src, sc.Name, k)); err == nil {
 					found = true
+					finished[sc.Name][k] = true
 					// A finished chunk has its monthly part file (written first).
 					if _, err := os.Stat(output.TableChunkPath(src, "monthly", sc.Name, k)); m.Monthly && err != nil {
 						return usagef("merge: %s lacks the monthly part file of chunk %d of %s, which its yearly one implies; rerun that shard with --resume after removing %s", src, k, sc.Name, output.ChunkPath(src, sc.Name, k))
@@ -123,7 +137,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		for _, table := range tables {
-			n, err := output.MergeParts(srcs, table, sc.Name, output.TablePath(staging, table, sc.Name), perScen, m.Chunk, m.Replicates)
+			n, err := output.MergeParts(srcs, table, sc.Name, output.TablePath(staging, table, sc.Name), finished[sc.Name], perScen, m.Chunk, m.Replicates)
 			if err != nil {
 				return err
 			}
@@ -325,19 +339,20 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 			if err1 != nil || a != b {
 				lo := c.k * m.Chunk
 				hi := min(lo+m.Chunk, m.Points*m.Replicates) - 1
-				recorded := "missing"
-				if err1 == nil {
-					recorded = a[:12]
-				}
 				which := map[string]string{"yearly": "", "monthly": "monthly "}[table]
-				fmt.Fprintf(stdout, "mismatch: scenario %s %schunk %d (jobs %d-%d: design points %d-%d) differs: sha256 %s recorded, %s now\n",
-					name, which, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, recorded, b[:12])
+				if err1 != nil {
+					fmt.Fprintf(stdout, "mismatch: scenario %s %schunk %d (jobs %d-%d: design points %d-%d) is missing: %v\n",
+						name, which, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, err1)
+				} else {
+					fmt.Fprintf(stdout, "mismatch: scenario %s %schunk %d (jobs %d-%d: design points %d-%d) differs: sha256 %s recorded, %s now\n",
+						name, which, c.k, lo, hi, lo/m.Replicates, hi/m.Replicates, a[:12], b[:12])
+				}
 				differ++
 			}
 		}
 	}
 	if differ > 0 {
-		fmt.Fprintf(stdout, "%d of %d files differ (design.parquet and %d chunk files checked)\n", differ, len(chosen)+1, len(chosen))
+		fmt.Fprintf(stdout, "%d of %d files differ (design.parquet and the %s files of %d chunks checked)\n", differ, 1+len(tables)*len(chosen), strings.Join(tables, " and "), len(chosen))
 		return errMismatch
 	}
 	what := "chunk files"

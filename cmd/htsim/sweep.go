@@ -192,6 +192,21 @@ func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
 	return p, nil
 }
 
+// chunkDone reports whether chunk k of scenario is finished in out: its
+// yearly part file is there and, with --monthly, its monthly one (written
+// first, so missing only if removed since).
+func chunkDone(out string, plan *sweepPlan, scenario string, k int) bool {
+	if _, err := os.Stat(output.ChunkPath(out, scenario, k)); err != nil {
+		return false
+	}
+	if plan.monthly {
+		if _, err := os.Stat(output.TableChunkPath(out, "monthly", scenario, k)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // idleShards says that shards shards outnumber plan's part files, and what
 // --chunk would give each of them one.
 func idleShards(plan *sweepPlan, shards int) string {
@@ -397,11 +412,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return false
 		}
 		mine++
-		if o.resume {
-			if _, err := os.Stat(output.ChunkPath(o.out, sw.Scenarios[s].Name, k)); err == nil {
-				skipped++
-				return false
-			}
+		if o.resume && chunkDone(o.out, plan, sw.Scenarios[s].Name, k) {
+			skipped++
+			return false
 		}
 		return true
 	})
@@ -419,17 +432,21 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		bar.Finish()
 	}
 	elapsed := time.Since(start)
+	unit := "files" // what a chunk is on disk
+	if plan.monthly {
+		unit = "chunks (a yearly and a monthly file each)"
+	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			fmt.Fprintf(stderr, "htsim: sweep interrupted: %d of %d files of shard %s are complete; no partial file was kept.\nTo finish, run the same command with --resume.\n", skipped+files, mine, shard)
+			fmt.Fprintf(stderr, "htsim: sweep interrupted: %d of %d %s of shard %s are complete; no partial file was kept.\nTo finish, run the same command with --resume.\n", skipped+files, mine, unit, shard)
 			return errInterrupted
 		}
 		return err
 	}
 	if !o.quiet {
 		rate := float64(len(jobs)) / elapsed.Seconds()
-		fmt.Fprintf(stdout, "sweep %s: %d design points x %d replicates x %d scenario(s); shard %s ran %d jobs in %.1f s (%.1f replicates/s), wrote %d files (%d already present) to %s\n",
-			sw.Name, len(plan.matrix), sw.Replicates, len(sw.Scenarios), shard, len(jobs), elapsed.Seconds(), rate, files, skipped, o.out)
+		fmt.Fprintf(stdout, "sweep %s: %d design points x %d replicates x %d scenario(s); shard %s ran %d jobs in %.1f s (%.1f replicates/s), wrote %d %s (%d already present) to %s\n",
+			sw.Name, len(plan.matrix), sw.Replicates, len(sw.Scenarios), shard, len(jobs), elapsed.Seconds(), rate, files, unit, skipped, o.out)
 	}
 	return nil
 }

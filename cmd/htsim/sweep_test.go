@@ -1196,4 +1196,40 @@ func TestSweepMonthly(t *testing.T) {
 	if _, err := htsimErr(t, nil, "sweep", "-q", "--resume", "--chunk", "8", "--out", a, exampleSweep); err == nil || !strings.Contains(err.Error(), "--monthly") {
 		t.Errorf("resuming a --monthly sweep without it: %v", err)
 	}
+	// A chunk whose monthly file is gone is not finished: --resume runs it
+	// again, and the folder reproduces.
+	os.Remove(filepath.Join(a, "monthly", "scenario=baseline", monthly[0]))
+	htsimOK(t, nil, "sweep", "-q", "--resume", "--monthly", "--chunk", "8", "--out", a, exampleSweep)
+	if code, stdout, _ := htsimProc(t, nil, "reproduce", a); code != 0 {
+		t.Errorf("reproduce after --resume redid chunk 0: exit %d\n%s", code, stdout)
+	}
+	// A monthly file without its yearly one (a sweep killed between the two)
+	// is left out of a partial merge, which merges the same jobs in both.
+	os.Remove(filepath.Join(partDir(a), yearly[2]))
+	mp := filepath.Join(root, "MP")
+	htsimOK(t, nil, "merge", "--partial", "--out", mp, a)
+	type job struct {
+		Point     int32 `parquet:"point"`
+		Replicate int32 `parquet:"replicate"`
+	}
+	jobs := func(table string) map[job]bool {
+		rows, err := parquet.ReadFile[job](output.TablePath(mp, table, "baseline"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := map[job]bool{}
+		for _, r := range rows {
+			set[r] = true
+		}
+		return set
+	}
+	if y, m := jobs("yearly"), jobs("monthly"); len(y) != 24 || !reflect.DeepEqual(y, m) {
+		t.Errorf("partial merge: %d jobs in the yearly table, %d in the monthly one; want the same 24", len(y), len(m))
+	}
+	// Folders of one sweep, with and without --monthly, are not merged.
+	c := filepath.Join(root, "C")
+	htsimOK(t, nil, "sweep", "-q", "--chunk", "8", "--shard", "1/2", "--out", c, exampleSweep)
+	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "MC"), filepath.Join(root, "B"), c); err == nil || !strings.Contains(err.Error(), "one with --monthly and one without") {
+		t.Errorf("merging a --monthly shard with one without: %v", err)
+	}
 }

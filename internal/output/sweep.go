@@ -155,6 +155,9 @@ func (c *ChunkWriter) Write(res *sim.Result, point int, values []float64) error 
 	counts := res.Counts
 	time := func(i int) int32 { return int32(res.FirstYear + i) }
 	if c.monthly {
+		if res.Monthly == nil {
+			return fmt.Errorf("replicate %d of %s has no monthly counts (sim.Config.Monthly was not set)", res.Replicate, res.Scenario)
+		}
 		counts = res.Monthly
 		time = func(i int) int32 { return days(res.FirstMonth + model.Month(i)) }
 	}
@@ -294,17 +297,25 @@ func RemoveAllChunkTemps(out string) error {
 }
 
 // MergeParts copies every part file of a scenario's table (yearly or
-// monthly) found under
+// monthly), of the chunks in finished (all when nil), found under
 // the given folders, in chunk order, into one file dest. Each chunk may appear
 // once: a chunk found in two folders must have identical content. A part file
 // whose name is not one of the perScenario chunks of the sweep's layout is an
 // InputError, and so is one holding jobs (design point x replicate) of
 // another chunk than its name says: jobsPerFile jobs each, in the order
 // point*replicates + replicate.
-func MergeParts(srcs []string, table, scenario, dest string, perScenario, jobsPerFile, replicates int) (chunks int, err error) {
+func MergeParts(srcs []string, table, scenario, dest string, finished map[int]bool, perScenario, jobsPerFile, replicates int) (chunks int, err error) {
 	layout := map[string]bool{}
 	for k := 0; k < perScenario; k++ {
 		layout[filepath.Base(ChunkPath("", scenario, k))] = true
+	}
+	skip := map[string]bool{} // chunks left out: not finished (no yearly file anywhere)
+	if finished != nil {
+		for k := 0; k < perScenario; k++ {
+			if !finished[k] {
+				skip[filepath.Base(ChunkPath("", scenario, k))] = true
+			}
+		}
 	}
 	byName := map[string]string{}
 	for _, src := range srcs {
@@ -321,6 +332,9 @@ func MergeParts(srcs []string, table, scenario, dest string, perScenario, jobsPe
 				continue
 			}
 			p := filepath.Join(dir, e.Name())
+			if skip[e.Name()] {
+				continue
+			}
 			if !layout[e.Name()] {
 				return 0, inputErrorf("%s is not a part file of this sweep's layout (chunks part-c000000 to part-c%06d); remove it", p, perScenario-1)
 			}
