@@ -351,32 +351,43 @@ func TestLayoutCheck(t *testing.T) {
 // (they were placed by eye until session 9).
 func TestMarkerLayout(t *testing.T) {
 	chromium := needChromium(t)
-	markers := []string{"2010-02", "2010-07", "2011-01", "2014-06", "2019-12", "2020-01", "2020-07", "2024-05", "2029-12", "2030-06", "2030-12"}
-	in := &Inputs{Out: "synthetic", Manifest: &output.Manifest{From: "2010-01", To: "2030-12"}}
-	for i, m := range markers {
-		name := fmt.Sprintf("s%02d", i)
-		in.Summary = append(in.Summary, synthSummaryYears(name, 2010, 2030)...)
-		in.Manifest.Scenarios = append(in.Manifest.Scenarios, output.ScenarioManifest{Name: name,
-			Phases: []output.PhaseManifest{{From: "2008-01"}, {From: m}}})
-	}
-	r, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, m := range markers {
-		name := fmt.Sprintf("s%02d", i)
-		if r.Policy[name] != m || !strings.Contains(r.Trends[name].Caption, "Dotted line: "+m) {
-			t.Fatalf("%s: marker %q, caption %q; want a line at %s", name, r.Policy[name], r.Trends[name].Caption, m)
+	for _, h := range []struct {
+		from, to string
+		markers  []string
+	}{
+		{"2010-01", "2030-12", []string{"2010-02", "2010-07", "2011-01", "2014-06", "2019-12", "2020-01", "2020-07", "2024-05", "2029-12", "2030-06", "2030-12"}},
+		// Partial first and last years: months in them are drawn at the
+		// chart's edges (the years charted are 2011-2029).
+		{"2010-07", "2030-03", []string{"2010-08", "2010-12", "2011-01", "2011-06", "2029-12", "2030-01", "2030-03"}},
+	} {
+		from, _ := model.ParseMonth(h.from)
+		to, _ := model.ParseMonth(h.to)
+		in := &Inputs{Out: "synthetic", Manifest: &output.Manifest{From: h.from, To: h.to}}
+		for i, m := range h.markers {
+			name := fmt.Sprintf("s%02d", i)
+			in.Summary = append(in.Summary, synthSummaryPeriods(name, analysis.SummaryPeriods(from, to))...)
+			in.Manifest.Scenarios = append(in.Manifest.Scenarios, output.ScenarioManifest{Name: name,
+				Phases: []output.PhaseManifest{{From: "2008-01"}, {From: m}}})
 		}
-	}
-	good, measure := layoutChecker(t, chromium, r, 2*len(markers))
-	if ps := measure(good); len(ps) != 0 {
-		t.Fatalf("markers at %v: layout problems:\n%s", markers, strings.Join(ps, "\n"))
-	}
-	// The check can fail: larger type makes the legend's rows overlap.
-	ps := measure(strings.Replace(good, "</style>", "#trend-s03 text{font-size:20px!important}</style>", 1))
-	if !strings.Contains(strings.Join(ps, "\n"), "texts collide: trend-s03") {
-		t.Errorf("larger type in trend-s03: problems %q, want a collision there", ps)
+		r, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range h.markers {
+			name := fmt.Sprintf("s%02d", i)
+			if r.Policy[name] != m || !strings.Contains(r.Trends[name].Caption, "Dotted line: "+m) {
+				t.Fatalf("%s to %s, %s: marker %q, caption %q; want a line at %s", h.from, h.to, name, r.Policy[name], r.Trends[name].Caption, m)
+			}
+		}
+		good, measure := layoutChecker(t, chromium, r, 2*len(h.markers))
+		if ps := measure(good); len(ps) != 0 {
+			t.Fatalf("%s to %s, markers at %v: layout problems:\n%s", h.from, h.to, h.markers, strings.Join(ps, "\n"))
+		}
+		// The check can fail: larger type makes the legend's rows overlap.
+		ps := measure(strings.Replace(good, "</style>", "#trend-s03 text{font-size:20px!important}</style>", 1))
+		if !strings.Contains(strings.Join(ps, "\n"), "texts collide: trend-s03") {
+			t.Errorf("%s to %s, larger type in trend-s03: problems %q, want a collision there", h.from, h.to, ps)
+		}
 	}
 }
 
