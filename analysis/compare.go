@@ -150,13 +150,13 @@ func Compare(scenName string, scen Totals, againstName string, against Totals, p
 				c.RateScenario, c.RateAgainst = math.NaN(), math.NaN()
 				c.RateDiff = Interval{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 			}
-			c.DiffCI = meanCI(diff, func(i int) float64 { return diff[i] - c.Diff.Mean })
+			half := halfWidth90(n, func(i int) float64 { return diff[i] - c.Diff.Mean })
+			c.DiffCI = [2]float64{c.Diff.Mean - half, c.Diff.Mean + half}
 			c.RelChange = math.NaN()
 			c.RelChangeCI = [2]float64{math.NaN(), math.NaN()}
 			if c.MeanAgainst != 0 {
 				c.RelChange = c.Diff.Mean / c.MeanAgainst
-				ci := meanCI(diff, func(i int) float64 { return diff[i] - float64(c.RelChange*b[i][m]) })
-				half := (ci[1] - ci[0]) / 2 / math.Abs(c.MeanAgainst)
+				half := halfWidth90(n, func(i int) float64 { return diff[i] - float64(c.RelChange*b[i][m]) }) / math.Abs(c.MeanAgainst)
 				c.RelChangeCI = [2]float64{c.RelChange - half, c.RelChange + half}
 			}
 			out = append(out, c)
@@ -165,23 +165,22 @@ func Compare(scenName string, scen Totals, againstName string, against Totals, p
 	return out, nil
 }
 
-// meanCI is the 90% confidence interval, mean -/+ t(0.95, n-1) s / sqrt(n),
-// of the mean of xs, where s is the standard deviation of the residuals
-// dev(i) (each x's deviation from what its mean estimates); NaN bounds with
-// fewer than 2 values.
-func meanCI(xs []float64, dev func(i int) float64) [2]float64 {
-	n := len(xs)
+// halfWidth90 is the half width of the 90% confidence interval of a mean of
+// n values, t(0.95, n-1) s / sqrt(n), where s is the standard deviation of
+// the residuals dev(i) (each value's deviation from what the mean
+// estimates); NaN with fewer than 2 values. Compare and EvaluateHypothesis
+// share it.
+func halfWidth90(n int, dev func(i int) float64) float64 {
 	if n < 2 {
-		return [2]float64{math.NaN(), math.NaN()}
+		return math.NaN()
 	}
-	var mean, ss float64
-	for i, x := range xs {
-		mean += x / float64(n)
+	ss := 0.0
+	for i := range n {
 		e := dev(i)
 		ss += float64(e * e) // rounded, never fused (internal/detmath)
 	}
-	half := float64(t95(n-1) * math.Sqrt(ss/float64(n-1)/float64(n)))
-	return [2]float64{mean - half, mean + half}
+	se := math.Sqrt(ss/float64(n-1)) / math.Sqrt(float64(n))
+	return float64(t95(n-1) * se)
 }
 
 // PeriodsFor returns the periods a comparison reports for a horizon from

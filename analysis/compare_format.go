@@ -25,6 +25,7 @@ var KeyMeasures = []sim.Measure{
 // the relative change, then the change in the recording rate (identified / true).
 func WriteCompareTable(w io.Writer, cs []Comparison, periodLabel func(scenario string) string) error {
 	order, byScen := GroupBy(cs, func(c Comparison) string { return c.Scenario })
+	printed := false
 	for _, s := range order {
 		label := periodLabel(s)
 		rows := map[sim.Measure]Comparison{}
@@ -53,6 +54,10 @@ func WriteCompareTable(w io.Writer, cs []Comparison, periodLabel func(scenario s
 			return err
 		}
 		fmt.Fprintln(w)
+		printed = true
+	}
+	if !printed {
+		return nil
 	}
 	fmt.Fprintln(w, "difference: mean, and the 5% and 95% quantiles of the paired differences across replicates (how the effect varies with the\n"+
 		"parameters drawn and chance); change: the difference of the means over the mean of the first column, with its 90% confidence\n"+

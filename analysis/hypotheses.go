@@ -129,16 +129,8 @@ func EvaluateHypothesis(h Hypothesis, base, cf Totals, p Period, threshold float
 		return HypothesisResult{}, fmt.Errorf("hypothesis %d: the relative change is defined (baseline outcome above 0, rates with denominators) in %d of %d replicates; the interval of the mean change needs 2 (more --replicates, or a longer --period)", h.Number, len(rel), len(reps))
 	}
 	res := HypothesisResult{Hypothesis: h, Period: p, Replicates: len(rel), Baseline: stat.Mean(bs, nil), Effect: IntervalOf(rel), Threshold: threshold}
-	sd := 0.0
-	for _, x := range rel {
-		sd += float64((x - res.Effect.Mean) * (x - res.Effect.Mean)) // rounded, never fused (internal/detmath)
-	}
-	if len(rel) > 1 {
-		sd = math.Sqrt(sd / float64(len(rel)-1))
-	}
-	se := sd / math.Sqrt(float64(len(rel)))
-	q := t95(len(rel) - 1)
-	res.MeanLo, res.MeanHi = res.Effect.Mean-float64(q*se), res.Effect.Mean+float64(q*se)
+	half := halfWidth90(len(rel), func(i int) float64 { return rel[i] - res.Effect.Mean })
+	res.MeanLo, res.MeanHi = res.Effect.Mean-half, res.Effect.Mean+half
 	res.Verdict = verdict(res.Effect.Mean, res.MeanLo, res.MeanHi, h.Predicted, threshold)
 	return res, nil
 }

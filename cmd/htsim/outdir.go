@@ -94,10 +94,8 @@ func holdFolder(dir, what string) (release func(), err error) {
 	switch {
 	case busy:
 		return nil, usagef("%s: %s is in use by another htsim command now (a run, calibration, merge or sweep writing it, or a summarize, compare, report or sensitivity adding to it); wait for it to finish", what, dir)
-	case errors.Is(err, errDirGone), errors.Is(err, errNoLock):
+	case err != nil: // gone, unreadable or unlockable: the command's own checks say so
 		return func() {}, nil
-	case err != nil:
-		return func() {}, nil // unreadable: the command's own checks say so
 	}
 	return unlock, nil
 }

@@ -69,10 +69,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	tables := []string{"yearly"}
-	if m.Monthly {
-		tables = append(tables, "monthly")
-	}
+	tables := output.ChunkTables(m.Monthly)
 	// The chunks finished in some folder, by scenario: the monthly table
 	// merges only these (a monthly file without its yearly one, left by a
 	// sweep killed between the two, would add jobs the yearly table lacks).
@@ -88,7 +85,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 					finished[sc.Name][k] = true
 					// A finished chunk has its monthly part file (written first).
 					if _, err := os.Stat(output.TableChunkPath(src, "monthly", sc.Name, k)); m.Monthly && err != nil {
-						return usagef("merge: %s lacks the monthly part file of chunk %d of %s, which its yearly one implies; rerun that shard with --resume after removing %s", src, k, sc.Name, output.ChunkPath(src, sc.Name, k))
+						return usagef("merge: %s lacks the monthly part file of chunk %d of %s, which its yearly one implies; rerun that shard with --resume, which redoes the chunk", src, k, sc.Name)
 					}
 				}
 			}
@@ -324,10 +321,7 @@ func reproduceManifest(ctx context.Context, out string, m *output.SweepManifest,
 		fmt.Fprintf(stdout, "mismatch: design.parquet differs from the design of the recorded sweep file: sha256 %s recorded, %s now\n", a[:12], b[:12])
 		differ++
 	}
-	tables := []string{"yearly"}
-	if m.Monthly {
-		tables = append(tables, "monthly")
-	}
+	tables := output.ChunkTables(m.Monthly)
 	for _, c := range chosen {
 		name := sw.Scenarios[c.s].Name
 		for _, table := range tables {

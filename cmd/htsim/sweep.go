@@ -196,11 +196,8 @@ func newSweepPlan(sw *scenarios.Sweep, chunk int) (*sweepPlan, error) {
 // yearly part file is there and, with --monthly, its monthly one (written
 // first, so missing only if removed since).
 func chunkDone(out string, plan *sweepPlan, scenario string, k int) bool {
-	if _, err := os.Stat(output.ChunkPath(out, scenario, k)); err != nil {
-		return false
-	}
-	if plan.monthly {
-		if _, err := os.Stat(output.TableChunkPath(out, "monthly", scenario, k)); err != nil {
+	for _, table := range output.ChunkTables(plan.monthly) {
+		if _, err := os.Stat(output.TableChunkPath(out, table, scenario, k)); err != nil {
 			return false
 		}
 	}

@@ -1199,6 +1199,9 @@ func TestSweepMonthly(t *testing.T) {
 	// A chunk whose monthly file is gone is not finished: --resume runs it
 	// again, and the folder reproduces.
 	os.Remove(filepath.Join(a, "monthly", "scenario=baseline", monthly[0]))
+	if _, err := htsimErr(t, nil, "merge", "--out", filepath.Join(root, "MX"), a); err == nil || !strings.Contains(err.Error(), "lacks the monthly part file of chunk 0 of baseline") {
+		t.Errorf("merging a folder whose chunk lost its monthly file: %v", err)
+	}
 	htsimOK(t, nil, "sweep", "-q", "--resume", "--monthly", "--chunk", "8", "--out", a, exampleSweep)
 	if code, stdout, _ := htsimProc(t, nil, "reproduce", a); code != 0 {
 		t.Errorf("reproduce after --resume redid chunk 0: exit %d\n%s", code, stdout)

@@ -322,7 +322,7 @@ func eachSweepPartRowBy(path, timeCol string, fn func(point, replicate, time int
 	if err != nil {
 		return err
 	}
-	yearCol, err := dynamicColumn(path, s, timeCol)
+	timeIdx, err := dynamicColumn(path, s, timeCol)
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func eachSweepPartRowBy(path, timeCol string, fn func(point, replicate, time int
 	}
 	var counts [sim.NumMeasures]int64
 	return eachDynamicRow(path, r, func(row parquet.Row) error {
-		var point, rep, year int
+		var point, rep, time int
 		for _, v := range row {
 			c := v.Column()
 			switch c {
@@ -347,14 +347,14 @@ func eachSweepPartRowBy(path, timeCol string, fn func(point, replicate, time int
 				point = int(v.Int32())
 			case repCol:
 				rep = int(v.Int32())
-			case yearCol:
-				year = int(v.Int32())
+			case timeIdx:
+				time = int(v.Int32())
 			default:
 				if c >= 0 && c < len(measureAt) && measureAt[c] >= 0 {
 					counts[measureAt[c]] = v.Int64()
 				}
 			}
 		}
-		return callerCall(func() error { return fn(point, rep, year, &counts) })
+		return callerCall(func() error { return fn(point, rep, time, &counts) })
 	})
 }

@@ -67,7 +67,6 @@ func TableChunkPath(out, table, scenario string, k int) string {
 
 // ChunkWriter writes one chunk file of a sweep's yearly or monthly table.
 type ChunkWriter struct {
-	rows    *SweepRows
 	monthly bool
 	file    *AtomicFile
 	w       *parquet.GenericWriter[any]
@@ -97,12 +96,12 @@ func (s *SweepRows) NewMonthlyChunkWriter(out, scenario string, k int) (*ChunkWr
 }
 
 func (s *SweepRows) newChunkWriter(out, table, scenario string, k int) (*ChunkWriter, error) {
-	row, timeCol := s.yearly, "year"
+	row := s.yearly
 	if table == "monthly" {
-		row, timeCol = s.monthly, "month"
+		row = s.monthly
 	}
 	schema := parquet.SchemaOf(reflect.New(row).Interface())
-	col, err := s.columns(schema, timeCol)
+	col, err := s.columns(schema, timeColumn(table))
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +110,7 @@ func (s *SweepRows) newChunkWriter(out, table, scenario string, k int) (*ChunkWr
 		return nil, err
 	}
 	opts := append(writerOptions(), schema)
-	return &ChunkWriter{rows: s, monthly: table == "monthly", file: f, w: parquet.NewGenericWriter[any](f, opts...), col: col}, nil
+	return &ChunkWriter{monthly: table == "monthly", file: f, w: parquet.NewGenericWriter[any](f, opts...), col: col}, nil
 }
 
 // columns finds each field's leaf column in schema by its Parquet name;
@@ -271,6 +270,24 @@ func RemoveAll(paths []string) error {
 // SweepTables are the tables a sweep writes in chunks.
 var SweepTables = []string{"yearly", "monthly"}
 
+// ChunkTables are the tables of a sweep's chunks: the yearly table, and the
+// monthly one with sweep --monthly.
+func ChunkTables(monthly bool) []string {
+	if monthly {
+		return SweepTables
+	}
+	return SweepTables[:1]
+}
+
+// timeColumn is the name of a sweep table's time column: "year", or
+// "month" (a DATE) in the monthly table.
+func timeColumn(table string) string {
+	if table == "monthly" {
+		return "month"
+	}
+	return "year"
+}
+
 // RemoveChunkTemps deletes the temporary files a killed run left for one
 // chunk, of every table.
 func RemoveChunkTemps(out, scenario string, k int) error {
@@ -390,8 +407,7 @@ func MergeParts(srcs []string, table, scenario, dest string, finished map[int]bo
 // jobs: a file renamed or copied over another would be merged as it.
 func checkChunk(path, table string, k, jobsPerFile, replicates int) error {
 	lo, hi := k*jobsPerFile, (k+1)*jobsPerFile
-	timeCol := map[string]string{"yearly": "year", "monthly": "month"}[table]
-	return eachSweepPartRowBy(path, timeCol, func(point, rep, _ int, _ *[sim.NumMeasures]int64) error {
+	return eachSweepPartRowBy(path, timeColumn(table), func(point, rep, _ int, _ *[sim.NumMeasures]int64) error {
 		if j := point*replicates + rep; rep < 0 || rep >= replicates || j < lo || j >= hi {
 			return inputErrorf("%s holds design point %d replicate %d, not a job of chunk %d (jobs %d-%d): a part file renamed or copied over another; remove it and run its shard again (--resume)",
 				path, point, rep, k, lo, hi-1)
