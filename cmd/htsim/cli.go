@@ -594,12 +594,12 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		// Made now, to be locked like any other: a calibration or sweep
 		// starting into the same new folder is then refused.
 		if _, err := makeOut(out); err != nil {
-			return "", release, usagef("run: --out %s: %v", out, err)
+			return "", release, outFolderError("run", out, err)
 		}
 		info, err = os.Stat(out)
 	}
 	if err != nil { // a parent that is a file, a folder it may not read
-		return "", release, usagef("run: --out %s: %v", out, err)
+		return "", release, outFolderError("run", out, err)
 	}
 	if !info.IsDir() {
 		return "", release, usagef("run: --out %s exists and is not a folder", out)

@@ -103,7 +103,7 @@ func cmdHypotheses(ctx context.Context, args []string, stdout, stderr io.Writer)
 		// experiments run (minutes), not after.
 		undo, err := writableFolder(o.out)
 		if err != nil {
-			return usagef("hypotheses: --out %s cannot take %s: %v", o.out, report.HypothesesName, err)
+			return outFolderError("hypotheses", o.out, fmt.Errorf("cannot take %s: %w", report.HypothesesName, err))
 		}
 		defer undo() // the folders it made, if they are left empty (no results saved)
 	}

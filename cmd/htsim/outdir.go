@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // errDirGone: a folder was removed or replaced while this process waited to
@@ -40,6 +42,20 @@ func makeOut(dir string) (undo func(), err error) {
 	}, nil
 }
 
+// outFolderError reports that command what could not make or open the
+// output folder out. A path the user can fix by choosing another folder (a
+// parent that is a file, a folder they may not write, a read-only
+// filesystem, a name too long) is an input error, exit 2; anything else (a
+// full disk, an I/O error) is a failure of the machine, exit 1.
+func outFolderError(what, out string, err error) error {
+	for _, e := range []error{fs.ErrPermission, fs.ErrExist, syscall.ENOTDIR, syscall.EROFS, syscall.ENAMETOOLONG, syscall.ELOOP} {
+		if errors.Is(err, e) {
+			return usageError{fmt.Errorf("%s: --out %s: %w", what, out, err)}
+		}
+	}
+	return fmt.Errorf("%s: --out %s: %w", what, out, err)
+}
+
 // errOutBusy is the refusal of command what into a folder another htsim
 // command holds locked.
 func errOutBusy(what, out string) error {
@@ -56,7 +72,7 @@ func claimOut(out, what string) (release func(failed bool), err error) {
 	}
 	undo, err := makeOut(out)
 	if err != nil {
-		return nil, usagef("%s: --out %s: %v", what, out, err)
+		return nil, outFolderError(what, out, err)
 	}
 	unlock, busy, err := lockDir(out, false, false)
 	switch {

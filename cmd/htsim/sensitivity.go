@@ -25,7 +25,9 @@ const sensitivityUsage = `Usage: htsim sensitivity [flags] OUT
 Computes Sobol sensitivity indices from the folder OUT of a Saltelli sweep
 (htsim sweep with design: {kind: saltelli, points: N}). For every design point
 the output (--output) is computed for each replicate over the years --from to
---to (default: the whole horizon) and averaged over the replicates; then, per
+--to (default: the whole horizon; a year the horizon covers in part counts
+the months it covers, and the period is then labelled by its months, as
+"2020-07 to 2030-12") and averaged over the replicates; then, per
 scenario and swept parameter:
   S1  first-order index: the share of the output's variance due to the
       parameter alone (Saltelli 2010 estimator, as SALib)
@@ -249,10 +251,7 @@ func sensitivityOut(out string, spec sensOutput, o sensitivityOptions) ([]output
 	if err := checkSaltelliDesign(design, d); err != nil {
 		return nil, usagef("sensitivity: %s: design.parquet: %v", out, err)
 	}
-	period := fmt.Sprintf("%d-%d", from, to)
-	if from == to {
-		period = fmt.Sprint(from)
-	}
+	period := sensPeriod(from, to, fromM, toM)
 	var rows []output.SensitivityRow
 	for _, sc := range sm.Scenarios {
 		y, err := sensPointOutputs(out, sc.Name, sm.Points, sm.Replicates, from, to, spec)
@@ -278,8 +277,23 @@ func sensitivityOut(out string, spec sensOutput, o sensitivityOptions) ([]output
 	return rows, nil
 }
 
+// sensPeriod labels the years from to to of a horizon hFrom to hTo as
+// compare and summarize do: "2025" or "2025-2030" when the horizon covers
+// them whole, and by their months ("2020-07 to 2022-03") when it does not.
+func sensPeriod(from, to int, hFrom, hTo model.Month) string {
+	start, end := max(model.MonthOf(from, 1), hFrom), min(model.MonthOf(to, 12), hTo)
+	switch {
+	case start.MonthNumber() != 1 || end.MonthNumber() != 12:
+		return fmt.Sprintf("%s to %s", start, end)
+	case from == to:
+		return fmt.Sprint(from)
+	}
+	return fmt.Sprintf("%d-%d", from, to)
+}
+
 // sensPointOutputs returns the output at every design point of one scenario:
-// the mean over replicates of the output over the years from to to. It fails
+// the mean over replicates of the output over the years from to to (a
+// year the horizon covers in part counts the months it covers). It fails
 // unless every job of the sweep is present with every cell of those years.
 func sensPointOutputs(out, scenario string, points, replicates, from, to int, spec sensOutput) ([]float64, error) {
 	type acc struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"htsim/analysis"
 	"htsim/internal/output"
+	"htsim/model"
 	"htsim/sim"
 )
 
@@ -527,5 +528,28 @@ func TestRunWritesSummary(t *testing.T) {
 	}
 	if !bytes.Equal(fromRun, fromFiles) {
 		t.Fatal("summary.parquet written by run differs from the one htsim summarize writes")
+	}
+}
+
+// TestSensPeriod: sensitivity labels its period as compare and summarize do,
+// by months when the horizon covers a year of it in part.
+func TestSensPeriod(t *testing.T) {
+	m := model.MonthOf
+	for _, tc := range []struct {
+		from, to   int
+		hFrom, hTo model.Month
+		want       string
+	}{
+		{2010, 2030, m(2010, 1), m(2030, 12), "2010-2030"},
+		{2025, 2025, m(2010, 1), m(2030, 12), "2025"},
+		{2020, 2022, m(2020, 7), m(2022, 3), "2020-07 to 2022-03"},
+		{2021, 2022, m(2020, 7), m(2022, 3), "2021-01 to 2022-03"},
+		{2021, 2021, m(2020, 7), m(2022, 3), "2021"},
+		{2020, 2021, m(2020, 7), m(2022, 3), "2020-07 to 2021-12"},
+		{2022, 2022, m(2022, 3), m(2022, 3), "2022-03 to 2022-03"},
+	} {
+		if got := sensPeriod(tc.from, tc.to, tc.hFrom, tc.hTo); got != tc.want {
+			t.Errorf("sensPeriod(%d, %d, %s, %s) = %q, want %q", tc.from, tc.to, tc.hFrom, tc.hTo, got, tc.want)
+		}
 	}
 }

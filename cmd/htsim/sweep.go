@@ -458,7 +458,7 @@ func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.Swee
 	}
 	undo, err := makeOut(o.out)
 	if err != nil {
-		return nil, usagef("sweep: --out %s: %v", o.out, err)
+		return nil, outFolderError("sweep", o.out, err)
 	}
 	unlock, busy, err := lockDir(o.out, false, false)
 	if busy && holdsCalibration(o.out) {
