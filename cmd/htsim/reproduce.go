@@ -187,8 +187,9 @@ one is killed.
     output, years and resamples its rows record, and compared.
   - a run (htsim run): every scenario, replicate and table, with the recorded
     seed, replicates, horizon, --victims and --monthly; the yearly,
-    parameters, victims and monthly tables and summary.parquet are compared
-    (compare.parquet, which htsim compare derives from them, is not).
+    parameters, victims and monthly tables and summary.parquet are compared,
+    and compare.parquet if OUT has one (recomputed against the scenario its
+    rows record).
   - a calibration (htsim calibrate): every draw, with the recorded
     parameters, priors, targets, hold-out years, --breakdowns, seed and
     horizon; calibrated.yaml, posterior.csv and fit.csv are compared.
@@ -447,6 +448,16 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 	}
 	// Not quiet: a progress bar on a terminal (the run's table goes nowhere).
 	o := runOptions{replicates: m.Replicates, seed: m.Seed, workers: workers, from: m.From, to: m.To, victims: m.Victims, monthly: m.Monthly, rerun: true}
+	// A compare.parquet (htsim compare, or run --compare) records the
+	// scenario it compared against in its rows: the rerun compares the same.
+	cmpFile := filepath.Join(out, "compare.parquet")
+	if _, err := os.Stat(cmpFile); err == nil {
+		against, err := recordedAgainst(cmpFile)
+		if err != nil {
+			return usagef("reproduce: %v", err)
+		}
+		o.compare, o.cmp = true, compareOptions{against: against, format: "table", quiet: true}
+	}
 	from, to, err := horizon(o, scs)
 	if err != nil {
 		return usagef("reproduce: %s/manifest.json records a horizon this binary refuses: %v", out, err)
@@ -468,11 +479,32 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		}
 	}
 	files = append(files, "summary.parquet")
+	if o.compare {
+		files = append(files, "compare.parquet")
+	}
 	if err := sameFiles(out, o.out, files, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "match: %d files (%d scenario%s x %d replicates, %s to %s) reproduced byte for byte\n", len(files), len(scs), map[bool]string{true: "s"}[len(scs) > 1], m.Replicates, from, to)
 	return nil
+}
+
+// recordedAgainst returns the scenario that the comparisons in the
+// compare.parquet at path were made against.
+func recordedAgainst(path string) (string, error) {
+	rows, err := output.ReadCompare(path)
+	if err != nil {
+		return "", fmt.Errorf("%s cannot be read, so the scenario it compared against is unknown (%v); rerun htsim compare or remove it", path, err)
+	}
+	if len(rows) == 0 {
+		return "", fmt.Errorf("%s holds no comparison; rerun htsim compare or remove it", path)
+	}
+	for _, r := range rows {
+		if r.Against != rows[0].Against {
+			return "", fmt.Errorf("%s compares against both %q and %q; htsim compare writes one; rerun it or remove the file", path, rows[0].Against, r.Against)
+		}
+	}
+	return rows[0].Against, nil
 }
 
 // recordedScenarios loads the scenarios out's manifest m records, from the

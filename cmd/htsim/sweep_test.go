@@ -770,8 +770,8 @@ func TestSweepRerunRefused(t *testing.T) {
 
 // TestReproduceRun: reproduce reruns a run folder from its manifest alone and
 // finds every table identical, even after the user's scenario file changed
-// on disk; after a table is swapped for another seed's, it names the file
-// and exits 1; a missing table is an input error (exit 2) naming it; --sample,
+// on disk; a compare.parquet is recomputed against the scenario it records;
+// after a table is swapped for another seed's, it names the file and exits 1; a missing table is an input error (exit 2) naming it; --sample,
 // which picks sweep chunks, is refused for a run.
 func TestReproduceRun(t *testing.T) {
 	if testing.Short() {
@@ -790,7 +790,7 @@ func TestReproduceRun(t *testing.T) {
 	out, other := filepath.Join(root, "out"), filepath.Join(root, "other")
 	common := []string{"-q", "--replicates", "3", "--from", "2018-01", "--to", "2027-12"}
 	htsimOK(t, nil, append(append([]string{"run"}, common...), "--victims", "--out", out, "baseline", pol)...)
-	htsimOK(t, nil, append(append([]string{"run"}, common...), "--seed", "2", "--out", other, "baseline")...)
+	htsimOK(t, nil, append(append([]string{"run"}, common...), "--seed", "2", "--out", other, "baseline", pol)...)
 	// The user edits the scenario file after the run: reproduce reads the recorded one.
 	if err := os.WriteFile(pol, []byte("name: mypol\nextends: nothing-like-this\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -799,6 +799,30 @@ func TestReproduceRun(t *testing.T) {
 	if !strings.HasPrefix(stdout, "match: 7 files") {
 		t.Errorf("reproduce: %q, want a match of 7 files (summary and 3 tables x 2 scenarios)", stdout)
 	}
+	// A comparison in the folder is recomputed against the scenario its rows
+	// record (not the default baseline), and compared.
+	htsimOK(t, nil, "compare", "-q", "--against", "mypol", out)
+	htsimOK(t, nil, "compare", "-q", "--against", "mypol", other)
+	if stdout := htsimOK(t, nil, "reproduce", out); !strings.HasPrefix(stdout, "match: 8 files") {
+		t.Errorf("reproduce with compare.parquet: %q, want a match of 8 files", stdout)
+	}
+	cmpOther, err := os.ReadFile(filepath.Join(other, "compare.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "compare.parquet"), cmpOther, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, err := htsimErr(t, nil, "reproduce", out); err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: compare.parquet") || !strings.Contains(stdout, "1 of 8 files differ") {
+		t.Errorf("reproduce with another run's compare.parquet: %v, stdout %q; want exit 1 naming it", err, stdout)
+	}
+	if err := os.WriteFile(filepath.Join(out, "compare.parquet"), cmpOther[:len(cmpOther)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := htsimErr(t, nil, "reproduce", out); err == nil || !strings.Contains(err.Error(), "exit 2") || !strings.Contains(err.Error(), "compare.parquet cannot be read") {
+		t.Errorf("reproduce with a damaged compare.parquet: %v; want exit 2 naming it", err)
+	}
+	htsimOK(t, nil, "compare", "-q", "--against", "mypol", out)
 	if _, err := htsimErr(t, nil, "reproduce", "--sample", "2", out); err == nil || !strings.Contains(err.Error(), "exit 2") {
 		t.Errorf("reproduce --sample on a run: %v, want exit 2", err)
 	}
@@ -811,7 +835,7 @@ func TestReproduceRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, err = htsimErr(t, nil, "reproduce", out)
-	if err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: "+table) || !strings.Contains(stdout, "1 of 7 files differ") {
+	if err == nil || !strings.Contains(err.Error(), "exit 1") || !strings.Contains(stdout, "mismatch: "+table) || !strings.Contains(stdout, "1 of 8 files differ") {
 		t.Errorf("reproduce after swapping %s: %v, stdout %q; want exit 1 naming the file, and every file compared", table, err, stdout)
 	}
 	// A table the manifest lists is gone: an input error naming it.
