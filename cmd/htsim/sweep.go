@@ -338,7 +338,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.chunk, "chunk", 200, "jobs (point x replicate) per output file; part of the sweep's layout")
 	fs.BoolVar(&o.monthly, "monthly", false, "also write the monthly table (monthly/scenario=NAME/part-cNNNNNN.parquet), chunked as the yearly one")
 	fs.BoolVar(&o.resume, "resume", false, "run only the files missing from --out (after an interruption)")
-	fs.BoolVarP(&o.force, "force", "f", false, "replace htsim output already in --out")
+	fs.BoolVarP(&o.force, "force", "f", false, "delete the htsim sweep output already in --out, then run (unlike run --force, the earlier output is gone at once)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no progress and no summary")
 	if err := parse(fs, args); err != nil {
 		return err
