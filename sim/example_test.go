@@ -50,6 +50,6 @@ func ExampleRunScenarios() {
 		}
 	}
 	// Output:
-	// registered_art128 2024: baseline 39.25, palermo 39.25, difference +0.00 (90% CI +0.00 to +0.00)
-	// registered_art128 2025-2026: baseline 77.75, palermo 96.25, difference +18.50 (90% CI +2.70 to +34.30)
+	// registered_art128 2024: baseline 34.50, palermo 34.50, difference +0.00 (90% CI +0.00 to +0.00)
+	// registered_art128 2025-2026: baseline 73.50, palermo 96.25, difference +22.75 (90% CI +15.80 to +29.70)
 }

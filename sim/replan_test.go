@@ -427,3 +427,37 @@ func TestPhaseRedrawsRetrafficking(t *testing.T) {
 		}
 	}
 }
+
+// TestRaidMeetsEachVictimOnce: a raid that opens a case closes the site, and
+// the closure contacts the members still there; those the raid itself met
+// this month are not met again. (Until session 10 they were, a second
+// recognition draw for the members listed before the one whose statement
+// opened the case: about 490 double meetings per national replicate.)
+func TestRaidMeetsEachVictimOnce(t *testing.T) {
+	cfg := &Config{Scenario: baseline(t), From: model.MonthOf(2010, 1), To: model.MonthOf(2016, 12), Seed: 3}
+	r := newReplicate(cfg, 0)
+	met := map[[2]int32]int{}
+	raids, closures := 0, 0
+	r.onContact = func(id int32, ch model.Channel, t int32) {
+		if ch == model.PoliceRaid {
+			met[[2]int32{id, t}]++
+		}
+	}
+	r.run()
+	for k, n := range met {
+		if n > 1 {
+			t.Errorf("victim %d met %d times by police at its site in month %s", k[0], n, model.Month(k[1]))
+		}
+	}
+	for _, c := range r.cases {
+		if c.opened >= 0 {
+			closures++
+		}
+	}
+	raids = len(met)
+	// The test means something only if raids opened cases while members were left.
+	t.Logf("%d raid contacts, %d cases", raids, closures)
+	if raids < 1000 || closures < 100 {
+		t.Fatalf("%d raid contacts and %d cases: too few to test", raids, closures)
+	}
+}

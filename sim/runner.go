@@ -104,7 +104,7 @@ func RunReplicate(cfg *Config, rep int, scratch *Scratch) (res *Result, err erro
 }
 
 func newReplicate(cfg *Config, rep int) *replicate {
-	r := &replicate{cfg: cfg, rep: rep, from: cfg.From, to: cfg.To, firstYear: cfg.From.Year()}
+	r := &replicate{cfg: cfg, rep: rep, from: cfg.From, to: cfg.To, firstYear: cfg.From.Year(), raiding: -1}
 	r.start = cfg.From - WarmupMonths
 	r.seedHi = Key(cfg.Seed, uint64(rep), Purpose("engine"))
 	for _, ph := range cfg.Scenario.Phases {
