@@ -623,6 +623,9 @@ func prepareOut(out string, force, resume bool) (dest string, release func(repla
 		unlockOut()
 		return "", func(bool) {}, err
 	}
+	if err := canWrite(out); err != nil {
+		return fail(outFolderError("run", out, err))
+	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
 		return fail(err)

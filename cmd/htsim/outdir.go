@@ -56,6 +56,18 @@ func outFolderError(what, out string, err error) error {
 	return fmt.Errorf("%s: --out %s: %w", what, out, err)
 }
 
+// canWrite checks that a file can be created in the folder dir (and
+// removes it): a folder a user may not write, or on a read-only filesystem,
+// is then refused before a command computes anything.
+func canWrite(dir string) error {
+	f, err := os.CreateTemp(dir, ".htsim-probe-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in it: %w", err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // errOutBusy is the refusal of command what into a folder another htsim
 // command holds locked.
 func errOutBusy(what, out string) error {
@@ -84,6 +96,13 @@ func claimOut(out, what string) (release func(failed bool), err error) {
 	if busy {
 		// (Not removed: its owner may have just made it.)
 		return nil, errOutBusy(what, out)
+	}
+	if err == nil {
+		if err = canWrite(out); err != nil {
+			undo() // under the lock, as release does
+			unlock()
+			return nil, outFolderError(what, out, err)
+		}
 	}
 	if err != nil {
 		undo()

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -455,6 +456,13 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		against, err := recordedAgainst(cmpFile)
 		if err != nil {
 			return usagef("reproduce: %v", err)
+		}
+		var names []string
+		for _, sc := range scs {
+			names = append(names, sc.Name)
+		}
+		if !slices.Contains(names, against) {
+			return usagef("reproduce: %s compares against scenario %q, which the run does not hold (its manifest records %s); rerun htsim compare or remove the file", cmpFile, against, strings.Join(names, ", "))
 		}
 		o.compare, o.cmp = true, compareOptions{against: against, format: "table", quiet: true}
 	}

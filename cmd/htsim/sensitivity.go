@@ -167,7 +167,9 @@ func keepsEarlierSensitivity(out string, rows []output.SensitivityRow) error {
 	for _, r := range old {
 		// (A file from before resamples_used recorded the number used.)
 		sameResamples := r.Resamples == now.Resamples || r.Used == r.Resamples && r.Resamples == now.Used
-		if r.Output != now.Output || r.Period != now.Period || !sameResamples {
+		// The years, not the label: a file written before session 10
+		// labelled a partial first or last year as a whole one.
+		if r.Output != now.Output || r.FirstYear != now.FirstYear || r.LastYear != now.LastYear || !sameResamples {
 			return usagef("sensitivity: %s holds %s over %s (%d resamples); this computes %s over %s (%d resamples); add --force to replace it, or copy it away first",
 				name, r.Output, r.Period, r.Resamples, now.Output, now.Period, now.Resamples)
 		}
@@ -277,9 +279,9 @@ func sensitivityOut(out string, spec sensOutput, o sensitivityOptions) ([]output
 	return rows, nil
 }
 
-// sensPeriod labels the years from to to of a horizon hFrom to hTo as
-// compare and summarize do: "2025" or "2025-2030" when the horizon covers
-// them whole, and by their months ("2020-07 to 2022-03") when it does not.
+// sensPeriod labels the years from to to of a horizon hFrom to hTo: "2025"
+// or "2025-2030" when the horizon covers them whole, and, as compare and
+// summarize do, by their months ("2020-07 to 2022-03") when it does not.
 func sensPeriod(from, to int, hFrom, hTo model.Month) string {
 	start, end := max(model.MonthOf(from, 1), hFrom), min(model.MonthOf(to, 12), hTo)
 	switch {

@@ -485,6 +485,10 @@ func startSweepLocked(ctx context.Context, o sweepOptions, manifest *output.Swee
 		return nil, err // errDirGone: the caller starts again
 	}
 	defer unlock()
+	if err := canWrite(o.out); err != nil {
+		undo()
+		return nil, outFolderError("sweep", o.out, err)
+	}
 	hold, err = startSweep(o, manifest, plan, shard)
 	if err != nil {
 		undo() // under the lock
@@ -607,13 +611,13 @@ func sweepManifest(p *sweepPlan, args []string) *output.SweepManifest {
 
 // onlySweepStart reports whether a folder holds nothing but what a sweep
 // writes first (its design, its manifest, their temporary files, the yearly
-// folder): another shard starting at the same time.
+// folder, canWrite's probe): another shard starting at the same time.
 func onlySweepStart(entries []os.DirEntry) bool {
 	for _, e := range entries {
 		n := e.Name()
 		switch {
 		case n == "design.parquet", n == "manifest.json", (n == "yearly" || n == "monthly") && e.IsDir():
-		case strings.HasPrefix(n, ".design.parquet.tmp-"), strings.HasPrefix(n, ".manifest.json.tmp-"):
+		case strings.HasPrefix(n, ".design.parquet.tmp-"), strings.HasPrefix(n, ".manifest.json.tmp-"), strings.HasPrefix(n, ".htsim-probe-"):
 		default:
 			return false
 		}

@@ -822,6 +822,20 @@ func TestReproduceRun(t *testing.T) {
 	if _, err := htsimErr(t, nil, "reproduce", out); err == nil || !strings.Contains(err.Error(), "exit 2") || !strings.Contains(err.Error(), "compare.parquet cannot be read") {
 		t.Errorf("reproduce with a damaged compare.parquet: %v; want exit 2 naming it", err)
 	}
+	// A comparison against a scenario the run does not hold: said before
+	// anything runs.
+	third := filepath.Join(root, "third")
+	htsimOK(t, nil, "run", "-q", "--replicates", "1", "--from", "2025-01", "--to", "2025-12", "--out", third, "--compare", "--against", "awareness", "baseline", "awareness")
+	cmpThird, err := os.ReadFile(filepath.Join(third, "compare.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "compare.parquet"), cmpThird, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := htsimErr(t, nil, "reproduce", out); err == nil || !strings.Contains(err.Error(), "exit 2") || !strings.Contains(err.Error(), `compares against scenario "awareness", which the run does not hold (its manifest records baseline, mypol)`) {
+		t.Errorf("reproduce with a comparison against another run's scenario: %v; want exit 2 naming it", err)
+	}
 	htsimOK(t, nil, "compare", "-q", "--against", "mypol", out)
 	if _, err := htsimErr(t, nil, "reproduce", "--sample", "2", out); err == nil || !strings.Contains(err.Error(), "exit 2") {
 		t.Errorf("reproduce --sample on a run: %v, want exit 2", err)
