@@ -479,3 +479,34 @@ func TestRaidMeetsEachVictimOnce(t *testing.T) {
 		t.Fatalf("%d raids, %d closures in a raid: too few to test", len(expected), closedInRaid)
 	}
 }
+
+// TestContactedByYear: contacted counts each spell once, in the year and
+// cell of its first contact (TestConservation checks the totals over the
+// horizon; this checks the year each goes to), including the contacts of
+// the warm-up, which count nowhere.
+func TestContactedByYear(t *testing.T) {
+	cfg := &Config{Scenario: baseline(t), From: model.MonthOf(2011, 4), To: model.MonthOf(2014, 9), Seed: 5}
+	r := newReplicate(cfg, 1)
+	years := cfg.To.Year() - cfg.From.Year() + 1
+	want := make(Counts, years*CellsPerYear)
+	first := 0
+	r.onContact = func(id int32, ch model.Channel, t int32) {
+		v := &r.victims[id]
+		if v.channel != model.NoContact || t < int32(cfg.From) {
+			return
+		}
+		first++
+		want.At(model.Month(t).Year()-cfg.From.Year(), r.vcell(v))[Contacted]++
+	}
+	r.run()
+	if first < 1000 {
+		t.Fatalf("%d first contacts: too few to test", first)
+	}
+	for y := 0; y < years; y++ {
+		for c := 0; c < CellsPerYear; c++ {
+			if got, w := r.counts.At(y, c)[Contacted], want.At(y, c)[Contacted]; got != w {
+				t.Errorf("%d, cell %d: contacted %d, first contacts %d", cfg.From.Year()+y, c, got, w)
+			}
+		}
+	}
+}
