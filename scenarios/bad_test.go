@@ -1,7 +1,9 @@
 package scenarios_test
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,7 +65,8 @@ var badCases = []badCase{
 	{file: "support-crosses-domain.yaml", key: "parameters.police.skill", line: 6, want: []string{"uniform(0.5, 1.5)", "[0.5, 1.5]", "outside the allowed range", "[0, 1]"}},
 
 	// Missing or empty pieces.
-	{file: "missing-parameter.yaml", key: "parameters.population.foreign_migrants", want: []string{"missing parameter", "series: a mapping of years"}},
+	{file: "tab-indent.yaml", line: 6, want: []string{"malformed YAML: a tab character", "spaces to indent"}},
+	{file: "no-extends.yaml", key: "extends", want: []string{"absent, so every parameter must be set here", "195 of the 196 are not", "population.foreign_migrants", "extends: baseline"}},
 	{file: "missing-source.yaml", key: "parameters.police.skill", line: 6, want: []string{"missing source", "assumption"}},
 	{file: "empty-source.yaml", key: "parameters.police.skill.source", line: 6, want: []string{"empty source"}},
 
@@ -170,4 +173,53 @@ func ExampleLoad() {
 	}
 	fmt.Printf("%s: %d phase(s)\n", s.Name, len(s.Phases))
 	// Output: baseline: 1 phase(s)
+}
+
+// TestMissingParameter: a scenario without extends: that sets all but one
+// parameter is told which one is missing, and what it takes. (With more
+// than a few missing, TestBadScenarios's no-extends.yaml is told to extend
+// a scenario instead.)
+func TestMissingParameter(t *testing.T) {
+	data, err := os.ReadFile("baseline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const block = "    foreign_migrants:\n"
+	i := bytes.Index(data, []byte(block))
+	j := bytes.Index(data, []byte("    internal_migrants:\n"))
+	if i < 0 || j < i {
+		t.Fatal("baseline.yaml has no foreign_migrants block before internal_migrants")
+	}
+	path := filepath.Join(t.TempDir(), "missing-parameter.yaml")
+	if err := os.WriteFile(path, append(append([]byte{}, data[:i]...), data[j:]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = scenarios.Load(path)
+	if err == nil {
+		t.Fatal("a scenario without population.foreign_migrants loaded")
+	}
+	checkInputError(t, err, path, 0, "parameters.population.foreign_migrants", []string{"missing parameter", "series: a mapping of years"})
+}
+
+// TestByteOrderMark: a file saved with a UTF-8 byte-order mark (some Windows
+// editors) loads as without it; its hash is of the bytes as they are.
+func TestByteOrderMark(t *testing.T) {
+	src := []byte("name: bom\nextends: baseline\nfrom: 2025-01\nparameters:\n  police:\n    skill: {value: 0.6, source: assumption}\n")
+	dir := t.TempDir()
+	plain, bom := filepath.Join(dir, "plain.yaml"), filepath.Join(dir, "bom.yaml")
+	os.WriteFile(plain, src, 0o644)
+	os.WriteFile(bom, append([]byte("\xef\xbb\xbf"), src...), 0o644)
+	a, err := scenarios.Load(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := scenarios.Load(bom)
+	if err != nil {
+		t.Fatalf("a file with a byte-order mark: %v", err)
+	}
+	own := func(s *scenarios.Scenario) string { return s.Files[len(s.Files)-1].SHA256 } // parents first
+	if len(a.Phases) != len(b.Phases) || a.Name != b.Name || own(a) == own(b) {
+		t.Errorf("with a byte-order mark: %d phases, name %q, same hash %v; want %d, %q, a different hash",
+			len(b.Phases), b.Name, own(a) == own(b), len(a.Phases), a.Name)
+	}
 }

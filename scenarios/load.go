@@ -64,7 +64,7 @@ func Parse(display string, data []byte) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: display, Msg: "file is empty", Allowed: "a YAML mapping with the keys " + strings.Join(topKeys, ", ")}
 	}
-	astFile, err := parseYAML(data)
+	astFile, err := parseYAML(withoutBOM(data))
 	if err != nil {
 		return nil, yamlError(display, err)
 	}
@@ -92,11 +92,21 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 	return parser.ParseBytes(data, 0)
 }
 
+// withoutBOM drops a UTF-8 byte-order mark, which some Windows editors put
+// at the start of a file: the parser would take it as part of the first key.
+// (The file's SHA-256 is of its bytes as they are.)
+func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) }
+
 // yamlError turns a parser error into an Error with the line.
 func yamlError(display string, err error) error {
 	var se *yaml.SyntaxError
 	if errors.As(err, &se) && se.Token != nil {
-		return &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: " + se.Message}
+		msg := se.Message
+		if strings.Contains(msg, "'\t'") {
+			// The parser prints the tab itself, which reads as a blank.
+			return &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: a tab character", Allowed: "spaces to indent; YAML does not allow tabs"}
+		}
+		return &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: " + msg}
 	}
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i > 0 {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -216,6 +217,10 @@ func asError(err error, target **Error) bool {
 	return ok
 }
 
+// maxMissingListed is how many missing parameters a scenario without
+// extends: has listed one by one; with more, it is told to extend one.
+const maxMissingListed = 3
+
 func root(f *File) (*Scenario, error) {
 	var errs ErrorList
 	for _, l := range Schema { // first: the more specific error
@@ -224,16 +229,28 @@ func root(f *File) (*Scenario, error) {
 				Msg: "times: scales the parent scenario's value, and this scenario has none", Allowed: "extends: PARENT, or a value or distribution"})
 		}
 	}
+	timesErrs := len(errs)
 	params := make([]*Param, len(Schema))
+	var missing []string
 	for i, l := range Schema {
 		p, ok := f.Params[l.Path]
 		if !ok {
+			missing = append(missing, l.Path)
 			if len(errs) < maxErrors {
 				errs = append(errs, &Error{File: f.Display, Key: "parameters." + l.Path, Msg: "missing parameter", Allowed: l.Kind.Allowed()})
 			}
 			continue
 		}
 		params[i] = p
+	}
+	if len(missing) > maxMissingListed {
+		// Most likely a policy written without extends: one line that says
+		// so, not a page of missing parameters.
+		errs = append(errs[:timesErrs], &Error{File: f.Display, Key: "extends",
+			Msg: fmt.Sprintf("absent, so every parameter must be set here, and %d of the %d are not (%s, ...)",
+				len(missing), len(Schema), strings.Join(missing[:maxMissingListed], ", ")),
+			Allowed: "extends: baseline, or another scenario by name or path, to change only some parameters"})
+		return nil, errs.err()
 	}
 	if len(errs) > 0 {
 		return nil, errs.err()
@@ -350,6 +367,30 @@ func (s *Scenario) PolicyFrom() (model.Month, bool) {
 		return 0, false
 	}
 	return *f.PolicyFrom, true
+}
+
+// PhaseChanges lists, for each phase after the first, the parameters
+// (their paths, in Schema order) whose value or distribution differs from
+// the phase before: what a policy changes from its month.
+func (s *Scenario) PhaseChanges() [][]string {
+	var out [][]string
+	for i := 1; i < len(s.Phases); i++ {
+		var changed []string
+		for k, p := range s.Phases[i].Params {
+			if !reflect.DeepEqual(p.Dist, s.Phases[i-1].Params[k].Dist) {
+				changed = append(changed, p.Path)
+			}
+		}
+		out = append(out, changed)
+	}
+	return out
+}
+
+// BuiltinBytes returns the content of the built-in scenario name as
+// embedded in the binary.
+func BuiltinBytes(name string) ([]byte, bool) {
+	data, err := builtin.ReadFile(name + ".yaml")
+	return data, err == nil
 }
 
 // crossCheckPaths are the parameters crossChecks relates.

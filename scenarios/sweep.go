@@ -78,7 +78,7 @@ func parseSweep(path string, data []byte, l loader) (*Sweep, error) {
 	if _, err := quickText(path, data); err != nil {
 		return nil, err
 	}
-	astFile, err := parseYAML(data)
+	astFile, err := parseYAML(withoutBOM(data))
 	if err != nil {
 		return nil, yamlError(path, err)
 	}

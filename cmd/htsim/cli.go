@@ -271,6 +271,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		seen[sc.Name] = arg
 		scs = append(scs, sc)
+		for _, w := range scenarioWarnings(arg, sc) {
+			fmt.Fprintf(stderr, "htsim: run: warning: %s\n", w)
+		}
 	}
 	from, to, err := horizon(o, scs)
 	if err != nil {
@@ -950,7 +953,10 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stderr, err)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: OK (scenario %s, %d parameters, %d phase(s))\n", arg, sc.Name, len(scenarios.Schema), len(sc.Phases))
+		fmt.Fprintf(stdout, "%s: OK (%s)\n", arg, scenarioSummary(sc))
+		for _, w := range scenarioWarnings(arg, sc) {
+			fmt.Fprintf(stderr, "htsim: validate: warning: %s\n", w)
+		}
 	}
 	if bad > 0 {
 		return usagef("validate: %d of %d files invalid", bad, fs.NArg())

@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -556,4 +558,72 @@ func TestInterruptWithEveryReplicateUnderWay(t *testing.T) {
 		t.Fatalf("interrupted run: exit %d\n%s", code, p.stderr)
 	}
 	sameOutput(t, "interrupted with every replicate under way", ref, out)
+}
+
+// TestValidateSays: validate says what a scenario changes and from when, and
+// warns, as run does, of what the user most likely did not mean: a policy
+// month from which nothing changes, a file named like a built-in that
+// differs from it, shares that no longer add up to 1 (they are weights), and
+// a built-in run by name beside an edited copy of its file (built-ins are
+// compiled in).
+func TestValidateSays(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pol := "extends: baseline\nfrom: 2025-03\nparameters:\n  contact:\n    awareness: {value: 3, source: assumption}\n"
+	write("pol.yaml", "name: pol\n"+pol)
+	write("same.yaml", "name: same\nextends: baseline\nfrom: 2025-03\nparameters: {}\n")
+	write("fake.yaml", "name: baseline\n"+pol)
+	write("south.yaml", "name: south\nextends: baseline\nfrom: 2025-01\nparameters:\n  population:\n    region_foreign:\n      south: {value: 0.5, source: assumption}\n")
+	palermo, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "palermo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("scenarios/palermo.yaml", strings.Replace(string(palermo), "from: 2025-01", "from: 2026-01", 1))
+	validate := func(args ...string) (code int, stdout, stderr string) {
+		t.Helper()
+		cmd, out, errb := htsimCmd(t, nil, append([]string{"validate"}, args...)...)
+		cmd.Dir = dir
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+	}
+	code, stdout, stderr := validate("pol.yaml", "same.yaml", "fake.yaml", "south.yaml", "palermo", "combined")
+	for _, want := range []string{
+		"pol.yaml: OK (scenario pol, extends baseline; 196 parameters; from 2025-03 it changes contact.awareness)",
+		"same.yaml: OK (scenario same, extends baseline; 196 parameters; from 2025-03 it changes nothing)",
+		"and 7 more)", // combined
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("validate: stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, want := range []string{
+		"warning: scenario same changes no parameter from 2025-03",
+		"warning: fake.yaml is named baseline, like the built-in scenario, but differs from it",
+		"warning: palermo runs the built-in scenario, and scenarios/palermo.yaml differs from it",
+		"warning: population.region_foreign: the values add up to 1.15, not 1; they are relative weights, each divided by their sum (south = 0.5 is a share of 43.5%)",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("validate: stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 0 || strings.Count(stderr, "warning") != 4 {
+		t.Errorf("validate: exit %d, %d warnings; want 0 and 4:\n%s", code, strings.Count(stderr, "warning"), stderr)
+	}
+	// The built-in's own file, unedited, is no cause for a warning.
+	write("scenarios/palermo.yaml", string(palermo))
+	if _, _, stderr := validate("palermo", "scenarios/palermo.yaml"); stderr != "" {
+		t.Errorf("validate palermo beside its own file: %q, want no warning", stderr)
+	}
 }
