@@ -23,6 +23,7 @@ type badCase struct {
 	key    string   // dotted key the message must name ("KEY: "), or empty
 	line   int      // line the message must give ("FILE:LINE:"), or 0
 	want   []string // further fragments: what is wrong, what is allowed
+	lacks  []string // fragments the message must not hold (a second, contradictory complaint)
 }
 
 var badCases = []badCase{

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -194,7 +195,11 @@ func parseSweep(path string, data []byte, l loader) (*Sweep, error) {
 		if err != nil {
 			var e *Error
 			if asError(err, &e) && (e.Msg == "no built-in scenario of that name" || e.Msg == "no such file") {
-				return nil, &Error{File: path, Line: scenLine, Key: "scenarios", Msg: fmt.Sprintf("scenario %q: %s", arg, e.Msg), Allowed: e.Allowed}
+				msg := fmt.Sprintf("scenario %q: %s", arg, e.Msg)
+				if a != arg {
+					msg += fmt.Sprintf(" (looked for %s: a path is taken from the sweep file's folder)", a)
+				}
+				return nil, &Error{File: path, Line: scenLine, Key: "scenarios", Msg: msg, Allowed: e.Allowed}
 			}
 			return nil, err
 		}
@@ -292,7 +297,7 @@ func (d *decoder) integer(n ast.Node, key string, lo, hi int) (int, bool) {
 		return 0, false
 	}
 	if v != float64(int(v)) || int(v) < lo || int(v) > hi {
-		d.fail(n, key, fmt.Sprintf("%g is not an integer in %d-%d", v, lo, hi), fmt.Sprintf("an integer from %d to %d", lo, hi))
+		d.fail(n, key, fmt.Sprintf("%s is not an integer in %d-%d", strconv.FormatFloat(v, 'f', -1, 64), lo, hi), fmt.Sprintf("an integer from %d to %d", lo, hi))
 		return 0, false
 	}
 	return int(v), true
@@ -303,6 +308,7 @@ func (d *decoder) design(s *Sweep, n ast.Node) {
 	if !ok {
 		return
 	}
+	pointsGiven := false
 	for _, p := range pairs {
 		key := "design." + p.key
 		switch p.key {
@@ -314,6 +320,7 @@ func (d *decoder) design(s *Sweep, n ast.Node) {
 				s.Design = v
 			}
 		case "points":
+			pointsGiven = true // (a bad value is reported as such, not as missing)
 			if v, ok := d.integer(p.vn, key, 1, 1_000_000); ok {
 				s.Points = v
 			}
@@ -329,7 +336,7 @@ func (d *decoder) design(s *Sweep, n ast.Node) {
 	case "":
 		d.fail(n, "design.kind", "missing", strings.Join(Designs, ", "))
 	case "montecarlo", "lhs", "saltelli":
-		if s.Points == 0 {
+		if s.Points == 0 && !pointsGiven {
 			d.fail(n, "design.points", "missing: "+s.Design+" needs a number of points", "points: an integer >= 1 (saltelli: the base sample size N)")
 		}
 	}
@@ -347,7 +354,8 @@ func (d *decoder) sweepParams(s *Sweep, n ast.Node) {
 		key := "parameters." + p.key
 		l, ok := leafByPath[p.key]
 		if !ok {
-			d.fail(p.kn, key, "unknown parameter", "a dotted key of the scenario format, e.g. police.skill (see scenarios/baseline.yaml)")
+			msg, allowed := unknownSweepParam(p.key)
+			d.fail(p.kn, key, msg, allowed)
 			continue
 		}
 		if l.Kind == KindBool || l.Kind == KindSeries {
@@ -456,4 +464,39 @@ func WithPoint(sc *Scenario, params []SweepParam, values []float64) *Scenario {
 		out.Phases[i] = Phase{From: ph.From, Params: ps}
 	}
 	return &out
+}
+
+// unknownSweepParam explains a sweep parameter key that names no parameter:
+// a group (often written nested, as in a scenario file), an unknown entry
+// of a group, or nothing known. The allowed keys are the group's entries,
+// a group among them ending in ".*".
+func unknownSweepParam(key string) (msg, allowed string) {
+	entries := func(prefix string) (list []string, leaves int) {
+		seen := map[string]bool{}
+		for _, l := range Schema {
+			rest, ok := strings.CutPrefix(l.Path, prefix+".")
+			if !ok {
+				continue
+			}
+			leaves++
+			e := prefix + "." + rest
+			if seg, _, sub := strings.Cut(rest, "."); sub {
+				e = prefix + "." + seg + ".*"
+			}
+			if !seen[e] {
+				seen[e] = true
+				list = append(list, e)
+			}
+		}
+		return list, leaves
+	}
+	if list, n := entries(key); n > 0 {
+		return fmt.Sprintf("a group of %d parameters, not one: name each parameter to vary by its full dotted key (a sweep file does not nest groups as a scenario file does)", n), strings.Join(list, ", ")
+	}
+	if i := strings.LastIndexByte(key, '.'); i > 0 {
+		if list, n := entries(key[:i]); n > 0 {
+			return fmt.Sprintf("unknown parameter: %s has no entry %q", key[:i], key[i+1:]), strings.Join(list, ", ")
+		}
+	}
+	return "unknown parameter", "a dotted key of the scenario format, e.g. police.skill (see scenarios/baseline.yaml)"
 }

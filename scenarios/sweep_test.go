@@ -252,6 +252,11 @@ var badSweepDir = filepath.Join("..", "testdata", "sweeps", "bad")
 
 var badSweepCases = []badCase{
 	{file: "unknown-parameter.yaml", key: "parameters.police.skil", line: 7, want: []string{"unknown parameter", "police.skill"}},
+	{file: "nested-group.yaml", key: "parameters.police", line: 7, want: []string{"a group of 32 parameters, not one", "full dotted key", "police.skill", "police.investigators.*"}},
+	{file: "group-parameter.yaml", key: "parameters.police.investigators", line: 7, want: []string{"a group of 5 parameters", "police.investigators.south, police.investigators.almaty"}},
+	{file: "unknown-entry.yaml", key: "parameters.police.investigators.South", line: 7, want: []string{`police.investigators has no entry "South"`, "police.investigators.south"}},
+	{file: "too-many-points.yaml", key: "design.points", line: 4, want: []string{"100000000 is not an integer in 1-1000000"}, lacks: []string{"missing"}},
+	{file: "sub/scenario-path.yaml", key: "scenarios", line: 3, want: []string{`scenario "sub/pol.yaml": no such file`, "looked for " + filepath.Join(badSweepDir, "sub", "sub", "pol.yaml"), "sweep file's folder"}},
 	{file: "empty-range.yaml", key: "parameters.police.skill", line: 7, want: []string{"empty range", "min 0.5 is not below max 0.5", "min < max"}},
 	{file: "min-above-max.yaml", key: "parameters.police.skill", line: 7, want: []string{"min 0.9 is not below max 0.3", "min < max"}},
 	{file: "zero-replicates.yaml", key: "replicates", line: 5, want: []string{"0 is not an integer in 1-", "an integer from 1"}},
@@ -283,6 +288,11 @@ func TestBadSweeps(t *testing.T) {
 				t.Fatalf("LoadSweep(%q) succeeded (design %q, %d params, %d points); want an error", path, s.Design, len(s.Params), s.NumPoints())
 			}
 			checkInputError(t, err, path, c.line, c.key, c.want)
+			for _, l := range c.lacks {
+				if strings.Contains(err.Error(), l) {
+					t.Errorf("message holds %q:\n%v", l, err)
+				}
+			}
 		})
 	}
 }

@@ -266,7 +266,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return err
 		}
-		if prev, dup := seen[sc.Name]; dup {
+		if prev, dup := seen[sc.Name]; dup && prev == arg {
+			return usagef("run: scenario %s is listed twice; give each scenario once", arg)
+		} else if dup {
 			return usagef("run: two scenarios are named %q (%s and %s); names must differ", sc.Name, prev, arg)
 		}
 		seen[sc.Name] = arg

@@ -70,6 +70,8 @@ func TestBadInvocations(t *testing.T) {
 		{"bad month", []string{"run", "--from", "2020-13", "baseline"}, "month 01-12"},
 		{"unknown flag", []string{"run", "--frobnicate", "baseline"}, "unknown flag: --frobnicate"},
 		{"unknown built-in", []string{"run", "nosuch"}, "no built-in scenario of that name"},
+		{"scenario twice", []string{"run", "palermo", "baseline", "palermo"}, "run: scenario palermo is listed twice"},
+		{"two files, one name", []string{"run", "palermo", "../../scenarios/palermo.yaml"}, `two scenarios are named "palermo" (palermo and ../../scenarios/palermo.yaml)`},
 		{"missing file", []string{"run", "./nosuch.yaml"}, "no such file"},
 		{"binary file", []string{"run", binary}, "not a text file"},
 		{"huge file", []string{"run", huge}, "a scenario file is at most"},
