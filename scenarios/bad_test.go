@@ -66,6 +66,7 @@ var badCases = []badCase{
 	{file: "support-crosses-domain.yaml", key: "parameters.police.skill", line: 6, want: []string{"uniform(0.5, 1.5)", "[0.5, 1.5]", "outside the allowed range", "[0, 1]"}},
 
 	// Missing or empty pieces.
+	{file: "misindented.yaml", line: 7, want: []string{"malformed YAML", "check the indentation"}},
 	{file: "tab-indent.yaml", line: 6, want: []string{"malformed YAML: a tab character", "spaces to indent"}},
 	{file: "no-extends.yaml", key: "extends", want: []string{"absent, so every parameter must be set here", "195 of the 196 are not", "population.foreign_migrants", "extends: baseline"}},
 	{file: "missing-source.yaml", key: "parameters.police.skill", line: 6, want: []string{"missing source", "assumption"}},

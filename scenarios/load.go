@@ -106,7 +106,11 @@ func yamlError(display string, err error) error {
 			// The parser prints the tab itself, which reads as a blank.
 			return &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: a tab character", Allowed: "spaces to indent; YAML does not allow tabs"}
 		}
-		return &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: " + msg}
+		e := &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: " + msg}
+		if strings.Contains(msg, "not allowed in this context") || strings.Contains(msg, "unexpected key name") {
+			e.Msg += "; check the indentation: the keys of one mapping start in one column, the keys under a key further right"
+		}
+		return e
 	}
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i > 0 {

@@ -190,7 +190,17 @@ func (l loader) load(arg, relTo string, chain []string) (*Scenario, error) {
 	if err != nil {
 		var e *Error
 		if asError(err, &e) && e.Msg == "no built-in scenario of that name" {
-			return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: fmt.Sprintf("unknown parent scenario %q", f.Extends), Allowed: e.Allowed}
+			allowed := e.Allowed
+			if f.Path != "" {
+				// A name is a built-in; a file beside this one needs a path.
+				for _, ext := range []string{".yaml", ".yml"} {
+					if info, err := os.Stat(filepath.Join(filepath.Dir(f.Path), f.Extends+ext)); err == nil && info.Mode().IsRegular() {
+						allowed = fmt.Sprintf("a built-in name, or a path: did you mean extends: ./%s%s (beside this file)?", f.Extends, ext)
+						break
+					}
+				}
+			}
+			return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: fmt.Sprintf("unknown parent scenario %q", f.Extends), Allowed: allowed}
 		}
 		if asError(err, &e) && e.Msg == "no such file" {
 			return nil, &Error{File: f.Display, Line: f.ExtendsLine, Key: "extends", Msg: fmt.Sprintf("parent scenario file %q not found (looked for %s)", f.Extends, e.File), Allowed: e.Allowed}
@@ -292,7 +302,7 @@ func child(parent *Scenario, f *File) (*Scenario, error) {
 	if f.PolicyFrom != nil {
 		policy = *f.PolicyFrom
 		if policy < s.From || policy > s.To {
-			return nil, &Error{File: f.Display, Line: f.FromLine, Key: "from", Msg: fmt.Sprintf("policy month %s is outside the horizon %s to %s", policy, s.From, s.To), Allowed: "a month within the horizon"}
+			return nil, &Error{File: f.Display, Line: f.FromLine, Key: "from", Msg: fmt.Sprintf("policy month %s is outside the horizon %s to %s", policy, s.From, s.To), Allowed: "a month within the horizon, which is the parent's unless this file sets horizon: {from: YYYY-MM, to: YYYY-MM}"}
 		}
 		starts = append(starts, policy)
 	}
