@@ -56,7 +56,7 @@ Usage:
   htsim hypotheses [flags]        the KZ study's seven hypotheses as counterfactual experiments
   htsim calibrate [flags]         fit uncertain parameters to data/official.csv (ABC)
   htsim reproduce [flags] OUT     rerun a sweep and compare its files byte for byte
-  htsim scenarios                 list the built-in scenarios
+  htsim scenarios [NAME...]       list the built-in scenarios, or print their files
   htsim validate FILE...          check scenario files without running them
   htsim version                   print the code version
 
@@ -896,20 +896,49 @@ func cmdVersion(args []string, stdout io.Writer) error {
 	return nil
 }
 
+const scenariosUsage = `Usage: htsim scenarios [NAME...]
+
+Lists the built-in scenarios: name, the scenario it extends and the month its
+changes start, and its description. With names, prints those scenarios' files
+as built into htsim, to copy and edit (save the copy under another name: a
+file named like a built-in is compared as if it were the built-in).
+`
+
 func cmdScenarios(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("scenarios", "Usage: htsim scenarios\n\nLists the built-in scenarios with their descriptions.\n", stdout)
+	fs := newFlags("scenarios", scenariosUsage, stdout)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("scenarios: takes no arguments")
+		for _, name := range fs.Args() {
+			if _, ok := scenarios.BuiltinBytes(name); !ok {
+				return usagef("scenarios: no built-in scenario %q (built-in: %s)", name, strings.Join(scenarios.BuiltinNames(), ", "))
+			}
+		}
+		for _, name := range fs.Args() {
+			data, _ := scenarios.BuiltinBytes(name)
+			if fs.NArg() > 1 {
+				fmt.Fprintf(stdout, "# ---- %s.yaml\n", name)
+			}
+			stdout.Write(data)
+		}
+		return nil
 	}
+	fmt.Fprintf(stdout, "%-18s %-14s %-8s %s\n", "NAME", "EXTENDS", "FROM", "DESCRIPTION")
 	for _, name := range scenarios.BuiltinNames() {
 		sc, err := scenarios.Load(name)
 		if err != nil {
 			return fmt.Errorf("built-in scenario %s: %w", name, err)
 		}
-		fmt.Fprintf(stdout, "%-20s %s\n", name, sc.Description)
+		own := sc.Files[len(sc.Files)-1]
+		parent, from := "-", "-"
+		if own.Extends != "" {
+			parent = own.Extends
+		}
+		if m, ok := sc.PolicyFrom(); ok {
+			from = m.String()
+		}
+		fmt.Fprintf(stdout, "%-18s %-14s %-8s %s\n", name, parent, from, sc.Description)
 	}
 	return nil
 }

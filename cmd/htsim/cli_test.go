@@ -79,7 +79,7 @@ func TestBadInvocations(t *testing.T) {
 		{"bad scenario file", []string{"run", "../../testdata/bad/prob-above-one.yaml"}, "parameters.police.skill"},
 		{"validate bad", []string{"validate", "../../testdata/bad/unknown-param-typo.yaml"}, "unknown parameter"},
 		{"validate nothing", []string{"validate"}, "name at least one scenario file"},
-		{"scenarios with args", []string{"scenarios", "x"}, "takes no arguments"},
+		{"scenarios unknown", []string{"scenarios", "palermo", "x"}, `scenarios: no built-in scenario "x" (built-in: baseline, amended-2020`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -258,8 +258,13 @@ func TestHelpAndScenarios(t *testing.T) {
 		t.Errorf("version extra: exit %d, %q; want 2", code, stderr)
 	}
 	code, stdout, _ := runCLI(t, "scenarios")
-	if code != 0 || !strings.HasPrefix(stdout, "baseline") {
+	if code != 0 || !strings.HasPrefix(stdout, "NAME") || !strings.Contains(stdout, "\nbaseline ") ||
+		!regexp.MustCompile(`\npalermo +baseline +2025-01 +Article 128`).MatchString(stdout) {
 		t.Errorf("scenarios: exit %d, %q", code, stdout)
+	}
+	palermo, _ := os.ReadFile(filepath.Join("..", "..", "scenarios", "palermo.yaml"))
+	if code, stdout, _ := runCLI(t, "scenarios", "palermo"); code != 0 || stdout != string(palermo) {
+		t.Errorf("scenarios palermo: exit %d, %d bytes; want scenarios/palermo.yaml as built in", code, len(stdout))
 	}
 	code, stdout, _ = runCLI(t, "validate", "baseline", "../../scenarios/baseline.yaml")
 	if code != 0 || strings.Count(stdout, "OK") != 2 {
