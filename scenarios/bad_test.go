@@ -66,7 +66,9 @@ var badCases = []badCase{
 	{file: "support-crosses-domain.yaml", key: "parameters.police.skill", line: 6, want: []string{"uniform(0.5, 1.5)", "[0.5, 1.5]", "outside the allowed range", "[0, 1]"}},
 
 	// Missing or empty pieces.
-	{file: "misindented.yaml", line: 7, want: []string{"malformed YAML", "check the indentation"}},
+	{file: "zero-weights.yaml", key: "parameters.population.region_foreign", line: 11, want: []string{"every weight of the group is 0", "at least one weight above 0"}},
+	{file: "colon-in-value.yaml", line: 4, want: []string{"malformed YAML", `a value holding ": " must be quoted`}, lacks: []string{"indentation"}},
+	{file: "misindented.yaml", line: 7, want: []string{"malformed YAML", "check the indentation"}, lacks: []string{"quoted"}},
 	{file: "tab-indent.yaml", line: 6, want: []string{"malformed YAML: a tab character", "spaces to indent"}},
 	{file: "no-extends.yaml", key: "extends", want: []string{"absent, so every parameter must be set here", "195 of the 196 are not", "population.foreign_migrants", "extends: baseline"}},
 	{file: "missing-source.yaml", key: "parameters.police.skill", line: 6, want: []string{"missing source", "assumption"}},
@@ -113,6 +115,11 @@ func TestBadScenarios(t *testing.T) {
 				t.Fatalf("Load(%q) succeeded; want an error", path)
 			}
 			checkInputError(t, err, path, c.line, c.key, c.want)
+			for _, l := range c.lacks {
+				if strings.Contains(err.Error(), l) {
+					t.Errorf("message holds %q:\n%v", l, err)
+				}
+			}
 		})
 	}
 }

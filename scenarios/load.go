@@ -66,7 +66,7 @@ func Parse(display string, data []byte) (*File, error) {
 	}
 	astFile, err := parseYAML(withoutBOM(data))
 	if err != nil {
-		return nil, yamlError(display, err)
+		return nil, yamlError(display, data, err)
 	}
 	if len(astFile.Docs) == 1 && astFile.Docs[0].Body == nil {
 		return nil, &Error{File: display, Msg: "file is empty (only comments)", Allowed: "a YAML mapping with the keys " + strings.Join(topKeys, ", ")}
@@ -98,7 +98,7 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) }
 
 // yamlError turns a parser error into an Error with the line.
-func yamlError(display string, err error) error {
+func yamlError(display string, data []byte, err error) error {
 	var se *yaml.SyntaxError
 	if errors.As(err, &se) && se.Token != nil {
 		msg := se.Message
@@ -108,7 +108,11 @@ func yamlError(display string, err error) error {
 		}
 		e := &Error{File: display, Line: se.Token.Position.Line, Msg: "malformed YAML: " + msg}
 		if strings.Contains(msg, "not allowed in this context") || strings.Contains(msg, "unexpected key name") {
-			e.Msg += "; check the indentation: the keys of one mapping start in one column, the keys under a key further right"
+			if text := lineText(data, e.Line); colonInValue(text) {
+				e.Msg += `; a value holding ": " must be quoted ("...")`
+			} else {
+				e.Msg += "; check the indentation: the keys of one mapping start in one column, the keys under a key further right"
+			}
 		}
 		return e
 	}
@@ -117,6 +121,23 @@ func yamlError(display string, err error) error {
 		msg = msg[:i]
 	}
 	return &Error{File: display, Msg: "malformed YAML: " + msg}
+}
+
+// lineText returns line n (from 1) of data, or "".
+func lineText(data []byte, n int) string {
+	lines := strings.Split(string(data), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return lines[n-1]
+}
+
+// colonInValue reports whether a line "key: value" has another ": " in its
+// unquoted value (description: Policy: more training).
+func colonInValue(line string) bool {
+	_, value, ok := strings.Cut(line, ": ")
+	value = strings.TrimSpace(value)
+	return ok && value != "" && !strings.ContainsAny(value[:1], `"'{[`) && strings.Contains(value+" ", ": ")
 }
 
 type decoder struct {

@@ -227,8 +227,10 @@ func asError(err error, target **Error) bool {
 	return ok
 }
 
-// maxMissingListed is how many missing parameters a scenario without
-// extends: has listed one by one; with more, it is told to extend one.
+// maxMissingListed is how many missing parameters the message for a
+// scenario without extends: that misses most of them names (it is most
+// likely a policy that forgot extends:; with fewer missing, a root
+// scenario that lost a few, each is listed).
 const maxMissingListed = 3
 
 func root(f *File) (*Scenario, error) {
@@ -253,7 +255,7 @@ func root(f *File) (*Scenario, error) {
 		}
 		params[i] = p
 	}
-	if len(missing) > maxMissingListed {
+	if len(missing) > len(Schema)/2 {
 		// Most likely a policy written without extends: one line that says
 		// so, not a page of missing parameters.
 		errs = append(errs[:timesErrs], &Error{File: f.Display, Key: "extends",
@@ -387,13 +389,42 @@ func (s *Scenario) PhaseChanges() [][]string {
 	for i := 1; i < len(s.Phases); i++ {
 		var changed []string
 		for k, p := range s.Phases[i].Params {
-			if !reflect.DeepEqual(p.Dist, s.Phases[i-1].Params[k].Dist) {
-				changed = append(changed, p.Path)
+			prev := s.Phases[i-1].Params[k].Dist
+			if p.Dist.Kind == "series" && prev.Kind == "series" {
+				// A series counts from the phase's month on: a point
+				// before it changes nothing the phase does.
+				if sameSeriesFrom(p.Dist.Series, prev.Series, s.Phases[i].From, s.To) {
+					continue
+				}
+			} else if reflect.DeepEqual(p.Dist, prev) {
+				continue
 			}
+			changed = append(changed, p.Path)
 		}
 		out = append(out, changed)
 	}
 	return out
+}
+
+// sameSeriesFrom reports whether two series agree from month from on, to
+// beyond to and their last years. They are linear between whole years and
+// flat outside them, so agreeing at the start of every month from from
+// (whole years included) is agreeing everywhere in between.
+func sameSeriesFrom(a, b *model.Series, from, to model.Month) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	last := to.Year()
+	for _, y := range append(append([]int{}, a.Years...), b.Years...) {
+		last = max(last, y)
+	}
+	for m := from; m.Year() <= last+1; m++ {
+		y := float64(m.Year()) + float64(m.MonthNumber()-1)/12
+		if a.At(y) != b.At(y) {
+			return false
+		}
+	}
+	return true
 }
 
 // BuiltinBytes returns the content of the built-in scenario name as
@@ -403,12 +434,35 @@ func BuiltinBytes(name string) ([]byte, bool) {
 	return data, err == nil
 }
 
+// WeightGroups are the groups of parameters the model reads as relative
+// weights, each divided by the group's sum (model/params.go), though files
+// state them as shares that add up to 1.
+var WeightGroups = []string{"population.sector_men", "population.sector_women",
+	"population.region_foreign", "population.region_internal", "population.region_abroad"}
+
 // crossCheckPaths are the parameters crossChecks relates.
 var crossCheckPaths = []string{"law.art128_min_years", "law.art128_max_years"}
 
 // crossChecks tests relations between parameters that hold for every draw.
 func (s *Scenario) crossChecks() error {
 	for _, ph := range s.Phases {
+		for _, g := range WeightGroups {
+			positive := false
+			var last *Param
+			for _, p := range ph.Params {
+				if strings.HasPrefix(p.Path, g+".") {
+					_, hi := p.Dist.Support()
+					positive = positive || hi > 0
+					if last == nil || p.Line > last.Line {
+						last = p
+					}
+				}
+			}
+			if !positive {
+				return &Error{File: last.File, Line: last.Line, Key: "parameters." + g,
+					Msg: "every weight of the group is 0: the model divides each by their sum", Allowed: "at least one weight above 0"}
+			}
+		}
 		lo := param(ph.Params, "law.art128_min_years")
 		hi := param(ph.Params, "law.art128_max_years")
 		_, minHi := lo.Dist.Support()

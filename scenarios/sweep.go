@@ -81,7 +81,7 @@ func parseSweep(path string, data []byte, l loader) (*Sweep, error) {
 	}
 	astFile, err := parseYAML(withoutBOM(data))
 	if err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, data, err)
 	}
 	if len(astFile.Docs) != 1 || astFile.Docs[0].Body == nil {
 		return nil, &Error{File: path, Msg: "file is empty or holds several YAML documents", Allowed: "one YAML mapping with the keys " + strings.Join(sweepKeys, ", ")}
@@ -355,6 +355,10 @@ func (d *decoder) sweepParams(s *Sweep, n ast.Node) {
 		l, ok := leafByPath[p.key]
 		if !ok {
 			msg, allowed := unknownSweepParam(p.key)
+			if flat := flattened(p.key, p.vn); len(flat) > 0 {
+				// Nested as in a scenario file: the keys it meant.
+				allowed = "the same, flat: " + strings.Join(flat, ", ")
+			}
 			d.fail(p.kn, key, msg, allowed)
 			continue
 		}
@@ -466,37 +470,106 @@ func WithPoint(sc *Scenario, params []SweepParam, values []float64) *Scenario {
 	return &out
 }
 
+// flattened returns the parameters a mapping n under group key names when
+// written nested, as in a scenario file, each as "key.sub: {...}" (down to
+// the parameters), or nothing if n is not such a mapping.
+func flattened(key string, n ast.Node) []string {
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		if mv, ok := n.(*ast.MappingValueNode); ok {
+			m = &ast.MappingNode{Values: []*ast.MappingValueNode{mv}}
+		} else {
+			return nil
+		}
+	}
+	var out []string
+	for _, v := range m.Values {
+		k, ok := v.Key.(*ast.StringNode)
+		if !ok {
+			continue
+		}
+		path := key + "." + k.Value
+		if _, leaf := leafByPath[path]; leaf {
+			out = append(out, path+": {min: ..., max: ...}")
+		} else {
+			out = append(out, flattened(path, v.Value)...)
+		}
+	}
+	return out
+}
+
 // unknownSweepParam explains a sweep parameter key that names no parameter:
 // a group (often written nested, as in a scenario file), an unknown entry
-// of a group, or nothing known. The allowed keys are the group's entries,
-// a group among them ending in ".*".
+// of a group, a parameter's name with more after it, or nothing known. The
+// allowed keys are the numeric parameters under the group (those a sweep
+// can vary), by their full keys.
 func unknownSweepParam(key string) (msg, allowed string) {
-	entries := func(prefix string) (list []string, leaves int) {
-		seen := map[string]bool{}
+	under := func(prefix string) (list []string, n int) {
 		for _, l := range Schema {
-			rest, ok := strings.CutPrefix(l.Path, prefix+".")
-			if !ok {
+			if !strings.HasPrefix(l.Path, prefix+".") {
 				continue
 			}
-			leaves++
-			e := prefix + "." + rest
-			if seg, _, sub := strings.Cut(rest, "."); sub {
-				e = prefix + "." + seg + ".*"
-			}
-			if !seen[e] {
-				seen[e] = true
-				list = append(list, e)
+			n++
+			if l.Kind != KindBool && l.Kind != KindSeries {
+				list = append(list, l.Path)
 			}
 		}
-		return list, leaves
+		return list, n
 	}
-	if list, n := entries(key); n > 0 {
-		return fmt.Sprintf("a group of %d parameters, not one: name each parameter to vary by its full dotted key (a sweep file does not nest groups as a scenario file does)", n), strings.Join(list, ", ")
+	show := func(list []string) string {
+		const most = 12
+		if len(list) == 0 {
+			return "none: every parameter in it is a switch or a series, which a sweep cannot vary"
+		}
+		if len(list) > most {
+			return strings.Join(list[:most], ", ") + fmt.Sprintf(" and %d more (see scenarios/baseline.yaml)", len(list)-most)
+		}
+		return strings.Join(list, ", ")
 	}
-	if i := strings.LastIndexByte(key, '.'); i > 0 {
-		if list, n := entries(key[:i]); n > 0 {
-			return fmt.Sprintf("unknown parameter: %s has no entry %q", key[:i], key[i+1:]), strings.Join(list, ", ")
+	if list, n := under(key); n > 0 {
+		return fmt.Sprintf("a group of %d parameters, not one: name each parameter to vary by its full dotted key (a sweep file does not nest groups as a scenario file does)", n), show(list)
+	}
+	for i := strings.LastIndexByte(key, '.'); i > 0; i = strings.LastIndexByte(key[:i], '.') {
+		prefix := key[:i]
+		if _, ok := leafByPath[prefix]; ok {
+			return fmt.Sprintf("unknown parameter: %s is a parameter, not a group", prefix), prefix
+		}
+		if list, n := under(prefix); n > 0 {
+			if entry := strings.TrimPrefix(key, prefix+"."); entry != "" {
+				var near []string
+				for _, p := range list {
+					if first, _, _ := strings.Cut(strings.TrimPrefix(p, prefix+"."), "."); editDistance(strings.ToLower(entry), first) <= 2 {
+						near = append(near, p)
+					}
+				}
+				if len(near) > 0 {
+					return fmt.Sprintf("unknown parameter: %s has no entry %q; did you mean %s?", prefix, entry, near[0]), show(list)
+				}
+				return fmt.Sprintf("unknown parameter: %s has no entry %q", prefix, entry), show(list)
+			}
+			return "unknown parameter: the key ends with a dot", show(list)
 		}
 	}
 	return "unknown parameter", "a dotted key of the scenario format, e.g. police.skill (see scenarios/baseline.yaml)"
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -266,8 +266,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return err
 		}
-		if prev, dup := seen[sc.Name]; dup && prev == arg {
-			return usagef("run: scenario %s is listed twice; give each scenario once", arg)
+		if prev, dup := seen[sc.Name]; dup && sameScenarioFile(prev, arg) {
+			return usagef("run: scenario %s is listed twice (%s and %s); give each scenario once", sc.Name, prev, arg)
 		} else if dup {
 			return usagef("run: two scenarios are named %q (%s and %s); names must differ", sc.Name, prev, arg)
 		}
@@ -898,10 +898,12 @@ func cmdVersion(args []string, stdout io.Writer) error {
 
 const scenariosUsage = `Usage: htsim scenarios [NAME...]
 
-Lists the built-in scenarios: name, the scenario it extends and the month its
-changes start, and its description. With names, prints those scenarios' files
-as built into htsim, to copy and edit (save the copy under another name: a
-file named like a built-in is compared as if it were the built-in).
+Lists the built-in scenarios, one a line: name, the scenario it extends and
+the month its changes start ("-" for none), and its description (the name
+first, so that scripts can take the first field). With names, prints those
+scenarios' files as built into htsim, to copy and edit (save the copy under
+another name: a file named like a built-in is compared as if it were the
+built-in).
 `
 
 func cmdScenarios(args []string, stdout, stderr io.Writer) error {
@@ -924,7 +926,6 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	fmt.Fprintf(stdout, "%-18s %-14s %-8s %s\n", "NAME", "EXTENDS", "FROM", "DESCRIPTION")
 	for _, name := range scenarios.BuiltinNames() {
 		sc, err := scenarios.Load(name)
 		if err != nil {
@@ -941,6 +942,20 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-18s %-14s %-8s %s\n", name, parent, from, sc.Description)
 	}
 	return nil
+}
+
+// sameScenarioFile reports whether two scenario arguments name the same
+// scenario: the same built-in name, or paths to the same file.
+func sameScenarioFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if !scenarios.IsPath(a) || !scenarios.IsPath(b) {
+		return false
+	}
+	ia, err1 := os.Stat(a)
+	ib, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(ia, ib)
 }
 
 // isSweepFile reports whether a file is a sweep file: it has a top-level

@@ -70,7 +70,8 @@ func TestBadInvocations(t *testing.T) {
 		{"bad month", []string{"run", "--from", "2020-13", "baseline"}, "month 01-12"},
 		{"unknown flag", []string{"run", "--frobnicate", "baseline"}, "unknown flag: --frobnicate"},
 		{"unknown built-in", []string{"run", "nosuch"}, "no built-in scenario of that name"},
-		{"scenario twice", []string{"run", "palermo", "baseline", "palermo"}, "run: scenario palermo is listed twice"},
+		{"scenario twice", []string{"run", "palermo", "baseline", "palermo"}, "run: scenario palermo is listed twice (palermo and palermo)"},
+		{"file twice", []string{"run", "../../scenarios/palermo.yaml", "baseline", "../../scenarios/./palermo.yaml"}, "run: scenario palermo is listed twice (../../scenarios/palermo.yaml and ../../scenarios/./palermo.yaml)"},
 		{"two files, one name", []string{"run", "palermo", "../../scenarios/palermo.yaml"}, `two scenarios are named "palermo" (palermo and ../../scenarios/palermo.yaml)`},
 		{"missing file", []string{"run", "./nosuch.yaml"}, "no such file"},
 		{"binary file", []string{"run", binary}, "not a text file"},
@@ -258,7 +259,7 @@ func TestHelpAndScenarios(t *testing.T) {
 		t.Errorf("version extra: exit %d, %q; want 2", code, stderr)
 	}
 	code, stdout, _ := runCLI(t, "scenarios")
-	if code != 0 || !strings.HasPrefix(stdout, "NAME") || !strings.Contains(stdout, "\nbaseline ") ||
+	if code != 0 || !strings.HasPrefix(stdout, "baseline ") ||
 		!regexp.MustCompile(`\npalermo +baseline +2025-01 +Article 128`).MatchString(stdout) {
 		t.Errorf("scenarios: exit %d, %q", code, stdout)
 	}
@@ -589,6 +590,11 @@ func TestValidateSays(t *testing.T) {
 	write("same.yaml", "name: same\nextends: baseline\nfrom: 2025-03\nparameters: {}\n")
 	write("fake.yaml", "name: baseline\n"+pol)
 	write("south.yaml", "name: south\nextends: baseline\nfrom: 2025-01\nparameters:\n  population:\n    region_foreign:\n      south: {value: 0.5, source: assumption}\n")
+	// Its child fixes the sum from 2027 (0.5 + 0.2 + 0.15 + 0.15): no warning for the parent's phase.
+	write("south-child.yaml", "name: south-child\nextends: ./south.yaml\nfrom: 2027-01\nparameters:\n  population:\n    region_foreign:\n      almaty: {value: 0.2, source: assumption}\n")
+	// times: on a whole group changes no share.
+	write("double.yaml", "name: double\nextends: baseline\nfrom: 2025-01\nparameters:\n  population:\n    region_foreign: {times: 2, source: assumption}\n")
+	write("kid.yaml", "name: kid\nextends: palermo\nfrom: 2026-01\nparameters:\n  police:\n    skill: {value: 0.7, source: assumption}\n")
 	palermo, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "palermo.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -605,7 +611,7 @@ func TestValidateSays(t *testing.T) {
 		}
 		return cmd.ProcessState.ExitCode(), out.String(), errb.String()
 	}
-	code, stdout, stderr := validate("pol.yaml", "same.yaml", "fake.yaml", "south.yaml", "palermo", "combined")
+	code, stdout, stderr := validate("pol.yaml", "same.yaml", "fake.yaml", "south.yaml", "south-child.yaml", "double.yaml", "palermo", "kid.yaml", "combined")
 	for _, want := range []string{
 		"pol.yaml: OK (scenario pol, extends baseline; 196 parameters; from 2025-03 it changes contact.awareness)",
 		"same.yaml: OK (scenario same, extends baseline; 196 parameters; from 2025-03 it changes nothing)",
@@ -619,14 +625,15 @@ func TestValidateSays(t *testing.T) {
 		"warning: scenario same changes no parameter from 2025-03",
 		"warning: fake.yaml is named baseline, like the built-in scenario, but differs from it",
 		"warning: palermo runs the built-in scenario, and scenarios/palermo.yaml differs from it",
-		"warning: population.region_foreign: the values add up to 1.15, not 1; they are relative weights, each divided by their sum (south = 0.5 is a share of 43.5%)",
+		"warning: kid.yaml extends the built-in scenario palermo, and scenarios/palermo.yaml differs from it",
+		"warning: from 2025-01, population.region_foreign: the values add up to 1.15, not 1; they are relative weights, each divided by their sum (south = 0.5 is a share of 43.5%)",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("validate: stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	if code != 0 || strings.Count(stderr, "warning") != 4 {
-		t.Errorf("validate: exit %d, %d warnings; want 0 and 4:\n%s", code, strings.Count(stderr, "warning"), stderr)
+	if code != 0 || strings.Count(stderr, "warning") != 5 {
+		t.Errorf("validate: exit %d, %d warnings; want 0 and 5:\n%s", code, strings.Count(stderr, "warning"), stderr)
 	}
 	// The built-in's own file, unedited, is no cause for a warning.
 	write("scenarios/palermo.yaml", string(palermo))

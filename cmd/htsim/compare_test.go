@@ -234,6 +234,8 @@ func TestRunBadInheritance(t *testing.T) {
 		{"times-with-value.yaml", "times-with-value.yaml:7: parameters.pretrial.corruption_monthly.value: unknown key"},
 		{"times-bool-group.yaml", "times-bool-group.yaml:6: parameters.law: times: given for a group"},
 		{"times-root/root.yaml", "root.yaml:6: parameters.pretrial.corruption_monthly: times: scales the parent"},
+		{"sibling/child.yaml", `child.yaml:3: extends: unknown parent scenario "parent"`},
+		{"sibling/parent.yaml", "parent.yaml:7: parameters.police.skil: unknown parameter"},
 	}
 	// Every broken file has a case (good/ holds valid ones).
 	listed := map[string]bool{}
