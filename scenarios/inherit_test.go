@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -296,4 +297,34 @@ func TestBadInheritanceCovered(t *testing.T) {
 	checkCorpusCovered(t, inheritDir, "good", "inheritCases", listedFiles(len(inheritCases), func(i int) []string {
 		return append([]string{inheritCases[i].file}, inheritCases[i].covers...)
 	}))
+}
+
+// TestPhaseChanges: a policy phase lists the parameters whose values differ
+// from the phase before; a series counts from the phase's month on, so an
+// edit to its points before the policy month is no change.
+func TestPhaseChanges(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, params string
+		want         []string
+	}{
+		{"skill", "  police:\n    skill: {value: 0.7, source: assumption}\n", []string{"police.skill"}},
+		{"same", "  police:\n    skill: {times: 1, source: assumption}\n", nil},
+		{"series-before", "  population:\n    foreign_migrants: {series: {2010: 1, 2011: 500000, 2015: 950000, 2019: 1000000}, source: assumption}\n", nil},
+		{"series-after", "  population:\n    foreign_migrants: {series: {2010: 450000, 2011: 500000, 2015: 950000, 2030: 2000000}, source: assumption}\n", []string{"population.foreign_migrants"}},
+	} {
+		path := filepath.Join(dir, tc.name+".yaml")
+		text := "name: " + tc.name + "\nextends: baseline\nfrom: 2025-01\nparameters:\n" + tc.params
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := scenarios.Load(path)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		ch := sc.PhaseChanges()
+		if len(ch) != 1 || !reflect.DeepEqual(ch[0], tc.want) {
+			t.Errorf("%s: PhaseChanges %q, want one phase changing %q", tc.name, ch, tc.want)
+		}
+	}
 }
