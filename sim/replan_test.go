@@ -433,7 +433,7 @@ func TestPhaseRedrawsRetrafficking(t *testing.T) {
 // closes: the closure meets the members the raid has not reached yet, and
 // not again those it has. (Until session 10 it met those again, a second
 // recognition draw for the members listed before the one whose statement
-// opened the case: some 400-550 double meetings per national replicate.)
+// opened the case: 368-550 double meetings per national replicate, by the replicates counted.)
 func TestRaidMeetsEachVictimOnce(t *testing.T) {
 	cfg := &Config{Scenario: baseline(t), From: model.MonthOf(2010, 1), To: model.MonthOf(2016, 12), Seed: 3}
 	r := newReplicate(cfg, 0)
