@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -415,7 +416,7 @@ func sameSeriesFrom(a, b *model.Series, from, to model.Month) bool {
 		return a == b
 	}
 	last := to.Year()
-	for _, y := range append(append([]int{}, a.Years...), b.Years...) {
+	for _, y := range slices.Concat(a.Years, b.Years) {
 		last = max(last, y)
 	}
 	for m := from; m.Year() <= last+1; m++ {
@@ -448,18 +449,18 @@ func (s *Scenario) crossChecks() error {
 	for _, ph := range s.Phases {
 		for _, g := range WeightGroups {
 			positive := false
-			var last *Param
+			var at *Param // the weight to point at: the last one set by the latest file
 			for _, p := range ph.Params {
 				if strings.HasPrefix(p.Path, g+".") {
 					_, hi := p.Dist.Support()
 					positive = positive || hi > 0
-					if last == nil || p.Line > last.Line {
-						last = p
+					if at == nil || s.fileRank(p.File) > s.fileRank(at.File) || p.File == at.File && p.Line > at.Line {
+						at = p
 					}
 				}
 			}
 			if !positive {
-				return &Error{File: last.File, Line: last.Line, Key: "parameters." + g,
+				return &Error{File: at.File, Line: at.Line, Key: "parameters." + g,
 					Msg: "every weight of the group is 0: the model divides each by their sum", Allowed: "at least one weight above 0"}
 			}
 		}
@@ -474,6 +475,16 @@ func (s *Scenario) crossChecks() error {
 		}
 	}
 	return nil
+}
+
+// fileRank is the place in s.Files (root first) of the file shown as display.
+func (s *Scenario) fileRank(display string) int {
+	for i, f := range s.Files {
+		if f.Display == display {
+			return i
+		}
+	}
+	return -1
 }
 
 func param(ps []*Param, path string) *Param {

@@ -536,14 +536,10 @@ func unknownSweepParam(key string) (msg, allowed string) {
 		}
 		if list, n := under(prefix); n > 0 {
 			if entry := strings.TrimPrefix(key, prefix+"."); entry != "" {
-				var near []string
 				for _, p := range list {
 					if first, _, _ := strings.Cut(strings.TrimPrefix(p, prefix+"."), "."); editDistance(strings.ToLower(entry), first) <= 2 {
-						near = append(near, p)
+						return fmt.Sprintf("unknown parameter: %s has no entry %q; did you mean %s?", prefix, entry, p), show(list)
 					}
-				}
-				if len(near) > 0 {
-					return fmt.Sprintf("unknown parameter: %s has no entry %q; did you mean %s?", prefix, entry, near[0]), show(list)
 				}
 				return fmt.Sprintf("unknown parameter: %s has no entry %q", prefix, entry), show(list)
 			}

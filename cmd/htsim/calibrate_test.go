@@ -303,10 +303,7 @@ func TestCalibrateBadFlags(t *testing.T) {
 // targets files were edited and moved, whatever the workers; a changed
 // posterior.csv is a mismatch (exit 1) that names the file.
 func TestCalibrationReproduces(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: calibrates twice and reruns")
-	}
-	t.Parallel()
+	slowTest(t, "-short: calibrates twice and reruns")
 	root := t.TempDir()
 	dir := filepath.Join(root, "study")
 	os.Mkdir(dir, 0o755)
@@ -367,10 +364,7 @@ func TestCalibrationReproduces(t *testing.T) {
 // each simulated median no larger than its total's, and the manifest records
 // the flag, so that reproduce reruns the same fit.
 func TestCalibrateBreakdowns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: calibrates and reruns")
-	}
-	t.Parallel()
+	slowTest(t, "-short: calibrates and reruns")
 	out := filepath.Join(t.TempDir(), "cal")
 	htsimOK(t, nil, "calibrate", "-q", "--breakdowns", "--params", "police.skill", "--draws", "12", "--accept", "0.5",
 		"--from", "2014-01", "--to", "2018-12", "--holdout", "2018", "--out", out)

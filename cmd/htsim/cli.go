@@ -912,16 +912,18 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
+		var files [][]byte // all checked before any is printed
 		for _, name := range fs.Args() {
-			if _, ok := scenarios.BuiltinBytes(name); !ok {
+			data, ok := scenarios.BuiltinBytes(name)
+			if !ok {
 				return usagef("scenarios: no built-in scenario %q (built-in: %s)", name, strings.Join(scenarios.BuiltinNames(), ", "))
 			}
-		}
-		for _, name := range fs.Args() {
-			data, _ := scenarios.BuiltinBytes(name)
 			if fs.NArg() > 1 {
-				fmt.Fprintf(stdout, "# ---- %s.yaml\n", name)
+				data = append([]byte("# ---- "+name+".yaml\n"), data...)
 			}
+			files = append(files, data)
+		}
+		for _, data := range files {
 			stdout.Write(data)
 		}
 		return nil

@@ -277,10 +277,7 @@ func TestHelpAndScenarios(t *testing.T) {
 // leaves the earlier run exactly as it was, and nothing beside it; a complete
 // one replaces it, stale files included.
 func TestRunForceInterrupted(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs htsim three times")
-	}
-	t.Parallel()
+	slowTest(t, "runs htsim three times")
 	root := t.TempDir()
 	out := filepath.Join(root, "out")
 	htsimOK(t, nil, "run", "-q", "-n", "2", "--out", out, "baseline", "palermo", "--compare")
@@ -347,14 +344,11 @@ func TestRunForceInterrupted(t *testing.T) {
 // checkpoint gone (the victims and monthly tables included). A SIGKILL (no
 // chance to clean up) resumes as well.
 func TestRunInterruptAndResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs htsim several times")
-	}
-	t.Parallel()
+	slowTest(t, "runs htsim several times")
 	root := t.TempDir()
 	ref, out := filepath.Join(root, "ref"), filepath.Join(root, "out")
 	args := []string{"run", "-q", "-n", "24", "--from", "2024-01", "--to", "2026-12", "--victims", "--monthly", "baseline", "palermo"}
-	with := func(extra ...string) []string { return append(append([]string(nil), args...), extra...) }
+	with := withArgs(args...)
 	htsimOK(t, nil, with("--out", ref)...)
 	if _, err := os.Stat(filepath.Join(ref, "monthly", "scenario=palermo", "part-00000.parquet")); err != nil {
 		t.Fatalf("no monthly table: %v", err)
@@ -426,10 +420,7 @@ func TestRunInterruptAndResume(t *testing.T) {
 // new-user audit lost a forced run that way); an interrupted forced run
 // leaves the earlier output and no lock folder behind.
 func TestForcedRunLocked(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs htsim three times")
-	}
-	t.Parallel()
+	slowTest(t, "runs htsim three times")
 	out := filepath.Join(t.TempDir(), "out")
 	htsimOK(t, nil, "run", "-q", "-n", "2", "--from", "2019-01", "--to", "2019-12", "--out", out, "baseline")
 	before, err := os.ReadFile(filepath.Join(out, "manifest.json"))
@@ -540,14 +531,11 @@ func TestRunPartialYears(t *testing.T) {
 // passed on the old code too in the tries made; the deterministic check of
 // the cause is TestRunJobsCancelledAfterTheLastStart (sim).
 func TestInterruptWithEveryReplicateUnderWay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs htsim several times")
-	}
-	t.Parallel()
+	slowTest(t, "runs htsim several times")
 	root := t.TempDir()
 	ref, out := filepath.Join(root, "ref"), filepath.Join(root, "out")
 	args := []string{"run", "-q", "-n", "4", "--workers", "8", "--from", "2024-01", "--to", "2026-12", "--victims", "--compare", "baseline", "palermo"}
-	with := func(extra ...string) []string { return append(append([]string(nil), args...), extra...) }
+	with := withArgs(args...)
 	htsimOK(t, nil, with("--out", ref)...)
 	p := startHtsim(t, with("--out", out)...)
 	waitFor(t, p, "holding its folder", func() bool { return runBusy(out) })

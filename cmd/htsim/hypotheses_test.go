@@ -88,10 +88,7 @@ func TestHypothesesBadFlags(t *testing.T) {
 // every result the same; one changed number is a mismatch (exit 1) that
 // names the hypothesis and the field.
 func TestHypothesesReproduce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the experiments twice")
-	}
-	t.Parallel()
+	slowTest(t, "-short: runs the experiments twice")
 	dir := filepath.Join(t.TempDir(), "hyp")
 	htsimOK(t, nil, "hypotheses", "-n", "3", "--from", "2018-01", "--to", "2019-12", "--period", "2018-2019", "--out", dir)
 	if out := htsimOK(t, nil, "reproduce", "--workers", "1", dir); !strings.HasPrefix(out, "match:") || !strings.Contains(out, "7 hypotheses") {

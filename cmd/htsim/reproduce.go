@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -457,11 +456,11 @@ func reproduceRun(ctx context.Context, out string, m *output.SweepManifest, work
 		if err != nil {
 			return usagef("reproduce: %v", err)
 		}
-		var names []string
-		for _, sc := range scs {
-			names = append(names, sc.Name)
-		}
-		if !slices.Contains(names, against) {
+		if !seenName(scs, against) {
+			var names []string
+			for _, sc := range scs {
+				names = append(names, sc.Name)
+			}
 			return usagef("reproduce: %s compares against scenario %q, which the run does not hold (its manifest records %s); rerun htsim compare or remove the file", cmpFile, against, strings.Join(names, ", "))
 		}
 		o.compare, o.cmp = true, compareOptions{against: against, format: "table", quiet: true}

@@ -118,6 +118,21 @@ func htsimErr(t *testing.T, env []string, args ...string) (string, error) {
 	return stdout, err
 }
 
+// slowTest skips t under -short (why says what it runs) and runs it in
+// parallel with the other slow tests.
+func slowTest(t *testing.T, why string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+	t.Parallel()
+}
+
+// withArgs returns a function giving args followed by extra, in a new slice.
+func withArgs(args ...string) func(extra ...string) []string {
+	return func(extra ...string) []string { return append(append([]string(nil), args...), extra...) }
+}
+
 // htsimOK runs htsim in a child process and fails the test unless it exits 0.
 func htsimOK(t *testing.T, env []string, args ...string) string {
 	t.Helper()
@@ -266,10 +281,7 @@ func numRows(t *testing.T, path string) int64 {
 // (--shard, Slurm's array variables, Kubernetes' completion index), together
 // write exactly the files of an unsharded run; merge compacts them.
 func TestShardsEqualUnsharded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example sweep four times")
-	}
-	t.Parallel()
+	slowTest(t, "runs the example sweep four times")
 	root := t.TempDir()
 	a, b, c, d := filepath.Join(root, "A"), filepath.Join(root, "B"), filepath.Join(root, "C"), filepath.Join(root, "D")
 	sweep := func(out string, env []string, extra ...string) func() error {
@@ -341,10 +353,7 @@ func waitForParts(t *testing.T, p *proc, out string, n int) int {
 // readable files; --resume finishes it, and the result is byte-identical to
 // an uninterrupted run.
 func TestKillAndResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example sweep twice")
-	}
-	t.Parallel()
+	slowTest(t, "runs the example sweep twice")
 	root := t.TempDir()
 	k, ref := filepath.Join(root, "K"), filepath.Join(root, "ref")
 	args := []string{"sweep", "-q", "--chunk", "1", "--workers", "1", "--out", k, exampleSweep}
@@ -440,10 +449,7 @@ func TestInterruptSIGINT(t *testing.T) {
 // TestReproduce: reproduce reruns a sweep and finds it identical; after a part
 // file is swapped for another sweep's (still valid Parquet), it names the chunk.
 func TestReproduce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example sweep three times")
-	}
-	t.Parallel()
+	slowTest(t, "runs the example sweep three times")
 	root := t.TempDir()
 	out, other := filepath.Join(root, "out"), filepath.Join(root, "other")
 	htsimOK(t, nil, "sweep", "-q", "--chunk", "4", "--out", out, exampleSweep) // 8 files
@@ -620,10 +626,7 @@ type designRow struct {
 // design point and one column per swept parameter, whose values are the
 // design's for that point.
 func TestSweepOutputsColumns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a quarter of the example sweep")
-	}
-	t.Parallel()
+	slowTest(t, "runs a quarter of the example sweep")
 	out := filepath.Join(t.TempDir(), "out")
 	// Files of one job; shard 0 of 4 takes chunks 0, 4, .., 28: replicate 0 of every point.
 	htsimOK(t, nil, "sweep", "-q", "--chunk", "1", "--shard", "0/4", "--out", out, exampleSweep)
@@ -712,10 +715,7 @@ func TestSweepOutputsColumns(t *testing.T) {
 // edited (here to extend one more file, which once crashed it) and the folder
 // holding the sweep and its scenario has moved away.
 func TestReproduceFromManifest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a small sweep twice")
-	}
-	t.Parallel()
+	slowTest(t, "runs a small sweep twice")
 	root := t.TempDir()
 	dir := filepath.Join(root, "study")
 	os.Mkdir(dir, 0o755)
@@ -744,10 +744,7 @@ func TestReproduceFromManifest(t *testing.T) {
 // TestSweepRerunRefused: running a sweep again into a folder holding this
 // shard's files, without --resume or --force, exits 2 and leaves them alone.
 func TestSweepRerunRefused(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example sweep")
-	}
-	t.Parallel()
+	slowTest(t, "runs the example sweep")
 	out := filepath.Join(t.TempDir(), "out")
 	htsimOK(t, nil, "sweep", "-q", "--chunk", "16", "--out", out, exampleSweep)
 	part := output.ChunkPath(out, "baseline", 0)
@@ -774,10 +771,7 @@ func TestSweepRerunRefused(t *testing.T) {
 // after a table is swapped for another seed's, it names the file and exits 1; a missing table is an input error (exit 2) naming it; --sample,
 // which picks sweep chunks, is refused for a run.
 func TestReproduceRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs two small studies and reruns one")
-	}
-	t.Parallel()
+	slowTest(t, "runs two small studies and reruns one")
 	root := t.TempDir()
 	pol := filepath.Join(root, "mypol.yaml")
 	src, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "palermo.yaml"))
@@ -1179,10 +1173,7 @@ func TestRunAndReadersHoldTheFolder(t *testing.T) {
 // the merged sweep), reproduce checks them, and the same folder refuses to
 // go on without --monthly (the tables would differ by chunk).
 func TestSweepMonthly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example sweep three times")
-	}
-	t.Parallel()
+	slowTest(t, "runs the example sweep three times")
 	root := t.TempDir()
 	a, b := filepath.Join(root, "A"), filepath.Join(root, "B")
 	htsimOK(t, nil, "sweep", "-q", "--monthly", "--chunk", "8", "--out", a, exampleSweep)
